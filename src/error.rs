@@ -1,0 +1,455 @@
+//! Errors. [`Error`] is what every call returns; its variants are the cases a caller acts on
+//! differently. Context is kept (status, code, body excerpt, path) and causes chain through
+//! `source()`.
+
+use serde::Deserialize;
+use std::fmt;
+use std::time::Duration;
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Zoho CRM answered with an error body (`{"code":..,"message":..,"details":..}`).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The accounts server refused a token request (`{"error": "invalid_code"}` ...).
+    #[error(transparent)]
+    OAuth(OAuthError),
+    /// Zoho throttled token refreshes for this refresh token; wait before trying again.
+    #[error("Zoho throttled token refreshes (too many in 10 minutes); retry after {retry_after:?}")]
+    RefreshThrottled {
+        /// How long to wait before the next refresh.
+        retry_after: Duration,
+    },
+    /// No stored token for this user: run the grant-token step for them first.
+    #[error("no stored OAuth token for user {user:?}: run the one-time grant step for this user (Client::generate_access_token) or load their refresh token")]
+    TokenNotFound {
+        /// The user (email) that was looked up.
+        user: String,
+    },
+    /// A limit was broken before anything was sent (100 records per write, 200 per page ...).
+    #[error("{what}: at most {limit} allowed, got {got}")]
+    Limit {
+        /// Which limit.
+        what: &'static str,
+        /// The maximum.
+        limit: usize,
+        /// What was given.
+        got: usize,
+    },
+    /// The request never got an HTTP answer (connect, timeout, TLS ...).
+    #[error(transparent)]
+    Transport(TransportError),
+    /// An answer arrived but could not be decoded into the expected type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The client is configured wrongly.
+    #[error(transparent)]
+    Config(ConfigError),
+    /// The token store failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl Error {
+    /// The API error, if this is one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The Zoho error code, for API errors.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.as_api().map(|e| &e.code)
+    }
+
+    pub(crate) fn config(key: &'static str, message: impl Into<String>) -> Self {
+        Error::Config(ConfigError {
+            key,
+            message: message.into(),
+        })
+    }
+}
+
+/// A Zoho CRM error, as the API returns it (top level, or one item of a bulk write).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status of the response that carried it.
+    pub http_status: u16,
+    /// Zoho's code (`INVALID_DATA`, `INVALID_TOKEN` ...).
+    pub code: ErrorCode,
+    /// Zoho's message.
+    pub message: String,
+    /// Zoho's `status` (normally `"error"`).
+    pub status: String,
+    /// Zoho's `details` (which field, which limit ...).
+    pub details: ErrorDetails,
+    /// Extra context added by the client (for example the api domain in use).
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Zoho CRM error {} (HTTP {}): {}",
+            self.code.as_str(),
+            self.http_status,
+            self.message
+        )?;
+        if let Some(name) = &self.details.api_name {
+            write!(f, " [field {name}]")?;
+        }
+        if let Some(p) = &self.details.param_name {
+            write!(f, " [param {p}]")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Zoho's `details` object. The keys Zoho documents are typed; any other key stays in `extra`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetails {
+    /// The field at fault.
+    #[serde(default)]
+    pub api_name: Option<String>,
+    /// The expected type of that field.
+    #[serde(default)]
+    pub expected_data_type: Option<String>,
+    /// The limit that was exceeded.
+    #[serde(default, deserialize_with = "crate::decode::lenient_string")]
+    pub limit: Option<String>,
+    /// The parameter at fault.
+    #[serde(default)]
+    pub param_name: Option<String>,
+    /// The record id involved (for `DUPLICATE_DATA`, the existing record).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// JSON path of the field at fault.
+    #[serde(default)]
+    pub json_path: Option<String>,
+    /// Every other key.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $s:literal,)*) => {
+        /// A Zoho error code. Unknown codes are kept in [`ErrorCode::Unknown`], so a new code never
+        /// breaks decoding.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+            /// A code this version does not know.
+            Unknown(String),
+        }
+
+        impl ErrorCode {
+            /// The code as Zoho spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $s,)*
+                    ErrorCode::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for ErrorCode {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($s => ErrorCode::$variant,)*
+                    other => ErrorCode::Unknown(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// A value has the wrong type or is not allowed.
+    InvalidData = "INVALID_DATA",
+    /// A mandatory field is missing.
+    MandatoryNotFound = "MANDATORY_NOT_FOUND",
+    /// A unique field already has this value.
+    DuplicateData = "DUPLICATE_DATA",
+    /// The module name is not known.
+    InvalidModule = "INVALID_MODULE",
+    /// The access token is invalid or expired.
+    InvalidToken = "INVALID_TOKEN",
+    /// A documented limit was exceeded.
+    LimitExceeded = "LIMIT_EXCEEDED",
+    /// A required parameter is missing.
+    RequiredParamMissing = "REQUIRED_PARAM_MISSING",
+    /// The URL is not an API URL.
+    InvalidUrlPattern = "INVALID_URL_PATTERN",
+    /// The HTTP method is not allowed here.
+    InvalidRequestMethod = "INVALID_REQUEST_METHOD",
+    /// The token lacks the scope for this call.
+    OauthScopeMismatch = "OAUTH_SCOPE_MISMATCH",
+    /// Authentication failed.
+    AuthenticationFailure = "AUTHENTICATION_FAILURE",
+    /// The user lacks permission.
+    NoPermission = "NO_PERMISSION",
+    /// The search criteria or query is malformed.
+    InvalidQuery = "INVALID_QUERY",
+    /// A value does not match the field's pattern.
+    PatternNotMatched = "PATTERN_NOT_MATCHED",
+    /// The feature is not available for this org.
+    FeatureNotSupported = "FEATURE_NOT_SUPPORTED",
+    /// Not supported.
+    NotSupported = "NOT_SUPPORTED",
+    /// Not found.
+    NotFound = "NOT_FOUND",
+    /// No records matched.
+    NoRecordsFound = "NO_RECORDS_FOUND",
+    /// The server could not process the request.
+    InternalError = "INTERNAL_ERROR",
+    /// Too many calls (credits or concurrency).
+    TooManyRequests = "TOO_MANY_REQUESTS",
+    /// The record is already converted.
+    IdAlreadyConverted = "ID_ALREADY_CONVERTED",
+    /// The record is not in a blueprint process.
+    RecordNotInProcess = "RECORD_NOT_IN_PROCESS",
+    /// The action cannot be performed.
+    CannotPerformAction = "CANNOT_PERFORM_ACTION",
+    /// The record is locked.
+    RecordLocked = "RECORD_LOCKED",
+    /// The request succeeded with no content (HTTP 204): no such record, or nothing matched.
+    NoContent = "NO_CONTENT",
+}
+
+/// The accounts server refused a token request. Each known code carries the likely fix.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OAuthError {
+    /// The `error` value (`invalid_code`, `invalid_client` ...).
+    pub error: String,
+    /// `error_description`, when given.
+    pub description: Option<String>,
+    /// The accounts URL the request went to.
+    pub accounts_url: String,
+}
+
+impl OAuthError {
+    fn fix(&self) -> &'static str {
+        match self.error.as_str() {
+            "invalid_code" => "the grant token expired or was already used, or the refresh token was revoked: generate a new grant token and exchange it within its validity (about 2 minutes)",
+            "invalid_client" => "the accounts server does not know this client id/secret: the grant token must come from the same data centre as the accounts URL in use, so check data_center / accounts_url",
+            "invalid_redirect_uri" => "redirect_uri must equal the one registered for the client",
+            "invalid_client_secret" => "client_secret is wrong",
+            "access_denied" | "Access Denied" => "Zoho throttled token requests; wait before retrying",
+            _ => "see Zoho's OAuth documentation for this error",
+        }
+    }
+}
+
+impl fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OAuth error {} from {}", self.error, self.accounts_url)?;
+        if let Some(d) = &self.description {
+            write!(f, " ({d})")?;
+        }
+        write!(f, ": {}", self.fix())
+    }
+}
+
+impl std::error::Error for OAuthError {}
+
+/// The request failed before an HTTP answer came back.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What was being done (`POST https://accounts.zoho.com/oauth/v2/token` ...). Never has secrets.
+    pub(crate) context: String,
+    pub(crate) source: BoxError,
+}
+
+impl TransportError {
+    pub(crate) fn new(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        TransportError {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// True when the failure was a timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(|e| e.is_timeout())
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error during {}", self.context)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// A response could not be decoded.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// HTTP status of the response.
+    pub status: u16,
+    /// What was expected (`list of Record under "data"` ...).
+    pub expected: String,
+    /// The first bytes of the body (at most 512), lossily decoded.
+    pub body_excerpt: String,
+    pub(crate) source: Option<serde_json::Error>,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        status: u16,
+        expected: impl Into<String>,
+        body: &[u8],
+        source: Option<serde_json::Error>,
+    ) -> Self {
+        DecodeError {
+            status,
+            expected: expected.into(),
+            body_excerpt: excerpt(body),
+            source,
+        }
+    }
+}
+
+/// At most 512 bytes of a body, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 512;
+    let cut = &body[..body.len().min(MAX)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > MAX {
+        s.push('…');
+    }
+    s
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unexpected response (HTTP {}): expected {}",
+            self.status, self.expected
+        )?;
+        if let Some(e) = &self.source {
+            write!(f, " (at line {} column {})", e.line(), e.column())?;
+        }
+        write!(f, "; body: {}", self.body_excerpt)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Wrong or missing configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    /// The config key at fault (`client_id`, `api_base_url` ...).
+    pub key: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error in `{}`: {}", self.key, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A token store failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Reading or writing a file failed.
+    #[error("token file {path}: {action} failed")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The stored data is not valid; it was left untouched.
+    #[error("token file {path} is corrupt ({detail}); it was not modified: fix or remove it")]
+    Corrupt {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A database or cache backend failed.
+    #[error("{store} token store: {action} failed")]
+    Backend {
+        /// Which store (`mysql`, `redis` ...).
+        store: &'static str,
+        /// What was being done.
+        action: &'static str,
+        /// The cause.
+        #[source]
+        source: BoxError,
+    },
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Store(e)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
+/// Prints an error with its whole `source()` chain, for logs: `a: b: c`.
+pub struct DisplayErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for DisplayErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cur = self.0.source();
+        while let Some(e) = cur {
+            write!(f, ": {e}")?;
+            cur = e.source();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,84 @@
+//! Token persistence: the six-method [`TokenStore`] of seed 003, plus the refresh lock that makes
+//! one refresh happen when many processes share a store.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use crate::error::StoreError;
+use crate::token::Token;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The future every store method returns (boxed so `dyn TokenStore` works).
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Where OAuth tokens live between calls and between processes.
+///
+/// Implement it for your own storage (a secrets manager, another database); see
+/// `examples/custom_store.rs`. Every method must be safe to call from many tasks at once.
+pub trait TokenStore: Send + Sync + 'static {
+    /// Finds the stored token matching `query` (see [`Token::matches`] for the order: user name,
+    /// access token, grant token, refresh token).
+    fn find_token<'a>(&'a self, query: &'a Token) -> StoreFuture<'a, Option<Token>>;
+
+    /// Inserts or updates `token` atomically, matched the same way as `find_token`, so a user
+    /// never has two rows. Returns the id of the row written.
+    fn save_token<'a>(&'a self, token: &'a Token) -> StoreFuture<'a, String>;
+
+    /// Deletes the token with this id (no error if it does not exist).
+    fn delete_token<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()>;
+
+    /// Every stored token.
+    fn get_tokens(&self) -> StoreFuture<'_, Vec<Token>>;
+
+    /// Deletes every stored token.
+    fn delete_tokens(&self) -> StoreFuture<'_, ()>;
+
+    /// The token with this id.
+    fn find_token_by_id<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<Token>>;
+
+    /// Takes the cross-process refresh lock for this user's token. The client holds it while it
+    /// re-reads the store and, if still needed, refreshes and saves. Stores shared between
+    /// processes override this (file `flock`, SQL advisory locks, Redis `SET NX PX`); the default
+    /// is a no-op, which is right for stores private to one process.
+    fn lock_refresh<'a>(&'a self, _key: &'a Token) -> StoreFuture<'a, RefreshLock> {
+        Box::pin(async { Ok(RefreshLock::none()) })
+    }
+}
+
+/// A held refresh lock. Call [`RefreshLock::release`] when done; dropping it without releasing
+/// leaves the store's own expiry (lock timeout, connection close) to free it.
+pub struct RefreshLock {
+    release: Option<Box<dyn FnOnce() -> StoreFuture<'static, ()> + Send>>,
+}
+
+impl RefreshLock {
+    /// A lock that holds nothing.
+    pub fn none() -> Self {
+        RefreshLock { release: None }
+    }
+
+    /// A lock released by running `release`.
+    pub fn new(release: impl FnOnce() -> StoreFuture<'static, ()> + Send + 'static) -> Self {
+        RefreshLock {
+            release: Some(Box::new(release)),
+        }
+    }
+
+    /// Releases the lock.
+    pub async fn release(mut self) -> Result<(), StoreError> {
+        match self.release.take() {
+            Some(f) => f().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for RefreshLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshLock")
+            .field("held", &self.release.is_some())
+            .finish()
+    }
+}
