@@ -34,14 +34,16 @@ pub enum Error {
         user: String,
     },
     /// A limit was broken before anything was sent (100 records per write, 200 per page ...).
-    #[error("{what}: at most {limit} allowed, got {got}")]
+    #[error("{what}: at {} {limit} allowed, got {got}", if *minimum { "least" } else { "most" })]
     Limit {
         /// Which limit.
         what: &'static str,
-        /// The maximum.
+        /// The bound.
         limit: usize,
         /// What was given.
         got: usize,
+        /// True when `limit` is a minimum.
+        minimum: bool,
     },
     /// The request never got an HTTP answer (connect, timeout, TLS ...).
     #[error(transparent)]

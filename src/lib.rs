@@ -1,12 +1,65 @@
 //! Typed async client for the Zoho CRM REST API v2.
+//!
+//! ```no_run
+//! # async fn run() -> zohocrm::Result<()> {
+//! use zohocrm::{Client, DataCenter};
+//! let client = Client::builder()
+//!     .client_id("1000.XXXX")
+//!     .client_secret("secret")
+//!     .redirect_uri("https://example.com/callback")
+//!     .current_user_email("me@example.com")
+//!     .data_center(DataCenter::EU)
+//!     .build()?;
+//! let page = client.module("Leads").get_records().per_page(50).send().await?;
+//! for lead in &page.data {
+//!     let last: Option<String> = lead.get_field_value("Last_Name").transpose()?;
+//!     println!("{:?} {:?}", lead.id, last);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Operations and entities are generated from `spec/` into `generated/`; this crate's own code is
+//! the runtime around them: configuration, OAuth, token stores, errors and the one execution
+//! path every call goes through.
 #![warn(missing_docs)]
 
+mod client;
+pub mod config;
 mod decode;
+mod entity;
 pub mod error;
+mod fields;
+mod oauth;
+mod request;
+mod response;
 mod secret;
 pub mod store;
 mod token;
 
-pub use error::{Error, Result};
+#[allow(missing_docs, clippy::all)]
+#[path = "../generated/mod.rs"]
+mod generated;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{DataCenter, Environment};
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use fields::{Fields, Id};
+pub use generated::{handles, types};
+pub use request::{Method, Request, UploadFile};
+pub use response::{ActionResults, ActionSuccess, FileDownload, Info, Page, RawResponse};
 pub use secret::Secret;
 pub use token::Token;
+
+/// What generated code uses. Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::entity::{decode_entity, decode_enum, set_field, Entity, Lenient};
+    pub use crate::request::{check_count, check_max, check_min, check_min_count, Method, Request, ToParam};
+    pub use serde::de::{DeserializeOwned, MapAccess};
+    pub use serde::ser::SerializeMap;
+    pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    pub use serde_json::Map as JsonMapOf;
+    /// A JSON object.
+    pub type JsonMap = serde_json::Map<String, serde_json::Value>;
+    pub use serde_json::Value as JsonValue;
+}

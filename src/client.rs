@@ -1,0 +1,462 @@
+//! `Client`: configuration, the one execution path every operation goes through (URL, auth
+//! header, send, classify the status, retry), and per-user token state.
+
+use crate::config::{normalize_api_version, normalize_base_url, DataCenter, Environment};
+use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result, TransportError};
+use crate::request::{Body, FormPart, Request};
+use crate::response::RawResponse;
+use crate::secret::Secret;
+use crate::store::{MemoryStore, TokenStore};
+use crate::token::Token;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// A Zoho CRM client bound to one user (the `currentUserEmail` of the official SDK).
+///
+/// Cheap to clone; clones share the HTTP connection pool, the token store and the per-user
+/// token cache. [`Client::for_user`] gives a client for another user of the same OAuth app:
+/// there is no global "current user".
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) user: Option<Arc<str>>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) redirect_uri: Option<String>,
+    pub(crate) accounts_url: String,
+    pub(crate) api_base: String,
+    pub(crate) api_version: String,
+    pub(crate) store: Arc<dyn TokenStore>,
+    pub(crate) refresh_margin: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) persist_client_secret: bool,
+    users: Mutex<HashMap<String, Arc<UserState>>>,
+}
+
+/// Per-user token cache and the in-process refresh gate.
+#[derive(Default)]
+pub(crate) struct UserState {
+    pub(crate) token: Mutex<Option<Token>>,
+    /// One refresh at a time per user in this process; waiters reuse the winner's token.
+    pub(crate) refresh: tokio::sync::Mutex<()>,
+    /// While throttled, refreshes fail fast instead of hammering the accounts server.
+    pub(crate) throttled_until: Mutex<Option<Instant>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.inner.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("user", &self.user)
+            .field("accounts_url", &self.inner.accounts_url)
+            .field("api_base", &self.inner.api_base)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The same client acting for another user (their tokens, their refreshes).
+    pub fn for_user(&self, email: impl Into<String>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            user: Some(Arc::from(email.into())),
+        }
+    }
+
+    /// The user this client acts for.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// The API base URL in use (`https://www.zohoapis.com`).
+    pub fn api_base_url(&self) -> &str {
+        &self.inner.api_base
+    }
+
+    /// The accounts URL in use (`https://accounts.zoho.com`).
+    pub fn accounts_url(&self) -> &str {
+        &self.inner.accounts_url
+    }
+
+    /// The token store.
+    pub fn token_store(&self) -> &Arc<dyn TokenStore> {
+        &self.inner.store
+    }
+
+    pub(crate) fn require_user(&self) -> Result<Arc<str>> {
+        self.user.clone().ok_or_else(|| {
+            Error::config(
+                "current_user_email",
+                "value is missing: set ClientBuilder::current_user_email, or use Client::for_user(email)",
+            )
+        })
+    }
+
+    pub(crate) fn user_state(&self, user: &str) -> Arc<UserState> {
+        let mut users = self.inner.users.lock().unwrap_or_else(|e| e.into_inner());
+        users.entry(user.to_owned()).or_default().clone()
+    }
+
+    /// The store key for a user: (client id, user, api domain).
+    pub(crate) fn token_key(&self, user: &str) -> Token {
+        Token::for_user(&self.inner.client_id, user, &self.inner.api_base)
+    }
+
+    /// Sends a request through the single execution path and returns the classified answer.
+    /// Generated operations call this; it is public as the escape hatch for endpoints the spec
+    /// lacks.
+    pub async fn execute(&self, req: Request) -> Result<RawResponse> {
+        let span = tracing::info_span!(
+            "zohocrm.call",
+            op = req.op,
+            method = ?req.method,
+            path = %req.path,
+            status = tracing::field::Empty,
+        );
+        self.execute_inner(req).instrument(span).await
+    }
+
+    async fn execute_inner(&self, req: Request) -> Result<RawResponse> {
+        let mut attempt = 0u32;
+        let mut refreshed = false;
+        loop {
+            let token = self.access_token().await?;
+            let started = Instant::now();
+            let result = self.send_once(&req, &token).await;
+            let status = match &result {
+                Ok(r) => r.status,
+                Err(Error::Api(e)) => e.http_status,
+                Err(_) => 0,
+            };
+            tracing::Span::current().record("status", status);
+            tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, attempt, "response");
+            match result {
+                Ok(raw) => return Ok(raw),
+                // A revoked or rotated access token: refresh once and retry once, never loop.
+                Err(Error::Api(e)) if e.code == ErrorCode::InvalidToken && !refreshed => {
+                    refreshed = true;
+                    tracing::info!("access token rejected; refreshing once");
+                    self.force_refresh(&token).await?;
+                }
+                Err(e) if req.idempotent && attempt < self.inner.max_retries && transient(&e) => {
+                    attempt += 1;
+                    let wait = backoff(attempt, &e);
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transient failure; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => return Err(self.with_hint(e)),
+            }
+        }
+    }
+
+    /// Adds what the user needs to fix a cross-data-centre token mistake.
+    fn with_hint(&self, e: Error) -> Error {
+        match e {
+            Error::Api(mut api) if api.code == ErrorCode::InvalidToken => {
+                api.hint = Some(format!(
+                    "the API domain in use is {}; access tokens only work on the data centre and environment that issued them (invalid_oauth_token), so check data_center / api_base_url",
+                    self.inner.api_base
+                ));
+                Error::Api(api)
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(&self, req: &Request, token: &Secret) -> Result<RawResponse> {
+        let url = format!(
+            "{}/crm/{}{}",
+            self.inner.api_base, self.inner.api_version, req.path
+        );
+        let context = || format!("{:?} {url}", req.method);
+        let mut rb = self
+            .inner
+            .http
+            .request(req.method.as_reqwest(), &url)
+            .header(reqwest::header::AUTHORIZATION, format!("Zoho-oauthtoken {}", token.expose()));
+        if !req.query.is_empty() {
+            rb = rb.query(&req.query);
+        }
+        for (k, v) in &req.headers {
+            rb = rb.header(*k, v);
+        }
+        rb = match &req.body {
+            Body::None => rb,
+            Body::Json(parts) => rb
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(Request::json_bytes(parts)),
+            Body::Form(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, part) in parts {
+                    form = match part {
+                        FormPart::Text(t) => form.text(*k, t.clone()),
+                        FormPart::File(f) => {
+                            let mut p = reqwest::multipart::Part::stream(f.bytes.clone())
+                                .file_name(f.file_name.clone());
+                            if let Some(ct) = &f.content_type {
+                                p = p.mime_str(ct).map_err(|e| {
+                                    Error::config("content_type", format!("`{ct}` is not a MIME type: {e}"))
+                                })?;
+                            }
+                            form.part(*k, p)
+                        }
+                    };
+                }
+                rb.multipart(form)
+            }
+        };
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(context(), e)))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(context(), e)))?;
+        classify(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Splits answers into success (2xx, 304, and write results that failed item by item) and
+/// errors (a top-level Zoho error object, or anything undecodable).
+fn classify(raw: RawResponse) -> Result<RawResponse> {
+    if (200..300).contains(&raw.status) || raw.status == 304 {
+        return Ok(raw);
+    }
+    #[derive(serde::Deserialize)]
+    struct Top {
+        code: Option<String>,
+        message: Option<String>,
+        status: Option<String>,
+        details: Option<serde_json::Value>,
+    }
+    match serde_json::from_slice::<Top>(&raw.body) {
+        Ok(Top {
+            code: Some(code),
+            message,
+            status,
+            details,
+        }) => Err(Error::from(ApiError {
+            http_status: raw.status,
+            code: ErrorCode::from(code.as_str()),
+            message: message.unwrap_or_default(),
+            status: status.unwrap_or_else(|| "error".into()),
+            details: details
+                .and_then(|d| serde_json::from_value::<ErrorDetails>(d).ok())
+                .unwrap_or_default(),
+            hint: None,
+        })),
+        // Every item of a write failed: Zoho answers 400 with per-item results, which the
+        // caller decodes item by item.
+        Ok(_) if raw.status == 400 && raw.body.starts_with(b"{") => Ok(raw),
+        Ok(_) | Err(_) => Err(Error::from(DecodeError::new(
+            raw.status,
+            "a Zoho error object (code, message, details)",
+            &raw.body,
+            None,
+        ))),
+    }
+}
+
+fn transient(e: &Error) -> bool {
+    match e {
+        Error::Transport(_) => true,
+        Error::Api(a) => matches!(a.http_status, 429 | 500 | 502 | 503 | 504),
+        Error::Decode(d) => matches!(d.status, 502 | 503 | 504),
+        _ => false,
+    }
+}
+
+fn backoff(attempt: u32, _e: &Error) -> Duration {
+    // 200 ms, 800 ms, 3.2 s ...: enough for a 429 burst to clear without hammering.
+    Duration::from_millis(200u64.saturating_mul(4u64.saturating_pow(attempt.saturating_sub(1))))
+}
+
+/// Configures a [`Client`]. Every key of the official SDK's config has an equivalent here; see
+/// the README's table.
+#[derive(Default)]
+pub struct ClientBuilder {
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    redirect_uri: Option<String>,
+    current_user_email: Option<String>,
+    data_center: DataCenter,
+    environment: Environment,
+    accounts_url: Option<String>,
+    api_base_url: Option<String>,
+    api_version: Option<String>,
+    store: Option<Arc<dyn TokenStore>>,
+    refresh_margin: Option<Duration>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    persist_client_secret: bool,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("current_user_email", &self.current_user_email)
+            .field("data_center", &self.data_center)
+            .field("environment", &self.environment)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// OAuth client id (`client_id`). Required.
+    pub fn client_id(mut self, v: impl Into<String>) -> Self {
+        self.client_id = Some(v.into());
+        self
+    }
+
+    /// OAuth client secret (`client_secret`). Required; never logged.
+    pub fn client_secret(mut self, v: impl Into<Secret>) -> Self {
+        self.client_secret = Some(v.into());
+        self
+    }
+
+    /// Redirect URI registered for the client (`redirect_uri`); needed to exchange grant tokens.
+    pub fn redirect_uri(mut self, v: impl Into<String>) -> Self {
+        self.redirect_uri = Some(v.into());
+        self
+    }
+
+    /// The user whose tokens calls use (`currentUserEmail`).
+    pub fn current_user_email(mut self, v: impl Into<String>) -> Self {
+        self.current_user_email = Some(v.into());
+        self
+    }
+
+    /// Data centre (default US); picks the accounts and API hosts.
+    pub fn data_center(mut self, dc: DataCenter) -> Self {
+        self.data_center = dc;
+        self
+    }
+
+    /// Environment (default production; `sandbox` of the official config = `Sandbox`).
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.environment = env;
+        self
+    }
+
+    /// Overrides the accounts URL (`accounts_url`). A trailing slash is fine.
+    pub fn accounts_url(mut self, v: impl Into<String>) -> Self {
+        self.accounts_url = Some(v.into());
+        self
+    }
+
+    /// Overrides the API base URL (`apiBaseUrl`). A trailing slash is fine.
+    pub fn api_base_url(mut self, v: impl Into<String>) -> Self {
+        self.api_base_url = Some(v.into());
+        self
+    }
+
+    /// API version (`apiVersion`): `v2` (`V2` is accepted).
+    pub fn api_version(mut self, v: impl Into<String>) -> Self {
+        self.api_version = Some(v.into());
+        self
+    }
+
+    /// Where tokens persist (default: in memory).
+    pub fn token_store(mut self, store: impl TokenStore) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// Where tokens persist, shared with other clients.
+    pub fn token_store_arc(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Refresh this long before expiry (default 60 s; the official SDK uses 5 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    /// Per-request timeout (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries of idempotent calls on 429, 5xx and transport errors (default 2).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = Some(n);
+        self
+    }
+
+    /// Also persist the client secret with the tokens. Off by default: turn it on only to share
+    /// a table with the official SDK, which reads it from there.
+    pub fn persist_client_secret(mut self, yes: bool) -> Self {
+        self.persist_client_secret = yes;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let client_id = self
+            .client_id
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| Error::config("client_id", "is missing; it is the Client ID from the Zoho API console"))?;
+        let client_secret = self
+            .client_secret
+            .filter(|s| !s.expose().trim().is_empty())
+            .ok_or_else(|| Error::config("client_secret", "is missing; it is the Client Secret from the Zoho API console"))?;
+        let accounts_url = match &self.accounts_url {
+            Some(u) => normalize_base_url("accounts_url", u)?,
+            None => self.data_center.accounts_url().to_owned(),
+        };
+        let api_base = match &self.api_base_url {
+            Some(u) => normalize_base_url("api_base_url", u)?,
+            None => self.data_center.api_url(self.environment),
+        };
+        let api_version = normalize_api_version(self.api_version.as_deref().unwrap_or("v2"))?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+            .user_agent(concat!("zohocrm-rust/", env!("CARGO_PKG_VERSION")))
+            // Zoho answers a bad path with a redirect to an error page; show it, don't follow it.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Transport(TransportError::new("building the HTTP client", e)))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                client_id,
+                client_secret,
+                redirect_uri: self.redirect_uri,
+                accounts_url,
+                api_base,
+                api_version,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(60)),
+                max_retries: self.max_retries.unwrap_or(2),
+                persist_client_secret: self.persist_client_secret,
+                users: Mutex::new(HashMap::new()),
+            }),
+            user: self.current_user_email.map(Arc::from),
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! How generated entities and enums decode: one visitor loop for every entity, so the generated
+//! code is a `match` on keys and nothing else.
+
+use crate::error::{DecodeError, Error, Result};
+use crate::fields::Fields;
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Implemented by every generated entity.
+pub trait Entity: Default {
+    /// The spec name.
+    const NAME: &'static str;
+    /// JSON keys with a typed field.
+    const KEYS: &'static [&'static str];
+    /// Decodes the value of `key` into its typed field; `false` when `key` has none.
+    fn decode_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    /// The untyped keys.
+    fn extra_mut(&mut self) -> &mut Fields;
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Decodes into an existing entity: typed keys to their fields, the rest to `extra`.
+struct Into<'a, T>(&'a mut T);
+
+impl<'de, T: Entity> DeserializeSeed<'de> for Into<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !self.0.decode_field(key.as_str(), &mut map)? {
+                let raw: Box<RawValue> = map.next_value()?;
+                self.0.extra_mut().set_raw(key.as_str().into(), raw);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `Deserialize` for a generated entity.
+pub fn decode_entity<'de, T: Entity, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    let mut out = T::default();
+    Into(&mut out).deserialize(d)?;
+    Ok(out)
+}
+
+/// `set_field_value`: a typed key sets its field, any other key goes to `extra`.
+pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value) -> Result<()> {
+    let mut obj = serde_json::Map::new();
+    let v = value.to_json().map_err(|e| {
+        Error::from(DecodeError::new(0, format!("a JSON value for `{key}`"), b"", Some(e)))
+    })?;
+    obj.insert(key.to_owned(), v);
+    let text = serde_json::Value::Object(obj).to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    Into(target).deserialize(&mut de).map_err(|e| {
+        Error::from(DecodeError::new(
+            0,
+            format!("a value of field `{key}` of {}", T::NAME),
+            text.as_bytes(),
+            Some(e),
+        ))
+    })
+}
+
+/// Object-safe "serialize to JSON" so `set_field` is not generic over the value type.
+pub mod erased {
+    /// Anything serializable.
+    pub trait Value {
+        /// As a JSON value.
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    }
+    impl<T: serde::Serialize> Value for T {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
+}
+
+/// `Deserialize` for a generated enum: any string is accepted.
+pub fn decode_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
+    d: D,
+    name: &'static str,
+) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>, &'static str);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} value (string)", self.1)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<T, E> {
+            Ok(T::from(if v { "true" } else { "false" }))
+        }
+    }
+    d.deserialize_str(V(PhantomData, name))
+}
+
+/// An optional scalar that Zoho may send as a string (`"count": "3"`, `"paid": "true"`).
+pub struct Lenient<T>(pub Option<T>);
+
+macro_rules! lenient {
+    ($t:ty, $parse:expr, $($visit:ident: $vt:ty => $conv:expr),*) => {
+        impl<'de> Deserialize<'de> for Lenient<$t> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = Lenient<$t>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("a ", stringify!($t), " (or one as a string)"))
+                    }
+                    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(Lenient(None))
+                    }
+                    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(Lenient(None))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                        let v = v.trim();
+                        if v.is_empty() {
+                            return Ok(Lenient(None));
+                        }
+                        let parse: fn(&str) -> Option<$t> = $parse;
+                        parse(v).map(|x| Lenient(Some(x))).ok_or_else(|| E::custom(format_args!("`{v}` is not a {}", stringify!($t))))
+                    }
+                    $(fn $visit<E: serde::de::Error>(self, v: $vt) -> Result<Self::Value, E> {
+                        let conv: fn($vt) -> $t = $conv;
+                        Ok(Lenient(Some(conv(v))))
+                    })*
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+lenient!(i64, |s| s.parse().ok(), visit_i64: i64 => |v| v, visit_u64: u64 => |v| v as i64, visit_f64: f64 => |v| v as i64);
+lenient!(f64, |s| s.parse().ok(), visit_i64: i64 => |v| v as f64, visit_u64: u64 => |v| v as f64, visit_f64: f64 => |v| v);
+lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "FALSE" | "False" => Some(false), _ => None }, visit_bool: bool => |v| v);
+
+/// Serialize a value for a request body (used by generated code for body params).
+pub(crate) fn to_raw(value: &impl Serialize, what: &str) -> Result<Box<RawValue>> {
+    serde_json::value::to_raw_value(value)
+        .map_err(|e| Error::from(DecodeError::new(0, format!("a JSON value for `{what}`"), b"", Some(e))))
+}

@@ -1,0 +1,340 @@
+//! OAuth against the accounts server: grant exchange, refresh (automatic, single-flight in a
+//! process and locked across processes through the store), user info and revoke. Secrets only
+//! ever travel in form bodies and headers, never in URLs.
+
+use crate::client::{Client, UserState};
+use crate::error::{Error, OAuthError, Result, TransportError};
+use crate::secret::Secret;
+use crate::token::{now_ms, Token};
+use serde::Deserialize;
+use std::time::{Duration, Instant};
+
+/// What the token endpoint answers (success or `{"error": ...}` with HTTP 200).
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    api_domain: Option<String>,
+    expires_in: Option<i64>,
+    /// Legacy servers sent this and then `expires_in` was in milliseconds.
+    expires_in_sec: Option<i64>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// How long to back off when Zoho throttles refreshes and says nothing more precise.
+const THROTTLE_WAIT: Duration = Duration::from_secs(60);
+
+impl Client {
+    fn token_url(&self) -> String {
+        format!("{}/oauth/v2/token", self.inner.accounts_url)
+    }
+
+    async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
+        let url = self.token_url();
+        let resp = self
+            .inner
+            .http
+            .post(&url)
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            Error::from(crate::error::DecodeError::new(
+                status,
+                "an OAuth token response",
+                &redact_tokens(&body),
+                Some(e),
+            ))
+        })?;
+        if let Some(error) = parsed.error.clone() {
+            let throttled = error.eq_ignore_ascii_case("access denied")
+                || parsed
+                    .error_description
+                    .as_deref()
+                    .is_some_and(|d| d.contains("too many requests"));
+            if throttled {
+                return Err(Error::RefreshThrottled {
+                    retry_after: THROTTLE_WAIT,
+                });
+            }
+            return Err(Error::OAuth(OAuthError {
+                error,
+                description: parsed.error_description.clone(),
+                accounts_url: self.inner.accounts_url.clone(),
+            }));
+        }
+        if parsed.access_token.is_none() {
+            return Err(Error::from(crate::error::DecodeError::new(
+                status,
+                "an OAuth token response with access_token",
+                &redact_tokens(&body),
+                None,
+            )));
+        }
+        Ok(parsed)
+    }
+
+    fn token_from(&self, user: &str, r: TokenResponse, refresh: Option<Secret>) -> Token {
+        let expires_ms = match (r.expires_in, r.expires_in_sec) {
+            (Some(ms), Some(_)) => ms,
+            (Some(s), None) => s * 1000,
+            (None, Some(s)) => s * 1000,
+            (None, None) => 3_600_000,
+        };
+        let _ = r.api_domain;
+        Token {
+            id: None,
+            user_name: Some(user.to_owned()),
+            client_id: Some(self.inner.client_id.clone()),
+            client_secret: self
+                .inner
+                .persist_client_secret
+                .then(|| self.inner.client_secret.clone()),
+            refresh_token: r.refresh_token.map(Secret::new).or(refresh),
+            access_token: r.access_token.map(Secret::new),
+            grant_token: None,
+            expiry_time: Some(now_ms() + expires_ms),
+            redirect_url: self.inner.redirect_uri.clone(),
+            api_domain: Some(self.inner.api_base.clone()),
+        }
+    }
+
+    /// Exchanges a grant token (authorization code) for access and refresh tokens, finds the
+    /// user's email through the accounts user-info endpoint, and saves the tokens for that user.
+    /// The official SDK's `generate_access_token(grant_token)`.
+    pub async fn generate_access_token(&self, grant_token: &str) -> Result<Token> {
+        let redirect = self.inner.redirect_uri.clone().ok_or_else(|| {
+            Error::config("redirect_uri", "is missing; it is needed to exchange a grant token")
+        })?;
+        let r = self
+            .post_token(&[
+                ("grant_type", "authorization_code"),
+                ("client_id", &self.inner.client_id),
+                ("client_secret", self.inner.client_secret.expose()),
+                ("redirect_uri", &redirect),
+                ("code", grant_token),
+            ])
+            .await?;
+        let access = Secret::new(r.access_token.clone().unwrap_or_default());
+        let email = match self.user_email(&access).await? {
+            Some(e) => e,
+            None => match &self.user {
+                Some(u) => {
+                    tracing::warn!("user info had no Email (aaaserver.profile.READ missing); using current_user_email");
+                    u.to_string()
+                }
+                None => {
+                    return Err(Error::OAuth(OAuthError {
+                        error: "missing_email".into(),
+                        description: Some("the grant token lacks the aaaserver.profile.READ scope, so the accounts server returned no Email: regenerate the grant token with aaaserver.profile.READ among its scopes".into()),
+                        accounts_url: self.inner.accounts_url.clone(),
+                    }))
+                }
+            },
+        };
+        let token = self.token_from(&email, r, None);
+        self.save(&email, token).await
+    }
+
+    /// Saves tokens for `user` starting from a refresh token (the official SDK's
+    /// `generate_access_token_from_refresh_token`).
+    pub async fn generate_access_token_from_refresh_token(
+        &self,
+        refresh_token: &str,
+        user: &str,
+    ) -> Result<Token> {
+        let r = self.refresh_request(refresh_token).await?;
+        let token = self.token_from(user, r, Some(Secret::new(refresh_token)));
+        self.save(user, token).await
+    }
+
+    async fn save(&self, user: &str, mut token: Token) -> Result<Token> {
+        let id = self.inner.store.save_token(&token).await?;
+        token.id = Some(id);
+        let state = self.user_state(user);
+        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn refresh_request(&self, refresh_token: &str) -> Result<TokenResponse> {
+        self.post_token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &self.inner.client_id),
+            ("client_secret", self.inner.client_secret.expose()),
+            ("refresh_token", refresh_token),
+        ])
+        .await
+    }
+
+    /// `GET {accounts}/oauth/user/info`: the email behind an access token, if the token's scopes
+    /// allow it.
+    async fn user_email(&self, access: &Secret) -> Result<Option<String>> {
+        let url = format!("{}/oauth/user/info", self.inner.accounts_url);
+        let resp = self
+            .inner
+            .http
+            .get(&url)
+            .header(reqwest::header::AUTHORIZATION, format!("Zoho-oauthtoken {}", access.expose()))
+            .send()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(format!("GET {url}"), e)))?;
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(TransportError::new(format!("GET {url}"), e)))?;
+        #[derive(Deserialize)]
+        struct Info {
+            #[serde(rename = "Email")]
+            email: Option<String>,
+        }
+        Ok(serde_json::from_slice::<Info>(&body).ok().and_then(|i| i.email))
+    }
+
+    /// Revokes the user's refresh token at the accounts server and deletes it from the store.
+    pub async fn revoke_token(&self) -> Result<()> {
+        let user = self.require_user()?;
+        let key = self.token_key(&user);
+        let Some(stored) = self.inner.store.find_token(&key).await? else {
+            return Err(Error::TokenNotFound { user: user.to_string() });
+        };
+        if let Some(rt) = &stored.refresh_token {
+            let url = format!("{}/oauth/v2/token/revoke", self.inner.accounts_url);
+            self.inner
+                .http
+                .post(&url)
+                .form(&[("token", rt.expose())])
+                .send()
+                .await
+                .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
+        }
+        if let Some(id) = &stored.id {
+            self.inner.store.delete_token(id).await?;
+        }
+        *self.user_state(&user).token.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
+    /// A valid access token for this client's user, refreshing when it is within the refresh
+    /// margin of expiry.
+    pub(crate) async fn access_token(&self) -> Result<Secret> {
+        let user = self.require_user()?;
+        let state = self.user_state(&user);
+        if let Some(t) = self.cached_fresh(&state) {
+            return Ok(t);
+        }
+        let _gate = state.refresh.lock().await;
+        if let Some(t) = self.cached_fresh(&state) {
+            return Ok(t);
+        }
+        let key = self.token_key(&user);
+        let stored = self
+            .inner
+            .store
+            .find_token(&key)
+            .await?
+            .ok_or_else(|| Error::TokenNotFound { user: user.to_string() })?;
+        let token = if stored.is_fresh(now_ms(), self.margin_ms()) {
+            stored
+        } else {
+            self.refresh_locked(&user, &state, None).await?
+        };
+        let access = token.access_token.clone();
+        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+        access.ok_or_else(|| Error::TokenNotFound { user: user.to_string() })
+    }
+
+    /// After a 401 `INVALID_TOKEN` with `failed`: refresh unless another task already did.
+    pub(crate) async fn force_refresh(&self, failed: &Secret) -> Result<()> {
+        let user = self.require_user()?;
+        let state = self.user_state(&user);
+        let _gate = state.refresh.lock().await;
+        let cached = state.token.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(t) = &cached {
+            if t.access_token.as_ref() != Some(failed) && t.is_fresh(now_ms(), self.margin_ms()) {
+                return Ok(());
+            }
+        }
+        let token = self.refresh_locked(&user, &state, Some(failed)).await?;
+        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+        Ok(())
+    }
+
+    fn margin_ms(&self) -> i64 {
+        self.inner.refresh_margin.as_millis() as i64
+    }
+
+    fn cached_fresh(&self, state: &UserState) -> Option<Secret> {
+        let cached = state.token.lock().unwrap_or_else(|e| e.into_inner());
+        cached
+            .as_ref()
+            .filter(|t| t.is_fresh(now_ms(), self.margin_ms()))
+            .and_then(|t| t.access_token.clone())
+    }
+
+    /// Under the store's cross-process lock: re-read (another process may have refreshed), and
+    /// refresh only if the stored token is still stale or is the one that was rejected.
+    async fn refresh_locked(&self, user: &str, state: &UserState, rejected: Option<&Secret>) -> Result<Token> {
+        if let Some(until) = *state.throttled_until.lock().unwrap_or_else(|e| e.into_inner()) {
+            let now = Instant::now();
+            if until > now {
+                return Err(Error::RefreshThrottled {
+                    retry_after: until - now,
+                });
+            }
+        }
+        let key = self.token_key(user);
+        let lock = self.inner.store.lock_refresh(&key).await?;
+        let result = self.refresh_under_lock(user, &key, rejected).await;
+        if let Err(e) = lock.release().await {
+            tracing::warn!(error = %crate::error::DisplayErrorChain(&e), "releasing the refresh lock failed");
+        }
+        if let Err(Error::RefreshThrottled { retry_after }) = &result {
+            *state.throttled_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + *retry_after);
+        }
+        result
+    }
+
+    async fn refresh_under_lock(&self, user: &str, key: &Token, rejected: Option<&Secret>) -> Result<Token> {
+        let stored = self
+            .inner
+            .store
+            .find_token(key)
+            .await?
+            .ok_or_else(|| Error::TokenNotFound { user: user.to_owned() })?;
+        let still_good = stored.is_fresh(now_ms(), self.margin_ms())
+            && rejected.is_none_or(|r| stored.access_token.as_ref() != Some(r));
+        if still_good {
+            return Ok(stored);
+        }
+        let refresh = stored.refresh_token.clone().ok_or_else(|| Error::TokenNotFound { user: user.to_owned() })?;
+        tracing::info!("refreshing access token");
+        let r = self.refresh_request(refresh.expose()).await?;
+        let mut token = self.token_from(user, r, Some(refresh));
+        token.id = stored.id.clone();
+        let id = self.inner.store.save_token(&token).await?;
+        token.id = Some(id);
+        Ok(token)
+    }
+}
+
+/// Token responses go into error messages only with their token values removed.
+fn redact_tokens(body: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            for k in ["access_token", "refresh_token", "id_token"] {
+                if m.contains_key(k) {
+                    m.insert(k.into(), "[redacted]".into());
+                }
+            }
+            serde_json::Value::Object(m).to_string().into_bytes()
+        }
+        _ => body.to_vec(),
+    }
+}

@@ -1,0 +1,445 @@
+//! Response envelopes and the typed decode at the end of every call. This is the only generic
+//! step of the execution path.
+
+use crate::entity::Key;
+use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// An HTTP answer that passed status classification.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// `info` of a list response.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Info {
+    /// This page's number.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub page: Option<i64>,
+    /// Page size.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub per_page: Option<i64>,
+    /// Items on this page.
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub count: Option<i64>,
+    /// More pages follow.
+    #[serde(default)]
+    pub more_records: Option<bool>,
+    /// Sort field in effect.
+    #[serde(default)]
+    pub sort_by: Option<String>,
+    /// Sort order in effect.
+    #[serde(default)]
+    pub sort_order: Option<String>,
+}
+
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(crate::entity::Lenient::<i64>::deserialize(d)?.0)
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items.
+    pub data: Vec<T>,
+    /// Paging info (`None` for lists Zoho does not page, and for empty answers).
+    pub info: Option<Info>,
+    /// HTTP status (204 and 304 give an empty page).
+    pub http_status: u16,
+}
+
+impl<T> Page<T> {
+    /// True when Zoho says another page follows.
+    pub fn more_records(&self) -> bool {
+        self.info.as_ref().and_then(|i| i.more_records).unwrap_or(false)
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+/// The successful outcome of one item of a write.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ActionSuccess<D> {
+    /// `SUCCESS` normally.
+    pub code: String,
+    /// `record added`, `record updated` ...
+    pub message: String,
+    /// Typed details (the new id, timestamps ...).
+    pub details: D,
+    /// Upserts: `insert` or `update`.
+    pub action: Option<String>,
+    /// Upserts: the field that matched an existing record.
+    pub duplicate_field: Option<String>,
+}
+
+/// Per-item results of a write, in input order: one success or one typed error per item.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ActionResults<D> {
+    /// HTTP status (200, 201, 202, 207, or 400 when every item failed).
+    pub http_status: u16,
+    /// One entry per input item.
+    pub items: Vec<Result<ActionSuccess<D>, ApiError>>,
+}
+
+impl<D> ActionResults<D> {
+    /// True when every item succeeded.
+    pub fn all_succeeded(&self) -> bool {
+        self.items.iter().all(Result::is_ok)
+    }
+
+    /// The successes.
+    pub fn successes(&self) -> impl Iterator<Item = &ActionSuccess<D>> {
+        self.items.iter().filter_map(|r| r.as_ref().ok())
+    }
+
+    /// The failures, with their input index.
+    pub fn errors(&self) -> impl Iterator<Item = (usize, &ApiError)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e)))
+    }
+
+    /// All successes, or the first failure as an error.
+    pub fn into_result(self) -> Result<Vec<ActionSuccess<D>>> {
+        self.items
+            .into_iter()
+            .map(|r| r.map_err(Error::from))
+            .collect()
+    }
+
+    #[allow(dead_code)] // used by chunked writes
+    pub(crate) fn extend(&mut self, other: ActionResults<D>) {
+        if other.http_status != self.http_status {
+            self.http_status = 207;
+        }
+        self.items.extend(other.items);
+    }
+}
+
+/// A downloaded file.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct FileDownload {
+    /// From `Content-Disposition`.
+    pub file_name: Option<String>,
+    /// From `Content-Type`.
+    pub content_type: Option<String>,
+    /// The content.
+    pub bytes: bytes::Bytes,
+}
+
+impl fmt::Debug for FileDownload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileDownload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// Visits `{ "<key>": ..., "info": {...}, ... }`, decoding the key's value with `seed`.
+struct Envelope<'k, S> {
+    key: &'k str,
+    seed: Option<S>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Envelope<'_, S> {
+    type Value = (Option<S::Value>, Option<Info>);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with `{}`", self.key)
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut value, mut info) = (None, None);
+        while let Some(k) = map.next_key::<Key<'de>>()? {
+            if k.as_str() == self.key {
+                if let Some(seed) = self.seed.take() {
+                    value = Some(map.next_value_seed(seed)?);
+                    continue;
+                }
+            } else if k.as_str() == "info" {
+                info = map.next_value::<Option<Info>>()?;
+                continue;
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok((value, info))
+    }
+}
+
+/// The first element of an array, or an object itself.
+struct OneOf<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OneOf<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object or an array of one")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        let first = seq.next_element::<T>()?;
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(first)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+}
+
+struct ListOf<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
+    }
+}
+
+/// One item of a write response, before its `details` are typed.
+#[derive(Deserialize)]
+struct RawItem {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    details: Option<Box<RawValue>>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    duplicate_field: Option<String>,
+}
+
+impl RawResponse {
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    fn empty(&self) -> bool {
+        matches!(self.status, 204 | 304) || self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
+    fn decode_err(&self, expected: String, e: Option<serde_json::Error>) -> Error {
+        Error::from(DecodeError::new(self.status, expected, &self.body, e))
+    }
+
+    fn envelope<S: for<'de> DeserializeSeed<'de>>(
+        &self,
+        key: &str,
+        seed: S,
+        what: &str,
+    ) -> Result<(Option<<S as DeserializeSeed<'_>>::Value>, Option<Info>)> {
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let out = de
+            .deserialize_map(Envelope {
+                key,
+                seed: Some(seed),
+            })
+            .and_then(|v| de.end().map(|_| v))
+            .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
+        Ok(out)
+    }
+
+    /// One entity under `key` (an array of one, or an object). 204 is a `NO_CONTENT` API error.
+    pub fn single<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
+        if self.empty() {
+            return Err(no_content(self.status));
+        }
+        let what = format!("one {}", short_type::<T>());
+        match self.envelope(key, OneOf::<T>(PhantomData), &what)? {
+            (Some(Some(v)), _) => Ok(v),
+            _ => Err(self.decode_err(format!("{what} under `{key}`"), None)),
+        }
+    }
+
+    /// A page of entities under `key`. 204 and 304 give an empty page.
+    pub fn list<T: DeserializeOwned>(&self, key: &str) -> Result<Page<T>> {
+        if self.empty() {
+            return Ok(Page {
+                data: Vec::new(),
+                info: None,
+                http_status: self.status,
+            });
+        }
+        let what = format!("a list of {}", short_type::<T>());
+        let (data, info) = self.envelope(key, ListOf::<T>(PhantomData), &what)?;
+        Ok(Page {
+            data: data.unwrap_or_default(),
+            info,
+            http_status: self.status,
+        })
+    }
+
+    /// The whole body as one entity.
+    pub fn object<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.decode_err(format!("a {} object", short_type::<T>()), Some(e)))
+    }
+
+    /// Per-item write results under `key`.
+    pub fn action<D: DeserializeOwned>(&self, key: &str) -> Result<ActionResults<D>> {
+        if self.empty() {
+            return Ok(ActionResults {
+                http_status: self.status,
+                items: Vec::new(),
+            });
+        }
+        let (items, _) = self.envelope(key, ListOf::<RawItem>(PhantomData), "write results")?;
+        let items = items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|it| self.action_item::<D>(it))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ActionResults {
+            http_status: self.status,
+            items,
+        })
+    }
+
+    fn action_item<D: DeserializeOwned>(&self, it: RawItem) -> Result<Result<ActionSuccess<D>, ApiError>> {
+        let details_text = it.details.as_ref().map(|d| d.get()).unwrap_or("null");
+        if it.status.as_deref() == Some("success") {
+            let details = match serde_json::from_str::<D>(details_text) {
+                Ok(d) => d,
+                // Some writes answer `"details": {}` or nothing; fall back to an empty object.
+                Err(e) => serde_json::from_str::<D>("{}").map_err(|_| {
+                    self.decode_err(format!("details of type {}", short_type::<D>()), Some(e))
+                })?,
+            };
+            Ok(Ok(ActionSuccess {
+                code: it.code.unwrap_or_default(),
+                message: it.message.unwrap_or_default(),
+                details,
+                action: it.action,
+                duplicate_field: it.duplicate_field,
+            }))
+        } else {
+            let details = serde_json::from_str::<Option<ErrorDetails>>(details_text)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            Ok(Err(ApiError {
+                http_status: self.status,
+                code: ErrorCode::from(it.code.as_deref().unwrap_or("UNKNOWN")),
+                message: it.message.unwrap_or_default(),
+                status: it.status.unwrap_or_else(|| "error".into()),
+                details,
+                hint: None,
+            }))
+        }
+    }
+
+    /// The body as a downloaded file.
+    pub fn file(&self) -> Result<FileDownload> {
+        if self.status == 204 {
+            return Err(no_content(self.status));
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        Ok(FileDownload {
+            file_name: header(reqwest::header::CONTENT_DISPOSITION)
+                .as_deref()
+                .and_then(file_name_from_disposition),
+            content_type: header(reqwest::header::CONTENT_TYPE),
+            bytes: self.body.clone(),
+        })
+    }
+}
+
+fn no_content(status: u16) -> Error {
+    Error::from(ApiError {
+        http_status: status,
+        code: ErrorCode::NoContent,
+        message: "no content: the id given seems to be invalid, or nothing matched".into(),
+        status: "error".into(),
+        details: ErrorDetails::default(),
+        hint: None,
+    })
+}
+
+fn short_type<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
+}
+
+/// `attachment; filename="a b.pdf"` or `filename*=UTF-8''a%20b.pdf` → `a b.pdf`.
+pub(crate) fn file_name_from_disposition(v: &str) -> Option<String> {
+    for part in v.split(';').map(str::trim) {
+        if let Some(rest) = part.strip_prefix("filename*=") {
+            let encoded = rest.rsplit('\'').next().unwrap_or(rest);
+            return Some(percent_decode(encoded));
+        }
+    }
+    for part in v.split(';').map(str::trim) {
+        if let Some(rest) = part.strip_prefix("filename=") {
+            return Some(rest.trim_matches('"').to_owned());
+        }
+    }
+    None
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disposition_forms() {
+        assert_eq!(file_name_from_disposition("attachment; filename=\"a b.pdf\"").as_deref(), Some("a b.pdf"));
+        assert_eq!(file_name_from_disposition("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(), Some("naïve.txt"));
+        assert_eq!(file_name_from_disposition("inline"), None);
+    }
+}
