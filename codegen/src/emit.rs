@@ -49,11 +49,11 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
     }
     handle_mods.sort();
     let hmods = handle_mods.iter().map(|m| {
-        let id = format_ident!("{}", m);
+        let id = method_ident(m);
         quote! { pub mod #id; }
     });
     let reexports = api.handles.iter().filter(|h| h.accessor.is_some()).map(|h| {
-        let m = format_ident!("{}", h.name);
+        let m = method_ident(&h.name);
         let t = handle_type(h);
         quote! { pub use #m::#t; }
     });
@@ -147,6 +147,11 @@ fn lenient(ty: &Type) -> bool {
 
 fn ident(name: &str) -> syn::Ident {
     format_ident!("{}", name)
+}
+
+/// A spec name used as a method or module: keywords get a trailing `_`.
+fn method_ident(name: &str) -> syn::Ident {
+    ident(&crate::names::field_ident(name))
 }
 
 fn entity(api: &Api, e: &Entity) -> TokenStream {
@@ -387,7 +392,7 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
     let (target, handle_def) = match &h.accessor {
         Some(acc) => {
             let ht = handle_type(h);
-            let acc = ident(acc);
+            let acc = method_ident(acc);
             let args: Vec<Arg> = h.scope.iter().map(|s| arg(&s.name, &s.ty, &s.doc)).collect();
             let params = args.iter().map(|a| {
                 let (n, t) = (&a.name, &a.param_ty);
@@ -487,9 +492,9 @@ fn method_args(o: &Operation) -> Vec<Arg> {
 }
 
 fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
-    let name = ident(&o.name);
+    let name = method_ident(&o.name);
     let builder = ident(&type_ident(&o.name));
-    let module = ident(&h.name);
+    let module = method_ident(&h.name);
     let args = method_args(o);
     let params = args.iter().map(|a| {
         let (n, t) = (&a.name, &a.param_ty);
@@ -525,7 +530,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
     let d = doc(&text);
     let alias_docs = o.aliases.iter().map(|a| quote!(#[doc(alias = #a)]));
     let aliases = o.aliases.iter().map(|a| {
-        let an = ident(a);
+        let an = method_ident(a);
         let params = args.iter().map(|a| {
             let (n, t) = (&a.name, &a.param_ty);
             quote!(#n: #t)
@@ -662,7 +667,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         let a = body_arg(o).map(|a| a.name);
         let check = b.max_items.map(|max| {
             let max = max as usize;
-            let what = format!("{} items per call", b.key);
+            let what = format!("items in `{}` per call", b.key);
             quote!(crate::__private::check_count(#what, #max, self.#a.len())?;)
         });
         match b.items {

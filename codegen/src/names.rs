@@ -39,5 +39,10 @@ pub fn variant_ident(value: &str) -> String {
 /// A builder type name for an operation (`get_records` → `GetRecords`).
 pub fn type_ident(snake: &str) -> String {
     use heck::ToUpperCamelCase;
-    snake.to_upper_camel_case()
+    let s = snake.to_upper_camel_case();
+    if s == "Self" {
+        "Self_".to_owned()
+    } else {
+        s
+    }
 }

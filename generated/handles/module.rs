@@ -668,7 +668,7 @@ impl CreateRecords {
             req.json_field("process", v)?;
         }
         crate::__private::check_count(
-            "data items per call",
+            "items in `data` per call",
             100usize,
             self.records.len(),
         )?;
@@ -756,7 +756,7 @@ impl UpdateRecords {
             req.json_field("process", v)?;
         }
         crate::__private::check_count(
-            "data items per call",
+            "items in `data` per call",
             100usize,
             self.records.len(),
         )?;
@@ -891,7 +891,7 @@ impl UpsertRecords {
             req.json_field("process", v)?;
         }
         crate::__private::check_count(
-            "data items per call",
+            "items in `data` per call",
             100usize,
             self.records.len(),
         )?;
