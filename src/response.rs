@@ -240,6 +240,15 @@ struct RawItem {
 }
 
 impl RawResponse {
+    /// A response from its parts (for decoding bodies fetched some other way, and benches).
+    pub fn new(status: u16, body: impl Into<bytes::Bytes>) -> Self {
+        RawResponse {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+
     /// HTTP status.
     pub fn status(&self) -> u16 {
         self.status
