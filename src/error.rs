@@ -234,6 +234,8 @@ error_codes! {
     RecordLocked = "RECORD_LOCKED",
     /// The request succeeded with no content (HTTP 204): no such record, or nothing matched.
     NoContent = "NO_CONTENT",
+    /// Client-side: this item of a chunked write was never sent because its chunk failed.
+    NotSent = "NOT_SENT",
 }
 
 /// The accounts server refused a token request. Each known code carries the likely fix.

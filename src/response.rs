@@ -125,7 +125,6 @@ impl<D> ActionResults<D> {
             .collect()
     }
 
-    #[allow(dead_code)] // used by chunked writes
     pub(crate) fn extend(&mut self, other: ActionResults<D>) {
         if other.http_status != self.http_status {
             self.http_status = 207;

@@ -461,11 +461,17 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
 
 /// Required, non-fixed params become method arguments.
 fn required_params(o: &Operation) -> Vec<&Param> {
-    o.params.iter().filter(|p| !p.optional && p.fixed.is_none()).collect()
+    o.params
+        .iter()
+        .filter(|p| !p.optional && p.fixed.is_none() && p.from_scope.is_none())
+        .collect()
 }
 
 fn optional_params(o: &Operation) -> Vec<&Param> {
-    o.params.iter().filter(|p| p.optional && p.fixed.is_none()).collect()
+    o.params
+        .iter()
+        .filter(|p| p.optional && p.fixed.is_none() && p.from_scope.is_none())
+        .collect()
 }
 
 fn body_arg(o: &Operation) -> Option<Arg> {
@@ -660,7 +666,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
             }
         }
     });
-    let checks = o.params.iter().filter(|p| p.fixed.is_none()).map(|p| check(p));
+    let checks = o
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && p.from_scope.is_none())
+        .map(check);
     let params = o.params.iter().filter(|p| p.location != Location::Path).map(|p| place(p));
     let body = o.body.as_ref().map(|b| {
         let key = &b.key;
@@ -677,6 +687,16 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     });
     let resp_ty = response_type(o);
     let decode = decode_call(o);
+    let extras = builder_extras(o);
+    let chunked_impl = if o.chunkable() {
+        quote! {
+            impl crate::__private::Chunked for #builder {
+                type Results = #resp_ty;
+            }
+        }
+    } else {
+        quote!()
+    };
     let bdoc = format!(" Request builder for `{}`. Set options, then call [`Self::send`].", o.name);
     quote! {
         #[doc = #bdoc]
@@ -707,8 +727,56 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
                 let resp = client.execute(req).await?;
                 #decode
             }
+
+            #extras
+        }
+
+        #chunked_impl
+    }
+}
+
+/// `pages()`/`stream()` for paginated operations, `send_all()` for chunkable writes.
+fn builder_extras(o: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    if o.paginated {
+        let item = {
+            let n = ident(o.response.entity.as_deref().unwrap_or("Fields"));
+            quote!(crate::types::#n)
+        };
+        out.extend(quote! {
+            /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+            /// after a page with `more_records: false` or no items.
+            pub fn pages(self) -> crate::__private::BoxStream<'static, crate::Result<crate::Page<#item>>> {
+                let start = self.page.unwrap_or(1);
+                crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send()))
+            }
+
+            /// Every item of every page, fetched lazily (see [`Self::pages`]).
+            pub fn stream(self) -> crate::__private::BoxStream<'static, crate::Result<#item>> {
+                crate::__private::items(self.pages())
+            }
+        });
+    }
+    if o.chunkable() {
+        let b = o.body.as_ref().map(|b| (b.entity.clone(), b.max_items.unwrap_or(100) as usize));
+        if let Some((entity, max)) = b {
+            let field = format_ident!("{}s", entity.to_snake_case());
+            let text = format!(" Sends any number of items in chunks of {max}, one request per chunk, in order.\n\n Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.");
+            out.extend(quote! {
+                #[doc = #text]
+                pub async fn send_all(mut self) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+                    let all = ::std::mem::take(&mut self.#field);
+                    crate::__private::send_chunks(all, #max, move |chunk| {
+                        let mut b = self.clone();
+                        b.#field = chunk;
+                        b.send()
+                    })
+                    .await
+                }
+            });
         }
     }
+    out
 }
 
 /// Limit checks that run before anything is sent.
@@ -763,13 +831,13 @@ fn place(p: &Param) -> TokenStream {
             _ => quote!(req.#call(#key, #f);),
         };
     }
-    let n = ident(&p.name);
+    let n = ident(p.from_scope.as_deref().unwrap_or(&p.name));
     let value = match p.location {
         Location::Body => quote!(req.json_field(#key, v)?;),
         Location::Form if p.ty == Type::File => quote!(req.form_file(#key, v.clone());),
         _ => quote!(req.#call(#key, &crate::__private::ToParam::to_param(v));),
     };
-    if p.optional {
+    if p.optional && p.from_scope.is_none() {
         quote! { if let ::std::option::Option::Some(v) = &self.#n { #value } }
     } else {
         quote! { { let v = &self.#n; #value } }

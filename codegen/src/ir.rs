@@ -206,6 +206,15 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// True when the body is a list that may be sent in chunks of `max_items`.
+    pub fn chunkable(&self) -> bool {
+        self.response.kind == ResponseKind::Action
+            && self
+                .body
+                .as_ref()
+                .is_some_and(|b| b.items == Items::Many && b.max_items.is_some())
+    }
+
     /// The path split into literal and placeholder segments.
     pub fn path_segments(&self) -> Vec<PathSegment> {
         split_path(&self.path)
@@ -247,6 +256,8 @@ pub struct Param {
     pub optional: bool,
     /// Constant value.
     pub fixed: Option<String>,
+    /// Handle scope value it takes.
+    pub from_scope: Option<String>,
     /// Upper bound (value or item count).
     pub max: Option<u64>,
     /// Lower bound.

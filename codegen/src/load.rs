@@ -424,6 +424,14 @@ impl Lower {
                 self.err(&pat, format!("wire name `{key}` is used twice"));
             }
             let ty = self.ty(file, &p.value.ty, kinds);
+            if let Some(sc) = &p.value.from_scope {
+                if !handle.scope.iter().any(|s| &s.name == sc) {
+                    self.err(
+                        &pat,
+                        format!("param `{pname}` takes `from_scope: {sc}`, but handle `{}` has no such scope value", handle.name),
+                    );
+                }
+            }
             if p.value.location == Location::Path && p.value.optional {
                 self.err(&pat, format!("path param `{pname}` must have `optional: false`"));
             }
@@ -434,6 +442,7 @@ impl Lower {
                 ty,
                 optional: p.value.optional,
                 fixed: p.value.fixed.clone(),
+                from_scope: p.value.from_scope.clone(),
                 max: p.value.max,
                 min: p.value.min,
                 doc: p.value.doc.clone(),

@@ -168,6 +168,10 @@ pub struct Param {
     /// A constant the operation always sends (no setter).
     #[serde(default)]
     pub fixed: Option<String>,
+    /// Takes its value from this scope value of the handle (no setter), e.g. a `module` query
+    /// param filled from `module_api_name`.
+    #[serde(default)]
+    pub from_scope: Option<String>,
     /// Largest allowed value (integers) or item count (lists), checked before sending.
     #[serde(default)]
     pub max: Option<u64>,

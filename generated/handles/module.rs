@@ -37,6 +37,133 @@ impl crate::Client {
 }
 
 impl ModuleHandle {
+    /// Lists the module's fields.
+    ///
+    /// `GET /crm/v2/settings/fields`; OAuth scope `ZohoCRM.settings.fields.READ`.
+    #[doc(alias = "get_all_fields")]
+    pub fn get_fields(&self) -> crate::handles::module::GetFields {
+        crate::handles::module::GetFields {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            type_: ::std::option::Option::None,
+        }
+    }
+
+    /// The same as [`Self::get_fields`], under the name the official SDK uses.
+    pub fn get_all_fields(&self) -> crate::handles::module::GetFields {
+        self.get_fields()
+    }
+
+    /// Fetches one field.
+    ///
+    /// `GET /crm/v2/settings/fields/{field_id}`; OAuth scope `ZohoCRM.settings.fields.READ`.
+    ///
+    /// - `field_id`: The field id.
+    pub fn get_field(
+        &self,
+        field_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetField {
+        crate::handles::module::GetField {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            field_id: field_id.into(),
+        }
+    }
+
+    /// Lists the module's layouts.
+    ///
+    /// `GET /crm/v2/settings/layouts`; OAuth scope `ZohoCRM.settings.layouts.READ`.
+    pub fn get_all_layouts(&self) -> crate::handles::module::GetAllLayouts {
+        crate::handles::module::GetAllLayouts {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+        }
+    }
+
+    /// Fetches one layout.
+    ///
+    /// `GET /crm/v2/settings/layouts/{layout_id}`; OAuth scope `ZohoCRM.settings.layouts.READ`.
+    ///
+    /// - `layout_id`: The layout id.
+    pub fn get_layout(
+        &self,
+        layout_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetLayout {
+        crate::handles::module::GetLayout {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            layout_id: layout_id.into(),
+        }
+    }
+
+    /// Lists the module's custom views.
+    ///
+    /// `GET /crm/v2/settings/custom_views`; OAuth scope `ZohoCRM.settings.custom_views.READ`.
+    pub fn get_all_customviews(&self) -> crate::handles::module::GetAllCustomviews {
+        crate::handles::module::GetAllCustomviews {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+        }
+    }
+
+    /// Fetches one custom view.
+    ///
+    /// `GET /crm/v2/settings/custom_views/{cv_id}`; OAuth scope `ZohoCRM.settings.custom_views.READ`.
+    ///
+    /// - `cv_id`: The custom view id.
+    pub fn get_customview(
+        &self,
+        cv_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetCustomview {
+        crate::handles::module::GetCustomview {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            cv_id: cv_id.into(),
+        }
+    }
+
+    /// Lists the module's related lists.
+    ///
+    /// `GET /crm/v2/settings/related_lists`; OAuth scope `ZohoCRM.settings.related_lists.READ`.
+    pub fn get_all_relatedlists(&self) -> crate::handles::module::GetAllRelatedlists {
+        crate::handles::module::GetAllRelatedlists {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+        }
+    }
+
+    /// Fetches one related list.
+    ///
+    /// `GET /crm/v2/settings/related_lists/{related_list_id}`; OAuth scope `ZohoCRM.settings.related_lists.READ`.
+    ///
+    /// - `related_list_id`: The related list id.
+    pub fn get_relatedlist(
+        &self,
+        related_list_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetRelatedlist {
+        crate::handles::module::GetRelatedlist {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            related_list_id: related_list_id.into(),
+        }
+    }
+
+    /// Updates the module's settings (page size, business card, default view, territory).
+    ///
+    /// `PUT /crm/v2/settings/modules/{module_api_name}`; OAuth scope `ZohoCRM.settings.modules.UPDATE`.
+    ///
+    /// - `module_settings`: the item to send
+    pub fn update_module_settings(
+        &self,
+        module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
+    ) -> crate::handles::module::UpdateModuleSettings {
+        crate::handles::module::UpdateModuleSettings {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            module_settings: module_settings.into(),
+        }
+    }
+
     /// Lists the module's records, one page at a time.
     ///
     /// `GET /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.READ`.
@@ -237,6 +364,535 @@ impl ModuleHandle {
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
         }
+    }
+
+    /// Lists every deleted record (recycle bin and permanently deleted), one page at a time.
+    ///
+    /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    #[doc(alias = "get_all_deleted_records")]
+    pub fn get_deleted_records(&self) -> crate::handles::module::GetDeletedRecords {
+        crate::handles::module::GetDeletedRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// The same as [`Self::get_deleted_records`], under the name the official SDK uses.
+    pub fn get_all_deleted_records(&self) -> crate::handles::module::GetDeletedRecords {
+        self.get_deleted_records()
+    }
+
+    /// Lists records in the recycle bin, one page at a time.
+    ///
+    /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    pub fn get_recyclebin_records(
+        &self,
+    ) -> crate::handles::module::GetRecyclebinRecords {
+        crate::handles::module::GetRecyclebinRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists permanently deleted records, one page at a time.
+    ///
+    /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    pub fn get_permanently_deleted_records(
+        &self,
+    ) -> crate::handles::module::GetPermanentlyDeletedRecords {
+        crate::handles::module::GetPermanentlyDeletedRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the same field values on many records (by ids or a custom view); returns a job id.
+    ///
+    /// `POST /crm/v2/{module_api_name}/actions/mass_update`; OAuth scope `ZohoCRM.mass_update.ALL`.
+    ///
+    /// - `record`: the item to send
+    pub fn mass_update_records(
+        &self,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::module::MassUpdateRecords {
+        crate::handles::module::MassUpdateRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record: record.into(),
+            ids: ::std::option::Option::None,
+            cvid: ::std::option::Option::None,
+            territory: ::std::option::Option::None,
+            over_write: ::std::option::Option::None,
+        }
+    }
+
+    /// Reports the progress of a mass update job.
+    ///
+    /// `GET /crm/v2/{module_api_name}/actions/mass_update`; OAuth scope `ZohoCRM.mass_update.ALL`.
+    ///
+    /// - `job_id`: The job id from mass_update_records.
+    pub fn get_mass_update_status(
+        &self,
+        job_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetMassUpdateStatus {
+        crate::handles::module::GetMassUpdateStatus {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// Creates one record (the official SDK's ZCRMRecord.create).
+    ///
+    /// `POST /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.CREATE`.
+    ///
+    /// - `record`: the item to send
+    pub fn create_record(
+        &self,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::module::CreateRecord {
+        crate::handles::module::CreateRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record: record.into(),
+            trigger: ::std::option::Option::None,
+            lar_id: ::std::option::Option::None,
+            process: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists the module's tags.
+    ///
+    /// `GET /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.READ`.
+    pub fn get_tags(&self) -> crate::handles::module::GetTags {
+        crate::handles::module::GetTags {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            my_tags: ::std::option::Option::None,
+        }
+    }
+
+    /// Counts the module's records that carry a tag.
+    ///
+    /// `GET /crm/v2/settings/tags/{tag_id}/actions/records_count`; OAuth scope `ZohoCRM.settings.tags.READ`.
+    ///
+    /// - `tag_id`: The tag.
+    pub fn get_tag_count(
+        &self,
+        tag_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetTagCount {
+        crate::handles::module::GetTagCount {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            tag_id: tag_id.into(),
+        }
+    }
+
+    /// Creates tags in the module (at most 50).
+    ///
+    /// `POST /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.CREATE`.
+    ///
+    /// - `tags`: the items to send (at most 50)
+    pub fn create_tags(
+        &self,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Tag>,
+        >,
+    ) -> crate::handles::module::CreateTags {
+        crate::handles::module::CreateTags {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            tags: tags.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Renames tags (at most 50; each needs its id).
+    ///
+    /// `PUT /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.UPDATE`.
+    ///
+    /// - `tags`: the items to send (at most 50)
+    pub fn update_tags(
+        &self,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Tag>,
+        >,
+    ) -> crate::handles::module::UpdateTags {
+        crate::handles::module::UpdateTags {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            tags: tags.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Adds tags (at most 50 names) to records (at most 100 ids).
+    ///
+    /// `POST /crm/v2/{module_api_name}/actions/add_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `tag_names`: Tag names.
+    /// - `ids`: Record ids.
+    pub fn add_tags_to_multiple_records(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> crate::handles::module::AddTagsToMultipleRecords {
+        crate::handles::module::AddTagsToMultipleRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+            over_write: ::std::option::Option::None,
+        }
+    }
+
+    /// Removes tags (at most 50 names) from records (at most 100 ids).
+    ///
+    /// `POST /crm/v2/{module_api_name}/actions/remove_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `tag_names`: Tag names.
+    /// - `ids`: Record ids.
+    pub fn remove_tags_from_multiple_records(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> crate::handles::module::RemoveTagsFromMultipleRecords {
+        crate::handles::module::RemoveTagsFromMultipleRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
+/// Request builder for `get_fields`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetFields {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) type_: ::std::option::Option<::std::string::String>,
+}
+
+impl GetFields {
+    /// Field type filter (`unused` ...).
+    pub fn type_(
+        mut self,
+        type_: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(type_.into());
+        self
+    }
+
+    /// Sets or clears [`Self::type_`].
+    pub fn set_type(
+        mut self,
+        type_: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.type_ = type_;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_fields",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("fields");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            req.query("type", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Field>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("fields")
+    }
+}
+
+/// Request builder for `get_field`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetField {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) field_id: crate::Id,
+}
+
+impl GetField {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_field",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("fields");
+        req.path_var(&crate::__private::ToParam::to_param(&self.field_id));
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Field> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("fields")
+    }
+}
+
+/// Request builder for `get_all_layouts`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllLayouts {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+}
+
+impl GetAllLayouts {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_layouts",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("layouts");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Layout>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("layouts")
+    }
+}
+
+/// Request builder for `get_layout`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetLayout {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) layout_id: crate::Id,
+}
+
+impl GetLayout {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_layout",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("layouts");
+        req.path_var(&crate::__private::ToParam::to_param(&self.layout_id));
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Layout> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("layouts")
+    }
+}
+
+/// Request builder for `get_all_customviews`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllCustomviews {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+}
+
+impl GetAllCustomviews {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_customviews",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("custom_views");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::CustomView>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("custom_views")
+    }
+}
+
+/// Request builder for `get_customview`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetCustomview {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) cv_id: crate::Id,
+}
+
+impl GetCustomview {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_customview",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("custom_views");
+        req.path_var(&crate::__private::ToParam::to_param(&self.cv_id));
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::CustomView> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("custom_views")
+    }
+}
+
+/// Request builder for `get_all_relatedlists`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllRelatedlists {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+}
+
+impl GetAllRelatedlists {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_relatedlists",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("related_lists");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::RelatedList>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("related_lists")
+    }
+}
+
+/// Request builder for `get_relatedlist`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRelatedlist {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) related_list_id: crate::Id,
+}
+
+impl GetRelatedlist {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_relatedlist",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("related_lists");
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list_id));
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::RelatedList> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("related_lists")
+    }
+}
+
+/// Request builder for `update_module_settings`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateModuleSettings {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) module_settings: crate::types::ModuleSettings,
+}
+
+impl UpdateModuleSettings {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_module_settings",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("modules");
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.json_items("modules", ::std::slice::from_ref(&self.module_settings))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("modules")
     }
 }
 
@@ -529,6 +1185,29 @@ impl GetRecords {
         let resp = client.execute(req).await?;
         resp.list("data")
     }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
 }
 
 /// Request builder for `get_record`. Set options, then call [`Self::send`].
@@ -684,6 +1363,29 @@ impl CreateRecords {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.records);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.records = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for CreateRecords {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `update_records`. Set options, then call [`Self::send`].
@@ -772,6 +1474,29 @@ impl UpdateRecords {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.records);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.records = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for UpdateRecords {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `upsert_records`. Set options, then call [`Self::send`].
@@ -907,6 +1632,29 @@ impl UpsertRecords {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.records);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.records = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for UpsertRecords {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `delete_records`. Set options, then call [`Self::send`].
@@ -1081,6 +1829,29 @@ impl SearchRecords {
         let resp = client.execute(req).await?;
         resp.list("data")
     }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
 }
 
 /// Request builder for `search_records_by_phone`. Set options, then call [`Self::send`].
@@ -1154,6 +1925,29 @@ impl SearchRecordsByPhone {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
     }
 }
 
@@ -1229,6 +2023,29 @@ impl SearchRecordEmail {
         let resp = client.execute(req).await?;
         resp.list("data")
     }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
 }
 
 /// Request builder for `search_records_by_criteria`. Set options, then call [`Self::send`].
@@ -1302,5 +2119,958 @@ impl SearchRecordsByCriteria {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_deleted_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetDeletedRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetDeletedRecords {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Records per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only records deleted since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_deleted_records",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("deleted");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "all");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::TrashRecord>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::TrashRecord>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_recyclebin_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRecyclebinRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetRecyclebinRecords {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Records per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only records deleted since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_recyclebin_records",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("deleted");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "recycle");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::TrashRecord>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::TrashRecord>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_permanently_deleted_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetPermanentlyDeletedRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetPermanentlyDeletedRecords {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Records per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only records deleted since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_permanently_deleted_records",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("deleted");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "permanent");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::TrashRecord>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::TrashRecord>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `mass_update_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct MassUpdateRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record: crate::types::Record,
+    pub(crate) ids: ::std::option::Option<::std::vec::Vec<crate::Id>>,
+    pub(crate) cvid: ::std::option::Option<crate::Id>,
+    pub(crate) territory: ::std::option::Option<crate::__private::JsonMap>,
+    pub(crate) over_write: ::std::option::Option<bool>,
+}
+
+impl MassUpdateRecords {
+    /// The records to update (at most 500). At most 500.
+    pub fn ids(
+        mut self,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> Self {
+        self.ids = ::std::option::Option::Some(
+            ids.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::ids`].
+    pub fn set_ids(
+        mut self,
+        ids: ::std::option::Option<::std::vec::Vec<crate::Id>>,
+    ) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// Update every record of this custom view instead.
+    pub fn cvid(mut self, cvid: impl ::std::convert::Into<crate::Id>) -> Self {
+        self.cvid = ::std::option::Option::Some(cvid.into());
+        self
+    }
+
+    /// Sets or clears [`Self::cvid`].
+    pub fn set_cvid(mut self, cvid: ::std::option::Option<crate::Id>) -> Self {
+        self.cvid = cvid;
+        self
+    }
+
+    /// Limit to a territory: `{id, include_child}`.
+    pub fn territory(
+        mut self,
+        territory: impl ::std::convert::Into<crate::__private::JsonMap>,
+    ) -> Self {
+        self.territory = ::std::option::Option::Some(territory.into());
+        self
+    }
+
+    /// Sets or clears [`Self::territory`].
+    pub fn set_territory(
+        mut self,
+        territory: ::std::option::Option<crate::__private::JsonMap>,
+    ) -> Self {
+        self.territory = territory;
+        self
+    }
+
+    /// Overwrite multi-select values instead of appending.
+    pub fn over_write(mut self, over_write: impl ::std::convert::Into<bool>) -> Self {
+        self.over_write = ::std::option::Option::Some(over_write.into());
+        self
+    }
+
+    /// Sets or clears [`Self::over_write`].
+    pub fn set_over_write(mut self, over_write: ::std::option::Option<bool>) -> Self {
+        self.over_write = over_write;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "mass_update_records",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("actions");
+        req.path_literal("mass_update");
+        if let ::std::option::Option::Some(v) = self.ids.as_ref() {
+            crate::__private::check_count("`ids` items", 500usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ids {
+            req.json_field("ids", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cvid {
+            req.json_field("cvid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.territory {
+            req.json_field("territory", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.over_write {
+            req.json_field("over_write", v)?;
+        }
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::MassUpdateDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_mass_update_status`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetMassUpdateStatus {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) job_id: crate::Id,
+}
+
+impl GetMassUpdateStatus {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_mass_update_status",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("actions");
+        req.path_literal("mass_update");
+        {
+            let v = &self.job_id;
+            req.query("job_id", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::MassUpdateStatus> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `create_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record: crate::types::Record,
+    pub(crate) trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) lar_id: ::std::option::Option<crate::Id>,
+    pub(crate) process: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl CreateRecord {
+    /// Automation to run: workflow, approval, blueprint.
+    pub fn trigger(
+        mut self,
+        trigger: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.trigger = ::std::option::Option::Some(
+            trigger.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::trigger`].
+    pub fn set_trigger(
+        mut self,
+        trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.trigger = trigger;
+        self
+    }
+
+    /// Layout assignment rule to apply.
+    pub fn lar_id(mut self, lar_id: impl ::std::convert::Into<crate::Id>) -> Self {
+        self.lar_id = ::std::option::Option::Some(lar_id.into());
+        self
+    }
+
+    /// Sets or clears [`Self::lar_id`].
+    pub fn set_lar_id(mut self, lar_id: ::std::option::Option<crate::Id>) -> Self {
+        self.lar_id = lar_id;
+        self
+    }
+
+    /// Processes to run (review_process).
+    pub fn process(
+        mut self,
+        process: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.process = ::std::option::Option::Some(
+            process.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::process`].
+    pub fn set_process(
+        mut self,
+        process: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.process = process;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_record",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        if let ::std::option::Option::Some(v) = &self.trigger {
+            req.json_field("trigger", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.lar_id {
+            req.json_field("lar_id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.process {
+            req.json_field("process", v)?;
+        }
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_tags`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetTags {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) my_tags: ::std::option::Option<bool>,
+}
+
+impl GetTags {
+    /// Only tags the current user created.
+    pub fn my_tags(mut self, my_tags: impl ::std::convert::Into<bool>) -> Self {
+        self.my_tags = ::std::option::Option::Some(my_tags.into());
+        self
+    }
+
+    /// Sets or clears [`Self::my_tags`].
+    pub fn set_my_tags(mut self, my_tags: ::std::option::Option<bool>) -> Self {
+        self.my_tags = my_tags;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_tags",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.my_tags {
+            req.query("my_tags", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Tag>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("tags")
+    }
+}
+
+/// Request builder for `get_tag_count`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetTagCount {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) tag_id: crate::Id,
+}
+
+impl GetTagCount {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_tag_count",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        req.path_var(&crate::__private::ToParam::to_param(&self.tag_id));
+        req.path_literal("actions");
+        req.path_literal("records_count");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::TagCount> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
+    }
+}
+
+/// Request builder for `create_tags`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateTags {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) tags: ::std::vec::Vec<crate::types::Tag>,
+}
+
+impl CreateTags {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_tags",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        crate::__private::check_count(
+            "items in `tags` per call",
+            50usize,
+            self.tags.len(),
+        )?;
+        req.json_items("tags", &self.tags)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("tags")
+    }
+
+    /** Sends any number of items in chunks of 50, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.tags);
+        crate::__private::send_chunks(
+                all,
+                50usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.tags = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for CreateTags {
+    type Results = crate::ActionResults<crate::types::Tag>;
+}
+
+/// Request builder for `update_tags`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateTags {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) tags: ::std::vec::Vec<crate::types::Tag>,
+}
+
+impl UpdateTags {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_tags",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        {
+            let v = &self.module_api_name;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        crate::__private::check_count(
+            "items in `tags` per call",
+            50usize,
+            self.tags.len(),
+        )?;
+        req.json_items("tags", &self.tags)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("tags")
+    }
+
+    /** Sends any number of items in chunks of 50, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.tags);
+        crate::__private::send_chunks(
+                all,
+                50usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.tags = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for UpdateTags {
+    type Results = crate::ActionResults<crate::types::Tag>;
+}
+
+/// Request builder for `add_tags_to_multiple_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddTagsToMultipleRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) tag_names: ::std::vec::Vec<::std::string::String>,
+    pub(crate) ids: ::std::vec::Vec<crate::Id>,
+    pub(crate) over_write: ::std::option::Option<bool>,
+}
+
+impl AddTagsToMultipleRecords {
+    /// Replace the records' tags instead of adding.
+    pub fn over_write(mut self, over_write: impl ::std::convert::Into<bool>) -> Self {
+        self.over_write = ::std::option::Option::Some(over_write.into());
+        self
+    }
+
+    /// Sets or clears [`Self::over_write`].
+    pub fn set_over_write(mut self, over_write: ::std::option::Option<bool>) -> Self {
+        self.over_write = over_write;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "add_tags_to_multiple_records",
+            crate::__private::Method::POST,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("actions");
+        req.path_literal("add_tags");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_count("`tag_names` items", 50usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_min_count("`tag_names` items", 1usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_count("`ids` items", 100usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.tag_names;
+            req.query("tag_names", &crate::__private::ToParam::to_param(v));
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.over_write {
+            req.query("over_write", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `remove_tags_from_multiple_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RemoveTagsFromMultipleRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) tag_names: ::std::vec::Vec<::std::string::String>,
+    pub(crate) ids: ::std::vec::Vec<crate::Id>,
+}
+
+impl RemoveTagsFromMultipleRecords {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "remove_tags_from_multiple_records",
+            crate::__private::Method::POST,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_literal("actions");
+        req.path_literal("remove_tags");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_count("`tag_names` items", 50usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_min_count("`tag_names` items", 1usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_count("`ids` items", 100usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.tag_names;
+            req.query("tag_names", &crate::__private::ToParam::to_param(v));
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
     }
 }

@@ -33,4 +33,290 @@ impl crate::Client {
     }
 }
 
-impl NoteHandle {}
+impl NoteHandle {
+    /// Lists this note's attachments.
+    ///
+    /// `GET /crm/v2/Notes/{note_id}/Attachments`; OAuth scope `ZohoCRM.modules.notes.READ`.
+    #[doc(alias = "get_attachments")]
+    pub fn note_get_attachments(&self) -> crate::handles::note::NoteGetAttachments {
+        crate::handles::note::NoteGetAttachments {
+            client: self.client.clone(),
+            note_id: self.note_id.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+        }
+    }
+
+    /// The same as [`Self::note_get_attachments`], under the name the official SDK uses.
+    pub fn get_attachments(&self) -> crate::handles::note::NoteGetAttachments {
+        self.note_get_attachments()
+    }
+
+    /// Uploads a file to this note.
+    ///
+    /// `POST /crm/v2/Notes/{note_id}/Attachments`; OAuth scope `ZohoCRM.modules.notes.CREATE`.
+    ///
+    /// - `file`: The file.
+    #[doc(alias = "upload_attachment")]
+    pub fn note_upload_attachment(
+        &self,
+        file: impl ::std::convert::Into<crate::UploadFile>,
+    ) -> crate::handles::note::NoteUploadAttachment {
+        crate::handles::note::NoteUploadAttachment {
+            client: self.client.clone(),
+            note_id: self.note_id.clone(),
+            file: file.into(),
+        }
+    }
+
+    /// The same as [`Self::note_upload_attachment`], under the name the official SDK uses.
+    pub fn upload_attachment(
+        &self,
+        file: impl ::std::convert::Into<crate::UploadFile>,
+    ) -> crate::handles::note::NoteUploadAttachment {
+        self.note_upload_attachment(file)
+    }
+
+    /// Downloads an attachment of this note.
+    ///
+    /// `GET /crm/v2/Notes/{note_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.notes.READ`.
+    ///
+    /// - `attachment_id`: The attachment id.
+    #[doc(alias = "download_attachment")]
+    pub fn note_download_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::note::NoteDownloadAttachment {
+        crate::handles::note::NoteDownloadAttachment {
+            client: self.client.clone(),
+            note_id: self.note_id.clone(),
+            attachment_id: attachment_id.into(),
+        }
+    }
+
+    /// The same as [`Self::note_download_attachment`], under the name the official SDK uses.
+    pub fn download_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::note::NoteDownloadAttachment {
+        self.note_download_attachment(attachment_id)
+    }
+
+    /// Deletes an attachment of this note.
+    ///
+    /// `DELETE /crm/v2/Notes/{note_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.notes.DELETE`.
+    ///
+    /// - `attachment_id`: The attachment id.
+    #[doc(alias = "delete_attachment")]
+    pub fn note_delete_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::note::NoteDeleteAttachment {
+        crate::handles::note::NoteDeleteAttachment {
+            client: self.client.clone(),
+            note_id: self.note_id.clone(),
+            attachment_id: attachment_id.into(),
+        }
+    }
+
+    /// The same as [`Self::note_delete_attachment`], under the name the official SDK uses.
+    pub fn delete_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::note::NoteDeleteAttachment {
+        self.note_delete_attachment(attachment_id)
+    }
+}
+
+/// Request builder for `note_get_attachments`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct NoteGetAttachments {
+    pub(crate) client: crate::Client,
+    pub(crate) note_id: crate::Id,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+}
+
+impl NoteGetAttachments {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Attachments per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "note_get_attachments",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        req.path_literal("Attachments");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Attachment>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Attachment>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Attachment>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `note_upload_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct NoteUploadAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) note_id: crate::Id,
+    pub(crate) file: crate::UploadFile,
+}
+
+impl NoteUploadAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "note_upload_attachment",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        req.path_literal("Attachments");
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `note_download_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct NoteDownloadAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) note_id: crate::Id,
+    pub(crate) attachment_id: crate::Id,
+}
+
+impl NoteDownloadAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "note_download_attachment",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        req.path_literal("Attachments");
+        req.path_var(&crate::__private::ToParam::to_param(&self.attachment_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.file()
+    }
+}
+
+/// Request builder for `note_delete_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct NoteDeleteAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) note_id: crate::Id,
+    pub(crate) attachment_id: crate::Id,
+}
+
+impl NoteDeleteAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "note_delete_attachment",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        req.path_literal("Attachments");
+        req.path_var(&crate::__private::ToParam::to_param(&self.attachment_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}

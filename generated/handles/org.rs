@@ -22,4 +22,2099 @@ impl crate::Client {
     }
 }
 
-impl OrgHandle {}
+impl OrgHandle {
+    /// Lists every profile.
+    ///
+    /// `GET /crm/v2/settings/profiles`; OAuth scope `ZohoCRM.settings.profiles.READ`.
+    #[doc(alias = "get_all_profiles")]
+    pub fn get_profiles(&self) -> crate::handles::org::GetProfiles {
+        crate::handles::org::GetProfiles {
+            client: self.client.clone(),
+        }
+    }
+
+    /// The same as [`Self::get_profiles`], under the name the official SDK uses.
+    pub fn get_all_profiles(&self) -> crate::handles::org::GetProfiles {
+        self.get_profiles()
+    }
+
+    /// Fetches one profile.
+    ///
+    /// `GET /crm/v2/settings/profiles/{profile_id}`; OAuth scope `ZohoCRM.settings.profiles.READ`.
+    ///
+    /// - `profile_id`: The profile id.
+    pub fn get_profile(
+        &self,
+        profile_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::GetProfile {
+        crate::handles::org::GetProfile {
+            client: self.client.clone(),
+            profile_id: profile_id.into(),
+        }
+    }
+
+    /// Lists every role.
+    ///
+    /// `GET /crm/v2/settings/roles`; OAuth scope `ZohoCRM.settings.roles.READ`.
+    pub fn get_all_roles(&self) -> crate::handles::org::GetAllRoles {
+        crate::handles::org::GetAllRoles {
+            client: self.client.clone(),
+        }
+    }
+
+    /// Fetches one role.
+    ///
+    /// `GET /crm/v2/settings/roles/{role_id}`; OAuth scope `ZohoCRM.settings.roles.READ`.
+    ///
+    /// - `role_id`: The role id.
+    pub fn get_role(
+        &self,
+        role_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::GetRole {
+        crate::handles::org::GetRole {
+            client: self.client.clone(),
+            role_id: role_id.into(),
+        }
+    }
+
+    /// Lists the org's taxes.
+    ///
+    /// `GET /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.READ`.
+    pub fn get_organization_taxes(&self) -> crate::handles::org::GetOrganizationTaxes {
+        crate::handles::org::GetOrganizationTaxes {
+            client: self.client.clone(),
+        }
+    }
+
+    /// Fetches one tax.
+    ///
+    /// `GET /crm/v2/org/taxes/{tax_id}`; OAuth scope `ZohoCRM.org.READ`.
+    ///
+    /// - `tax_id`: The tax id.
+    pub fn get_organization_tax(
+        &self,
+        tax_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::GetOrganizationTax {
+        crate::handles::org::GetOrganizationTax {
+            client: self.client.clone(),
+            tax_id: tax_id.into(),
+        }
+    }
+
+    /// Creates taxes (at most 100).
+    ///
+    /// `POST /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.CREATE`.
+    ///
+    /// - `org_taxs`: the items to send (at most 100)
+    pub fn create_organization_taxes(
+        &self,
+        org_taxs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::OrgTax>,
+        >,
+    ) -> crate::handles::org::CreateOrganizationTaxes {
+        crate::handles::org::CreateOrganizationTaxes {
+            client: self.client.clone(),
+            org_taxs: org_taxs.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Updates taxes (at most 100; each needs its id).
+    ///
+    /// `PUT /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.UPDATE`.
+    ///
+    /// - `org_taxs`: the items to send (at most 100)
+    pub fn update_organization_taxes(
+        &self,
+        org_taxs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::OrgTax>,
+        >,
+    ) -> crate::handles::org::UpdateOrganizationTaxes {
+        crate::handles::org::UpdateOrganizationTaxes {
+            client: self.client.clone(),
+            org_taxs: org_taxs.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Deletes taxes by id (at most 100).
+    ///
+    /// `DELETE /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.DELETE`.
+    ///
+    /// - `ids`: The tax ids.
+    pub fn delete_organization_taxes(
+        &self,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> crate::handles::org::DeleteOrganizationTaxes {
+        crate::handles::org::DeleteOrganizationTaxes {
+            client: self.client.clone(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Deletes one tax.
+    ///
+    /// `DELETE /crm/v2/org/taxes/{tax_id}`; OAuth scope `ZohoCRM.org.DELETE`.
+    ///
+    /// - `tax_id`: The tax id.
+    pub fn delete_organization_tax(
+        &self,
+        tax_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::DeleteOrganizationTax {
+        crate::handles::org::DeleteOrganizationTax {
+            client: self.client.clone(),
+            tax_id: tax_id.into(),
+        }
+    }
+
+    /// Fetches the user whose token is in use.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_current_user(&self) -> crate::handles::org::GetCurrentUser {
+        crate::handles::org::GetCurrentUser {
+            client: self.client.clone(),
+        }
+    }
+
+    /// Fetches one user.
+    ///
+    /// `GET /crm/v2/users/{user_id}`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// - `user_id`: The user id.
+    pub fn get_user(
+        &self,
+        user_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::GetUser {
+        crate::handles::org::GetUser {
+            client: self.client.clone(),
+            user_id: user_id.into(),
+        }
+    }
+
+    /// Lists every user, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_users(&self) -> crate::handles::org::GetAllUsers {
+        crate::handles::org::GetAllUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists active users, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_active_users(&self) -> crate::handles::org::GetAllActiveUsers {
+        crate::handles::org::GetAllActiveUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists deactivated users, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_deactive_users(&self) -> crate::handles::org::GetAllDeactiveUsers {
+        crate::handles::org::GetAllDeactiveUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists active users who confirmed their invitation, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_active_confirmed_users(
+        &self,
+    ) -> crate::handles::org::GetAllActiveConfirmedUsers {
+        crate::handles::org::GetAllActiveConfirmedUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists users who confirmed their invitation, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_confirmed_users(&self) -> crate::handles::org::GetAllConfirmedUsers {
+        crate::handles::org::GetAllConfirmedUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists users who have not confirmed their invitation, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_not_confirmed_users(
+        &self,
+    ) -> crate::handles::org::GetAllNotConfirmedUsers {
+        crate::handles::org::GetAllNotConfirmedUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists deleted users, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_deleted_users(&self) -> crate::handles::org::GetAllDeletedUsers {
+        crate::handles::org::GetAllDeletedUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists administrators, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_admin_users(&self) -> crate::handles::org::GetAllAdminUsers {
+        crate::handles::org::GetAllAdminUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists active and confirmed administrators, one page at a time.
+    ///
+    /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    pub fn get_all_active_confirmed_admin_users(
+        &self,
+    ) -> crate::handles::org::GetAllActiveConfirmedAdminUsers {
+        crate::handles::org::GetAllActiveConfirmedAdminUsers {
+            client: self.client.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Creates (invites) a user; needs role, profile, last_name and email.
+    ///
+    /// `POST /crm/v2/users`; OAuth scope `ZohoCRM.users.CREATE`.
+    ///
+    /// - `user`: the item to send
+    pub fn create_user(
+        &self,
+        user: impl ::std::convert::Into<crate::types::User>,
+    ) -> crate::handles::org::CreateUser {
+        crate::handles::org::CreateUser {
+            client: self.client.clone(),
+            user: user.into(),
+        }
+    }
+
+    /// Updates a user.
+    ///
+    /// `PUT /crm/v2/users/{user_id}`; OAuth scope `ZohoCRM.users.UPDATE`.
+    ///
+    /// - `user_id`: The user id.
+    /// - `user`: the item to send
+    pub fn update_user(
+        &self,
+        user_id: impl ::std::convert::Into<crate::Id>,
+        user: impl ::std::convert::Into<crate::types::User>,
+    ) -> crate::handles::org::UpdateUser {
+        crate::handles::org::UpdateUser {
+            client: self.client.clone(),
+            user_id: user_id.into(),
+            user: user.into(),
+        }
+    }
+
+    /// Deletes a user.
+    ///
+    /// `DELETE /crm/v2/users/{user_id}`; OAuth scope `ZohoCRM.users.DELETE`.
+    ///
+    /// - `user_id`: The user id.
+    pub fn delete_user(
+        &self,
+        user_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::org::DeleteUser {
+        crate::handles::org::DeleteUser {
+            client: self.client.clone(),
+            user_id: user_id.into(),
+        }
+    }
+
+    /// Lists every variable group.
+    ///
+    /// `GET /crm/v2/settings/variable_groups`; OAuth scope `ZohoCRM.settings.variable_groups.READ`.
+    pub fn get_variable_groups(&self) -> crate::handles::org::GetVariableGroups {
+        crate::handles::org::GetVariableGroups {
+            client: self.client.clone(),
+        }
+    }
+
+    /// Lists every variable.
+    ///
+    /// `GET /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.READ`.
+    pub fn get_variables(&self) -> crate::handles::org::GetVariables {
+        crate::handles::org::GetVariables {
+            client: self.client.clone(),
+            group: ::std::option::Option::None,
+        }
+    }
+
+    /// Creates variables.
+    ///
+    /// `POST /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.CREATE`.
+    ///
+    /// - `variables`: the items to send (at most 100)
+    pub fn create_variables(
+        &self,
+        variables: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Variable>,
+        >,
+    ) -> crate::handles::org::CreateVariables {
+        crate::handles::org::CreateVariables {
+            client: self.client.clone(),
+            variables: variables.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Updates variables (each needs its id).
+    ///
+    /// `PUT /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.UPDATE`.
+    ///
+    /// - `variables`: the items to send (at most 100)
+    pub fn update_variables(
+        &self,
+        variables: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Variable>,
+        >,
+    ) -> crate::handles::org::UpdateVariables {
+        crate::handles::org::UpdateVariables {
+            client: self.client.clone(),
+            variables: variables.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
+/// Request builder for `get_profiles`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetProfiles {
+    pub(crate) client: crate::Client,
+}
+
+impl GetProfiles {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_profiles",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("profiles");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Profile>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("profiles")
+    }
+}
+
+/// Request builder for `get_profile`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetProfile {
+    pub(crate) client: crate::Client,
+    pub(crate) profile_id: crate::Id,
+}
+
+impl GetProfile {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_profile",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("profiles");
+        req.path_var(&crate::__private::ToParam::to_param(&self.profile_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Profile> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("profiles")
+    }
+}
+
+/// Request builder for `get_all_roles`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllRoles {
+    pub(crate) client: crate::Client,
+}
+
+impl GetAllRoles {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_roles",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("roles");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Role>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("roles")
+    }
+}
+
+/// Request builder for `get_role`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRole {
+    pub(crate) client: crate::Client,
+    pub(crate) role_id: crate::Id,
+}
+
+impl GetRole {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_role",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("roles");
+        req.path_var(&crate::__private::ToParam::to_param(&self.role_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Role> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("roles")
+    }
+}
+
+/// Request builder for `get_organization_taxes`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetOrganizationTaxes {
+    pub(crate) client: crate::Client,
+}
+
+impl GetOrganizationTaxes {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_organization_taxes",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::OrgTax>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("taxes")
+    }
+}
+
+/// Request builder for `get_organization_tax`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetOrganizationTax {
+    pub(crate) client: crate::Client,
+    pub(crate) tax_id: crate::Id,
+}
+
+impl GetOrganizationTax {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_organization_tax",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.tax_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::OrgTax> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("taxes")
+    }
+}
+
+/// Request builder for `create_organization_taxes`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateOrganizationTaxes {
+    pub(crate) client: crate::Client,
+    pub(crate) org_taxs: ::std::vec::Vec<crate::types::OrgTax>,
+}
+
+impl CreateOrganizationTaxes {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_organization_taxes",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        crate::__private::check_count(
+            "items in `taxes` per call",
+            100usize,
+            self.org_taxs.len(),
+        )?;
+        req.json_items("taxes", &self.org_taxs)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("taxes")
+    }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.org_taxs);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.org_taxs = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for CreateOrganizationTaxes {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
+}
+
+/// Request builder for `update_organization_taxes`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateOrganizationTaxes {
+    pub(crate) client: crate::Client,
+    pub(crate) org_taxs: ::std::vec::Vec<crate::types::OrgTax>,
+}
+
+impl UpdateOrganizationTaxes {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_organization_taxes",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        crate::__private::check_count(
+            "items in `taxes` per call",
+            100usize,
+            self.org_taxs.len(),
+        )?;
+        req.json_items("taxes", &self.org_taxs)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("taxes")
+    }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.org_taxs);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.org_taxs = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for UpdateOrganizationTaxes {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
+}
+
+/// Request builder for `delete_organization_taxes`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteOrganizationTaxes {
+    pub(crate) client: crate::Client,
+    pub(crate) ids: ::std::vec::Vec<crate::Id>,
+}
+
+impl DeleteOrganizationTaxes {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_organization_taxes",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_count("`ids` items", 100usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("taxes")
+    }
+}
+
+/// Request builder for `delete_organization_tax`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteOrganizationTax {
+    pub(crate) client: crate::Client,
+    pub(crate) tax_id: crate::Id,
+}
+
+impl DeleteOrganizationTax {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_organization_tax",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("taxes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.tax_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("taxes")
+    }
+}
+
+/// Request builder for `get_current_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetCurrentUser {
+    pub(crate) client: crate::Client,
+}
+
+impl GetCurrentUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_current_user",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        req.query("type", "CurrentUser");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+}
+
+/// Request builder for `get_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetUser {
+    pub(crate) client: crate::Client,
+    pub(crate) user_id: crate::Id,
+}
+
+impl GetUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_user",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        req.path_var(&crate::__private::ToParam::to_param(&self.user_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::User> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("users")
+    }
+}
+
+/// Request builder for `get_all_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_active_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllActiveUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllActiveUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_active_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "ActiveUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_deactive_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllDeactiveUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllDeactiveUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_deactive_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "DeactiveUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_active_confirmed_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllActiveConfirmedUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllActiveConfirmedUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_active_confirmed_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "ActiveConfirmedUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_confirmed_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllConfirmedUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllConfirmedUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_confirmed_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "ConfirmedUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_not_confirmed_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllNotConfirmedUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllNotConfirmedUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_not_confirmed_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "NotConfirmedUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_deleted_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllDeletedUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllDeletedUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_deleted_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "DeletedUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_admin_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllAdminUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllAdminUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_admin_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "AdminUsers");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `get_all_active_confirmed_admin_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAllActiveConfirmedAdminUsers {
+    pub(crate) client: crate::Client,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetAllActiveConfirmedAdminUsers {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Users per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only users modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_all_active_confirmed_admin_users",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        req.query("type", "ActiveConfirmedAdmins");
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::User>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::User>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `create_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateUser {
+    pub(crate) client: crate::Client,
+    pub(crate) user: crate::types::User,
+}
+
+impl CreateUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_user",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("users");
+        req.json_items("users", ::std::slice::from_ref(&self.user))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("users")
+    }
+}
+
+/// Request builder for `update_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateUser {
+    pub(crate) client: crate::Client,
+    pub(crate) user_id: crate::Id,
+    pub(crate) user: crate::types::User,
+}
+
+impl UpdateUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_user",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("users");
+        req.path_var(&crate::__private::ToParam::to_param(&self.user_id));
+        req.json_items("users", ::std::slice::from_ref(&self.user))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("users")
+    }
+}
+
+/// Request builder for `delete_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteUser {
+    pub(crate) client: crate::Client,
+    pub(crate) user_id: crate::Id,
+}
+
+impl DeleteUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_user",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_literal("users");
+        req.path_var(&crate::__private::ToParam::to_param(&self.user_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("users")
+    }
+}
+
+/// Request builder for `get_variable_groups`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetVariableGroups {
+    pub(crate) client: crate::Client,
+}
+
+impl GetVariableGroups {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_variable_groups",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("variable_groups");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::VariableGroup>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("variable_groups")
+    }
+}
+
+/// Request builder for `get_variables`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetVariables {
+    pub(crate) client: crate::Client,
+    pub(crate) group: ::std::option::Option<::std::string::String>,
+}
+
+impl GetVariables {
+    /// Only variables of this group (id or API name).
+    pub fn group(
+        mut self,
+        group: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group = ::std::option::Option::Some(group.into());
+        self
+    }
+
+    /// Sets or clears [`Self::group`].
+    pub fn set_group(
+        mut self,
+        group: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.group = group;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_variables",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("variables");
+        if let ::std::option::Option::Some(v) = &self.group {
+            req.query("group", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Variable>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("variables")
+    }
+}
+
+/// Request builder for `create_variables`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateVariables {
+    pub(crate) client: crate::Client,
+    pub(crate) variables: ::std::vec::Vec<crate::types::Variable>,
+}
+
+impl CreateVariables {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_variables",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("settings");
+        req.path_literal("variables");
+        crate::__private::check_count(
+            "items in `variables` per call",
+            100usize,
+            self.variables.len(),
+        )?;
+        req.json_items("variables", &self.variables)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("variables")
+    }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.variables);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.variables = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for CreateVariables {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
+}
+
+/// Request builder for `update_variables`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateVariables {
+    pub(crate) client: crate::Client,
+    pub(crate) variables: ::std::vec::Vec<crate::types::Variable>,
+}
+
+impl UpdateVariables {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_variables",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("variables");
+        crate::__private::check_count(
+            "items in `variables` per call",
+            100usize,
+            self.variables.len(),
+        )?;
+        req.json_items("variables", &self.variables)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("variables")
+    }
+
+    /** Sends any number of items in chunks of 100, one request per chunk, in order.
+
+ Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+        let all = ::std::mem::take(&mut self.variables);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.variables = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+impl crate::__private::Chunked for UpdateVariables {
+    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
+}

@@ -46,4 +46,1508 @@ impl crate::Client {
     }
 }
 
-impl RecordHandle {}
+impl RecordHandle {
+    /// Lists this record's attachments.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.READ`.
+    pub fn get_attachments(&self) -> crate::handles::record::GetAttachments {
+        crate::handles::record::GetAttachments {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            fields: ::std::option::Option::None,
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+        }
+    }
+
+    /// Uploads a file to this record (multipart field `file`; at most 100 MB).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.CREATE`.
+    ///
+    /// - `file`: The file.
+    pub fn upload_attachment(
+        &self,
+        file: impl ::std::convert::Into<crate::UploadFile>,
+    ) -> crate::handles::record::UploadAttachment {
+        crate::handles::record::UploadAttachment {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            file: file.into(),
+        }
+    }
+
+    /// Attaches a URL to this record (multipart field `attachmentUrl`).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.CREATE`.
+    ///
+    /// - `attachment_url`: The URL.
+    pub fn upload_link_as_attachment(
+        &self,
+        attachment_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::record::UploadLinkAsAttachment {
+        crate::handles::record::UploadLinkAsAttachment {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            attachment_url: attachment_url.into(),
+        }
+    }
+
+    /// Downloads an attachment of this record.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.attachments.READ`.
+    ///
+    /// - `attachment_id`: The attachment id.
+    pub fn download_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::DownloadAttachment {
+        crate::handles::record::DownloadAttachment {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            attachment_id: attachment_id.into(),
+        }
+    }
+
+    /// Deletes an attachment of this record.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.attachments.DELETE`.
+    ///
+    /// - `attachment_id`: The attachment id.
+    pub fn delete_attachment(
+        &self,
+        attachment_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::DeleteAttachment {
+        crate::handles::record::DeleteAttachment {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            attachment_id: attachment_id.into(),
+        }
+    }
+
+    /// Sets this record's photo (Leads, Contacts, Accounts, Products and Vendors only).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
+    ///
+    /// - `file`: The image.
+    pub fn upload_photo(
+        &self,
+        file: impl ::std::convert::Into<crate::UploadFile>,
+    ) -> crate::handles::record::UploadPhoto {
+        crate::handles::record::UploadPhoto {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            file: file.into(),
+        }
+    }
+
+    /// Downloads this record's photo.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
+    pub fn download_photo(&self) -> crate::handles::record::DownloadPhoto {
+        crate::handles::record::DownloadPhoto {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+        }
+    }
+
+    /// Removes this record's photo.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
+    pub fn delete_photo(&self) -> crate::handles::record::DeletePhoto {
+        crate::handles::record::DeletePhoto {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+        }
+    }
+
+    /// Lists this record's notes.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/Notes`; OAuth scope `ZohoCRM.modules.notes.READ`.
+    pub fn get_notes(&self) -> crate::handles::record::GetNotes {
+        crate::handles::record::GetNotes {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            sort_order: ::std::option::Option::None,
+        }
+    }
+
+    /// Adds a note to this record.
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/Notes`; OAuth scope `ZohoCRM.modules.notes.CREATE`.
+    ///
+    /// - `note`: the item to send
+    pub fn add_note(
+        &self,
+        note: impl ::std::convert::Into<crate::types::Note>,
+    ) -> crate::handles::record::AddNote {
+        crate::handles::record::AddNote {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            note: note.into(),
+        }
+    }
+
+    /// Updates a note of this record.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}/Notes/{note_id}`; OAuth scope `ZohoCRM.modules.notes.UPDATE`.
+    ///
+    /// - `note_id`: The note id.
+    /// - `note`: the item to send
+    pub fn update_note(
+        &self,
+        note_id: impl ::std::convert::Into<crate::Id>,
+        note: impl ::std::convert::Into<crate::types::Note>,
+    ) -> crate::handles::record::UpdateNote {
+        crate::handles::record::UpdateNote {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            note_id: note_id.into(),
+            note: note.into(),
+        }
+    }
+
+    /// Deletes a note of this record.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/Notes/{note_id}`; OAuth scope `ZohoCRM.modules.notes.DELETE`.
+    ///
+    /// - `note_id`: The note id.
+    pub fn delete_note(
+        &self,
+        note_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::DeleteNote {
+        crate::handles::record::DeleteNote {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            note_id: note_id.into(),
+        }
+    }
+
+    /// Updates this record.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `record`: the item to send
+    pub fn update_record(
+        &self,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::record::UpdateRecord {
+        crate::handles::record::UpdateRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            record: record.into(),
+            trigger: ::std::option::Option::None,
+            process: ::std::option::Option::None,
+        }
+    }
+
+    /// Deletes this record (it moves to the recycle bin).
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}`; OAuth scope `ZohoCRM.modules.DELETE`.
+    pub fn delete_record(&self) -> crate::handles::record::DeleteRecord {
+        crate::handles::record::DeleteRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            wf_trigger: ::std::option::Option::None,
+        }
+    }
+
+    /// Converts this lead into a contact and an account, and optionally a deal.
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/actions/convert`; OAuth scope `ZohoCRM.modules.CREATE`.
+    ///
+    /// - `convert_lead`: the item to send
+    pub fn convert_record(
+        &self,
+        convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
+    ) -> crate::handles::record::ConvertRecord {
+        crate::handles::record::ConvertRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            convert_lead: convert_lead.into(),
+        }
+    }
+
+    /// Lists the records of one of this record's related lists.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/{related_list}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// - `related_list`: The related list's API name (`Contacts`, `Products` ...).
+    #[doc(alias = "get_relatedlist_records")]
+    pub fn get_related_records(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::record::GetRelatedRecords {
+        crate::handles::record::GetRelatedRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// The same as [`Self::get_related_records`], under the name the official SDK uses.
+    pub fn get_relatedlist_records(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::record::GetRelatedRecords {
+        self.get_related_records(related_list)
+    }
+
+    /// Relates another record to this one through a related list (pass `Record::new()` when the relation has no fields of its own).
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}/{related_list}/{related_id}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `related_list`: The related list's API name.
+    /// - `related_id`: The record to relate.
+    /// - `record`: the item to send
+    pub fn add_relation(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<crate::Id>,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::record::AddRelation {
+        crate::handles::record::AddRelation {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            related_id: related_id.into(),
+            record: record.into(),
+        }
+    }
+
+    /// Removes the relation between this record and another.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/{related_list}/{related_id}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `related_list`: The related list's API name.
+    /// - `related_id`: The related record.
+    pub fn remove_relation(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::RemoveRelation {
+        crate::handles::record::RemoveRelation {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            related_id: related_id.into(),
+        }
+    }
+
+    /// Fetches this record's blueprint state and the transitions open to it.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/actions/blueprint`; OAuth scope `ZohoCRM.modules.READ`.
+    pub fn get_blueprint(&self) -> crate::handles::record::GetBlueprint {
+        crate::handles::record::GetBlueprint {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+        }
+    }
+
+    /// Performs one blueprint transition on this record.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}/actions/blueprint`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `blueprint_update`: the item to send
+    pub fn update_blueprint(
+        &self,
+        blueprint_update: impl ::std::convert::Into<crate::types::BlueprintUpdate>,
+    ) -> crate::handles::record::UpdateBlueprint {
+        crate::handles::record::UpdateBlueprint {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            blueprint_update: blueprint_update.into(),
+        }
+    }
+
+    /// Adds tags to this record (at most 10).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/actions/add_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `tag_names`: Tag names.
+    pub fn add_tags(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> crate::handles::record::AddTags {
+        crate::handles::record::AddTags {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
+            over_write: ::std::option::Option::None,
+        }
+    }
+
+    /// Removes tags from this record (at most 10).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/actions/remove_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `tag_names`: Tag names.
+    pub fn remove_tags(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> crate::handles::record::RemoveTags {
+        crate::handles::record::RemoveTags {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
+/// Request builder for `get_attachments`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetAttachments {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+}
+
+impl GetAttachments {
+    /// Fields to return.
+    pub fn fields(
+        mut self,
+        fields: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(
+            fields.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::fields`].
+    pub fn set_fields(
+        mut self,
+        fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Attachments per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_attachments",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fields {
+            req.query("fields", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Attachment>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Attachment>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Attachment>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `upload_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) file: crate::UploadFile,
+}
+
+impl UploadAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "upload_attachment",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `upload_link_as_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadLinkAsAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) attachment_url: ::std::string::String,
+}
+
+impl UploadLinkAsAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "upload_link_as_attachment",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        {
+            let v = &self.attachment_url;
+            req.form_text("attachmentUrl", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `download_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) attachment_id: crate::Id,
+}
+
+impl DownloadAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "download_attachment",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        req.path_var(&crate::__private::ToParam::to_param(&self.attachment_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.file()
+    }
+}
+
+/// Request builder for `delete_attachment`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteAttachment {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) attachment_id: crate::Id,
+}
+
+impl DeleteAttachment {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_attachment",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        req.path_var(&crate::__private::ToParam::to_param(&self.attachment_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `upload_photo`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadPhoto {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) file: crate::UploadFile,
+}
+
+impl UploadPhoto {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "upload_photo",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("photo");
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
+    }
+}
+
+/// Request builder for `download_photo`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadPhoto {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+}
+
+impl DownloadPhoto {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "download_photo",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("photo");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.file()
+    }
+}
+
+/// Request builder for `delete_photo`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeletePhoto {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+}
+
+impl DeletePhoto {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_photo",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("photo");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
+    }
+}
+
+/// Request builder for `get_notes`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetNotes {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) sort_by: ::std::option::Option<::std::string::String>,
+    pub(crate) sort_order: ::std::option::Option<crate::types::SortOrder>,
+}
+
+impl GetNotes {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Notes per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Sort field.
+    pub fn sort_by(
+        mut self,
+        sort_by: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sort_by = ::std::option::Option::Some(sort_by.into());
+        self
+    }
+
+    /// Sets or clears [`Self::sort_by`].
+    pub fn set_sort_by(
+        mut self,
+        sort_by: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.sort_by = sort_by;
+        self
+    }
+
+    /// Sort direction.
+    pub fn sort_order(
+        mut self,
+        sort_order: impl ::std::convert::Into<crate::types::SortOrder>,
+    ) -> Self {
+        self.sort_order = ::std::option::Option::Some(sort_order.into());
+        self
+    }
+
+    /// Sets or clears [`Self::sort_order`].
+    pub fn set_sort_order(
+        mut self,
+        sort_order: ::std::option::Option<crate::types::SortOrder>,
+    ) -> Self {
+        self.sort_order = sort_order;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_notes",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Notes");
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_by {
+            req.query("sort_by", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_order {
+            req.query("sort_order", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Note>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Note>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Note>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `add_note`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddNote {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) note: crate::types::Note,
+}
+
+impl AddNote {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "add_note",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Notes");
+        req.json_items("data", ::std::slice::from_ref(&self.note))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `update_note`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateNote {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) note_id: crate::Id,
+    pub(crate) note: crate::types::Note,
+}
+
+impl UpdateNote {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_note",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        req.json_items("data", ::std::slice::from_ref(&self.note))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `delete_note`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteNote {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) note_id: crate::Id,
+}
+
+impl DeleteNote {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_note",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Notes");
+        req.path_var(&crate::__private::ToParam::to_param(&self.note_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `update_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) record: crate::types::Record,
+    pub(crate) trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) process: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl UpdateRecord {
+    /// Automation to run: workflow, approval, blueprint.
+    pub fn trigger(
+        mut self,
+        trigger: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.trigger = ::std::option::Option::Some(
+            trigger.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::trigger`].
+    pub fn set_trigger(
+        mut self,
+        trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.trigger = trigger;
+        self
+    }
+
+    /// Processes to run (review_process).
+    pub fn process(
+        mut self,
+        process: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.process = ::std::option::Option::Some(
+            process.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::process`].
+    pub fn set_process(
+        mut self,
+        process: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.process = process;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_record",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        if let ::std::option::Option::Some(v) = &self.trigger {
+            req.json_field("trigger", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.process {
+            req.json_field("process", v)?;
+        }
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `delete_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) wf_trigger: ::std::option::Option<bool>,
+}
+
+impl DeleteRecord {
+    /// Run workflows on delete.
+    pub fn wf_trigger(mut self, wf_trigger: impl ::std::convert::Into<bool>) -> Self {
+        self.wf_trigger = ::std::option::Option::Some(wf_trigger.into());
+        self
+    }
+
+    /// Sets or clears [`Self::wf_trigger`].
+    pub fn set_wf_trigger(mut self, wf_trigger: ::std::option::Option<bool>) -> Self {
+        self.wf_trigger = wf_trigger;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_record",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        if let ::std::option::Option::Some(v) = &self.wf_trigger {
+            req.query("wf_trigger", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `convert_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ConvertRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) convert_lead: crate::types::ConvertLead,
+}
+
+impl ConvertRecord {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "convert_record",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("convert");
+        req.json_items("data", ::std::slice::from_ref(&self.convert_lead))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::ConvertResult> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `get_related_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRelatedRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+}
+
+impl GetRelatedRecords {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Records per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only records modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_related_records",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items.
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
+}
+
+/// Request builder for `add_relation`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddRelation {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) related_id: crate::Id,
+    pub(crate) record: crate::types::Record,
+}
+
+impl AddRelation {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "add_relation",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_id));
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `remove_relation`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RemoveRelation {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) related_id: crate::Id,
+}
+
+impl RemoveRelation {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "remove_relation",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_blueprint`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetBlueprint {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+}
+
+impl GetBlueprint {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_blueprint",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("blueprint");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Blueprint> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("blueprint")
+    }
+}
+
+/// Request builder for `update_blueprint`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateBlueprint {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) blueprint_update: crate::types::BlueprintUpdate,
+}
+
+impl UpdateBlueprint {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_blueprint",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("blueprint");
+        req.json_items("blueprint", ::std::slice::from_ref(&self.blueprint_update))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
+    }
+}
+
+/// Request builder for `add_tags`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddTags {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) tag_names: ::std::vec::Vec<::std::string::String>,
+    pub(crate) over_write: ::std::option::Option<bool>,
+}
+
+impl AddTags {
+    /// Replace the record's tags instead of adding.
+    pub fn over_write(mut self, over_write: impl ::std::convert::Into<bool>) -> Self {
+        self.over_write = ::std::option::Option::Some(over_write.into());
+        self
+    }
+
+    /// Sets or clears [`Self::over_write`].
+    pub fn set_over_write(mut self, over_write: ::std::option::Option<bool>) -> Self {
+        self.over_write = over_write;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "add_tags",
+            crate::__private::Method::POST,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("add_tags");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_count("`tag_names` items", 10usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_min_count("`tag_names` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.tag_names;
+            req.query("tag_names", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.over_write {
+            req.query("over_write", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `remove_tags`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RemoveTags {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) tag_names: ::std::vec::Vec<::std::string::String>,
+}
+
+impl RemoveTags {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "remove_tags",
+            crate::__private::Method::POST,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("remove_tags");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_count("`tag_names` items", 10usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(
+            &self.tag_names,
+        ) {
+            crate::__private::check_min_count("`tag_names` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.tag_names;
+            req.query("tag_names", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}

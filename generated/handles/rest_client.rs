@@ -2,31 +2,6 @@
 
 //! Operations of the `rest_client` handle.
 impl crate::Client {
-    /// Lists every module of the account.
-    ///
-    /// `GET /crm/v2/settings/modules`; OAuth scope `ZohoCRM.settings.modules.READ`.
-    pub fn get_all_modules(&self) -> crate::handles::rest_client::GetAllModules {
-        crate::handles::rest_client::GetAllModules {
-            client: self.clone(),
-            if_modified_since: ::std::option::Option::None,
-        }
-    }
-
-    /// Fetches one module by API name.
-    ///
-    /// `GET /crm/v2/settings/modules/{api_name}`; OAuth scope `ZohoCRM.settings.modules.READ`.
-    ///
-    /// - `api_name`: The module's API name (`Leads`).
-    pub fn get_module(
-        &self,
-        api_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::handles::rest_client::GetModule {
-        crate::handles::rest_client::GetModule {
-            client: self.clone(),
-            api_name: api_name.into(),
-        }
-    }
-
     /// Fetches the organization's details.
     ///
     /// `GET /crm/v2/org`; OAuth scope `ZohoCRM.org.READ`.
@@ -53,6 +28,84 @@ impl crate::Client {
         crate::handles::rest_client::GetCurrentUser {
             client: self.clone(),
         }
+    }
+
+    /// Lists every module of the account.
+    ///
+    /// `GET /crm/v2/settings/modules`; OAuth scope `ZohoCRM.settings.modules.READ`.
+    pub fn get_all_modules(&self) -> crate::handles::rest_client::GetAllModules {
+        crate::handles::rest_client::GetAllModules {
+            client: self.clone(),
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Fetches one module by API name.
+    ///
+    /// `GET /crm/v2/settings/modules/{api_name}`; OAuth scope `ZohoCRM.settings.modules.READ`.
+    ///
+    /// - `api_name`: The module's API name (`Leads`).
+    pub fn get_module(
+        &self,
+        api_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::rest_client::GetModule {
+        crate::handles::rest_client::GetModule {
+            client: self.clone(),
+            api_name: api_name.into(),
+        }
+    }
+}
+
+/// Request builder for `get_organization_details`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetOrganizationDetails {
+    pub(crate) client: crate::Client,
+}
+
+impl GetOrganizationDetails {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_organization_details",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("org");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Organization> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("org")
+    }
+}
+
+/// Request builder for `get_current_user`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetCurrentUser {
+    pub(crate) client: crate::Client,
+}
+
+impl GetCurrentUser {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_current_user",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("users");
+        req.query("type", "CurrentUser");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("users")
     }
 }
 
@@ -131,58 +184,5 @@ impl GetModule {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("modules")
-    }
-}
-
-/// Request builder for `get_organization_details`. Set options, then call [`Self::send`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetOrganizationDetails {
-    pub(crate) client: crate::Client,
-}
-
-impl GetOrganizationDetails {
-    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
-        let mut req = crate::__private::Request::new(
-            "get_organization_details",
-            crate::__private::Method::GET,
-            true,
-        );
-        req.path_literal("org");
-        ::std::result::Result::Ok((self.client, req))
-    }
-
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("org")
-    }
-}
-
-/// Request builder for `get_current_user`. Set options, then call [`Self::send`].
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetCurrentUser {
-    pub(crate) client: crate::Client,
-}
-
-impl GetCurrentUser {
-    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
-        let mut req = crate::__private::Request::new(
-            "get_current_user",
-            crate::__private::Method::GET,
-            true,
-        );
-        req.path_literal("users");
-        req.query("type", "CurrentUser");
-        ::std::result::Result::Ok((self.client, req))
-    }
-
-    /// Sends the request and decodes the answer.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
     }
 }

@@ -72,6 +72,22 @@ pub struct Record {
     ///
     /// JSON key `$approval_state`; read-only.
     pub approval_state: ::std::option::Option<::std::string::String>,
+    /// Line items (Quotes, Sales_Orders, Purchase_Orders, Invoices).
+    ///
+    /// JSON key `Product_Details`.
+    pub product_details: ::std::option::Option<
+        ::std::vec::Vec<crate::types::InventoryLineItem>,
+    >,
+    /// Price ranges (Price_Books).
+    ///
+    /// JSON key `Pricing_Details`.
+    pub pricing_details: ::std::option::Option<
+        ::std::vec::Vec<crate::types::PricingDetail>,
+    >,
+    /// Invitees (Events).
+    ///
+    /// JSON key `Participants`.
+    pub participants: ::std::option::Option<::std::vec::Vec<crate::types::Participant>>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -123,6 +139,9 @@ impl crate::__private::Entity for Record {
         "$in_merge",
         "$currency_symbol",
         "$approval_state",
+        "Product_Details",
+        "Pricing_Details",
+        "Participants",
     ];
     fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
         &mut self,
@@ -157,6 +176,9 @@ impl crate::__private::Entity for Record {
             }
             "$currency_symbol" => self.currency_symbol = map.next_value()?,
             "$approval_state" => self.approval_state = map.next_value()?,
+            "Product_Details" => self.product_details = map.next_value()?,
+            "Pricing_Details" => self.pricing_details = map.next_value()?,
+            "Participants" => self.participants = map.next_value()?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -233,6 +255,15 @@ impl crate::__private::Serialize for Record {
         if let ::std::option::Option::Some(v) = &self.approval_state {
             m.serialize_entry("$approval_state", v)?;
         }
+        if let ::std::option::Option::Some(v) = &self.product_details {
+            m.serialize_entry("Product_Details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pricing_details {
+            m.serialize_entry("Pricing_Details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.participants {
+            m.serialize_entry("Participants", v)?;
+        }
         self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
         m.end()
     }
@@ -291,6 +322,15 @@ impl ::std::fmt::Debug for Record {
         }
         if let ::std::option::Option::Some(v) = &self.approval_state {
             d.field("approval_state", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.product_details {
+            d.field("product_details", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.pricing_details {
+            d.field("pricing_details", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.participants {
+            d.field("participants", v);
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);
