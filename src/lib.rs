@@ -55,7 +55,7 @@ pub use token::Token;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::entity::{decode_entity, decode_enum, set_field, Entity, Lenient};
-    pub use crate::paging::{items, paginate, send_chunks, Chunked};
+    pub use crate::paging::{items, paginate, send_chunks};
     pub use futures_util::stream::BoxStream;
     pub use crate::request::{check_count, check_max, check_min, check_min_count, Method, Request, ToParam};
     pub use serde::de::{DeserializeOwned, MapAccess};

@@ -39,12 +39,6 @@ pub fn items<T: Send + 'static>(pages: BoxStream<'static, Result<Page<T>>>) -> B
         .boxed()
 }
 
-/// Marks builders that have `send_all`; names their result type.
-pub trait Chunked {
-    /// What `send_all` returns.
-    type Results;
-}
-
 /// Sends `items` in chunks of `max`, in order, and stitches the per-item results together.
 pub async fn send_chunks<T, D, F, Fut>(items: Vec<T>, max: usize, mut send: F) -> Result<ActionResults<D>>
 where

@@ -687,16 +687,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     });
     let resp_ty = response_type(o);
     let decode = decode_call(o);
-    let extras = builder_extras(o);
-    let chunked_impl = if o.chunkable() {
-        quote! {
-            impl crate::__private::Chunked for #builder {
-                type Results = #resp_ty;
-            }
-        }
-    } else {
-        quote!()
-    };
+    let extras = builder_extras(o, &resp_ty);
     let bdoc = format!(" Request builder for `{}`. Set options, then call [`Self::send`].", o.name);
     quote! {
         #[doc = #bdoc]
@@ -730,13 +721,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             #extras
         }
-
-        #chunked_impl
     }
 }
 
 /// `pages()`/`stream()` for paginated operations, `send_all()` for chunkable writes.
-fn builder_extras(o: &Operation) -> TokenStream {
+fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     if o.paginated {
         let item = {
@@ -761,10 +750,10 @@ fn builder_extras(o: &Operation) -> TokenStream {
         let b = o.body.as_ref().map(|b| (b.entity.clone(), b.max_items.unwrap_or(100) as usize));
         if let Some((entity, max)) = b {
             let field = format_ident!("{}s", entity.to_snake_case());
-            let text = format!(" Sends any number of items in chunks of {max}, one request per chunk, in order.\n\n Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.");
+            let d = doc(&format!("Sends any number of items in chunks of {max}, one request per chunk, in order.\n\nResults come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned."));
             out.extend(quote! {
-                #[doc = #text]
-                pub async fn send_all(mut self) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+                #d
+                pub async fn send_all(mut self) -> crate::Result<#resp_ty> {
                     let all = ::std::mem::take(&mut self.#field);
                     crate::__private::send_chunks(all, #max, move |chunk| {
                         let mut b = self.clone();

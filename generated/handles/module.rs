@@ -1364,12 +1364,12 @@ impl CreateRecords {
         resp.action("data")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.records);
         crate::__private::send_chunks(
                 all,
@@ -1382,10 +1382,6 @@ impl CreateRecords {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for CreateRecords {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `update_records`. Set options, then call [`Self::send`].
@@ -1475,12 +1471,12 @@ impl UpdateRecords {
         resp.action("data")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.records);
         crate::__private::send_chunks(
                 all,
@@ -1493,10 +1489,6 @@ impl UpdateRecords {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for UpdateRecords {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `upsert_records`. Set options, then call [`Self::send`].
@@ -1633,12 +1625,12 @@ impl UpsertRecords {
         resp.action("data")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.records);
         crate::__private::send_chunks(
                 all,
@@ -1651,10 +1643,6 @@ impl UpsertRecords {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for UpsertRecords {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `delete_records`. Set options, then call [`Self::send`].
@@ -2859,12 +2847,12 @@ impl CreateTags {
         resp.action("tags")
     }
 
-    /** Sends any number of items in chunks of 50, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 50, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
         let all = ::std::mem::take(&mut self.tags);
         crate::__private::send_chunks(
                 all,
@@ -2877,10 +2865,6 @@ impl CreateTags {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for CreateTags {
-    type Results = crate::ActionResults<crate::types::Tag>;
 }
 
 /// Request builder for `update_tags`. Set options, then call [`Self::send`].
@@ -2921,12 +2905,12 @@ impl UpdateTags {
         resp.action("tags")
     }
 
-    /** Sends any number of items in chunks of 50, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 50, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
         let all = ::std::mem::take(&mut self.tags);
         crate::__private::send_chunks(
                 all,
@@ -2939,10 +2923,6 @@ impl UpdateTags {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for UpdateTags {
-    type Results = crate::ActionResults<crate::types::Tag>;
 }
 
 /// Request builder for `add_tags_to_multiple_records`. Set options, then call [`Self::send`].

@@ -608,12 +608,12 @@ impl CreateOrganizationTaxes {
         resp.action("taxes")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.org_taxs);
         crate::__private::send_chunks(
                 all,
@@ -626,10 +626,6 @@ impl CreateOrganizationTaxes {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for CreateOrganizationTaxes {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `update_organization_taxes`. Set options, then call [`Self::send`].
@@ -667,12 +663,12 @@ impl UpdateOrganizationTaxes {
         resp.action("taxes")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.org_taxs);
         crate::__private::send_chunks(
                 all,
@@ -685,10 +681,6 @@ impl UpdateOrganizationTaxes {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for UpdateOrganizationTaxes {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `delete_organization_taxes`. Set options, then call [`Self::send`].
@@ -2036,12 +2028,12 @@ impl CreateVariables {
         resp.action("variables")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.variables);
         crate::__private::send_chunks(
                 all,
@@ -2054,10 +2046,6 @@ impl CreateVariables {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for CreateVariables {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
 
 /// Request builder for `update_variables`. Set options, then call [`Self::send`].
@@ -2095,12 +2083,12 @@ impl UpdateVariables {
         resp.action("variables")
     }
 
-    /** Sends any number of items in chunks of 100, one request per chunk, in order.
-
- Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.*/
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
     pub async fn send_all(
         mut self,
-    ) -> crate::Result<<Self as crate::__private::Chunked>::Results> {
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
         let all = ::std::mem::take(&mut self.variables);
         crate::__private::send_chunks(
                 all,
@@ -2113,8 +2101,4 @@ impl UpdateVariables {
             )
             .await
     }
-}
-
-impl crate::__private::Chunked for UpdateVariables {
-    type Results = crate::ActionResults<crate::types::RecordActionDetails>;
 }
