@@ -277,72 +277,91 @@ mod cases {
         assert_eq!(s.get_tokens().await.unwrap().len(), 4);
     }
 
+    /// Saves run by 20 tasks released together by a barrier (half through the second
+    /// instance), over several rounds, each round a new user.
+    async fn race<F>(fx: &Fixture, token_for: F) -> Vec<Vec<String>>
+    where
+        F: Fn(usize, usize) -> Token,
+    {
+        const TASKS: usize = 20;
+        let mut rounds = Vec::new();
+        for round in 0..5 {
+            let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
+            let mut tasks = Vec::new();
+            for i in 0..TASKS {
+                let store = if i % 2 == 0 {
+                    Arc::clone(&fx.store)
+                } else {
+                    Arc::clone(&fx.second)
+                };
+                let barrier = Arc::clone(&barrier);
+                let token = token_for(round, i);
+                tasks.push(tokio::spawn(async move {
+                    barrier.wait().await;
+                    store.save_token(&token).await.map_err(|e| chain(&e))
+                }));
+            }
+            let mut ids = Vec::new();
+            for t in tasks {
+                ids.push(t.await.expect("task").expect("save"));
+            }
+            rounds.push(ids);
+        }
+        rounds
+    }
+
     pub async fn concurrent_saves_one_row(fx: Arc<Fixture>) {
-        let mut tasks = Vec::new();
-        for i in 0..20 {
-            let store = if i % 2 == 0 {
-                Arc::clone(&fx.store)
-            } else {
-                Arc::clone(&fx.second)
-            };
-            tasks.push(tokio::spawn(async move {
-                store
-                    .save_token(&full("alice@example.com", COM, &format!("at-{i}")))
-                    .await
-                    .map_err(|e| chain(&e))
-            }));
+        let rounds = race(&fx, |round, i| {
+            full(
+                &format!("alice{round}@example.com"),
+                COM,
+                &format!("at-{round}-{i}"),
+            )
+        })
+        .await;
+        for (round, ids) in rounds.iter().enumerate() {
+            let distinct: HashSet<_> = ids.iter().collect();
+            assert_eq!(
+                distinct.len(),
+                1,
+                "round {round}: every save returned the same id: {distinct:?}"
+            );
         }
-        let mut ids = HashSet::new();
-        for t in tasks {
-            ids.insert(t.await.expect("task").expect("save"));
-        }
-        assert_eq!(ids.len(), 1, "every save returned the same id: {ids:?}");
         let all = fx.store.get_tokens().await.unwrap();
-        assert_eq!(all.len(), 1, "exactly one row");
-        let at = all[0]
-            .access_token
-            .as_ref()
-            .map(|s| s.expose().to_owned())
-            .unwrap_or_default();
-        assert!(
-            (0..20).any(|i| at == format!("at-{i}")),
-            "one of the saved values"
-        );
+        assert_eq!(all.len(), 5, "exactly one row per user: {all:?}");
+        for round in 0..5 {
+            let q = Token::for_user(CLIENT, format!("alice{round}@example.com"), COM);
+            let found = fx.store.find_token(&q).await.unwrap();
+            let at = access(&found).unwrap_or_default().to_owned();
+            assert!(
+                (0..20).any(|i| at == format!("at-{round}-{i}")),
+                "one of the saved values"
+            );
+        }
     }
 
     pub async fn concurrent_saves_lose_nothing(fx: Arc<Fixture>) {
-        let mut tasks = Vec::new();
-        for i in 0..20 {
-            let store = if i % 2 == 0 {
-                Arc::clone(&fx.store)
-            } else {
-                Arc::clone(&fx.second)
-            };
-            tasks.push(tokio::spawn(async move {
-                store
-                    .save_token(&full(
-                        &format!("user{i}@example.com"),
-                        COM,
-                        &format!("at-{i}"),
-                    ))
-                    .await
-                    .map_err(|e| chain(&e))
-            }));
-        }
-        let mut ids = HashSet::new();
-        for t in tasks {
-            ids.insert(t.await.expect("task").expect("save"));
-        }
-        assert_eq!(ids.len(), 20, "distinct ids");
+        let rounds = race(&fx, |round, i| {
+            full(
+                &format!("user{round}-{i}@example.com"),
+                COM,
+                &format!("at-{round}-{i}"),
+            )
+        })
+        .await;
+        let ids: HashSet<_> = rounds.iter().flatten().collect();
+        assert_eq!(ids.len(), 100, "distinct ids");
         let all = fx.store.get_tokens().await.unwrap();
-        assert_eq!(all.len(), 20, "no save was lost");
-        for i in 0..20 {
-            let q = Token::for_user(CLIENT, format!("user{i}@example.com"), COM);
-            let at = format!("at-{i}");
-            assert_eq!(
-                access(&fx.store.find_token(&q).await.unwrap()),
-                Some(at.as_str())
-            );
+        assert_eq!(all.len(), 100, "no save was lost");
+        for round in 0..5 {
+            for i in 0..20 {
+                let q = Token::for_user(CLIENT, format!("user{round}-{i}@example.com"), COM);
+                let at = format!("at-{round}-{i}");
+                assert_eq!(
+                    access(&fx.store.find_token(&q).await.unwrap()),
+                    Some(at.as_str())
+                );
+            }
         }
     }
 
@@ -744,6 +763,8 @@ mod file_store {
 /// SQL store specifics.
 #[cfg(any(feature = "sqlite", feature = "mysql", feature = "postgres"))]
 mod sql_stores {
+    // Which tests exist depends on the features.
+    #[allow(unused_imports)]
     use super::*;
 
     #[cfg(feature = "sqlite")]

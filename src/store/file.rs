@@ -240,8 +240,9 @@ impl Inner {
     }
 }
 
-/// Numeric ids first by value, then text.
-fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+/// Orders ids numerically when they are numbers (the official SDK's ids are `1`, `2` ...), then
+/// as text: the "first" row of a store is the oldest one. Shared by every store.
+pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     (a.len(), a).cmp(&(b.len(), b))
 }
 
@@ -290,15 +291,11 @@ impl FileStore {
     }
 
     async fn lock_impl(&self, key: &Token) -> Result<RefreshLock, StoreError> {
-        let digest = {
-            let [c, u, d] = [
-                key.client_id.as_deref().unwrap_or(""),
-                key.user_name.as_deref().unwrap_or(""),
-                key.api_domain.as_deref().unwrap_or(""),
-            ];
-            fnv1a64(&[c, u, d])
-        };
-        let lock_path = sibling(&self.inner.path, &format!(".refresh-{digest:016x}.lock"));
+        let digest = lock_digest("", key);
+        let lock_path = sibling(
+            &self.inner.path,
+            &format!(".refresh-{}.lock", &digest[..16]),
+        );
         let path = lock_path.clone();
         let file = blocking(&self.inner, move |_| open_lock_file(&path)).await?;
         let file = Arc::new(file);
@@ -340,9 +337,10 @@ impl FileStore {
     }
 }
 
-/// 64-bit FNV-1a (stable across processes).
-fn fnv1a64(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// 64-bit FNV-1a, stable across processes, platforms and Rust versions (unlike
+/// `DefaultHasher`). Shared by every store for lock keys.
+pub(crate) fn fnv1a64(seed: u64, parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
     for part in parts {
         for b in part.as_bytes().iter().chain(std::iter::once(&0x1f_u8)) {
             h ^= u64::from(*b);
@@ -350,6 +348,43 @@ fn fnv1a64(parts: &[&str]) -> u64 {
         }
     }
     h
+}
+
+/// A 128-bit hex digest of `scope` and the refresh-lock key parts of `key`: (client id, user
+/// name, api domain). Shared by every store.
+pub(crate) fn lock_digest(scope: &str, key: &Token) -> String {
+    let parts = [
+        scope,
+        key.client_id.as_deref().unwrap_or(""),
+        key.user_name.as_deref().unwrap_or(""),
+        key.api_domain.as_deref().unwrap_or(""),
+    ];
+    format!(
+        "{:016x}{:016x}",
+        fnv1a64(0, &parts),
+        fnv1a64(0x9e37_79b9_7f4a_7c15, &parts)
+    )
+}
+
+/// A random 128-bit hex string (lock owners), from the OS-seeded `RandomState`.
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
+pub(crate) fn random_hex() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut out = String::with_capacity(32);
+    for _ in 0..2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.write_u32(std::process::id());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
 }
 
 impl TokenStore for FileStore {

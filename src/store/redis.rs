@@ -1,5 +1,6 @@
 //! The Redis store (feature `redis`).
 
+use super::file::{id_order, lock_digest, random_hex};
 use super::{RefreshLock, StoreFuture, TokenStore};
 use crate::error::StoreError;
 use crate::token::Token;
@@ -205,43 +206,6 @@ fn encode(prefix: &str, token: &Token) -> Result<String, StoreError> {
     serde_json::to_string(&stored).map_err(|e| backend(prefix, "encode a token", e))
 }
 
-fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
-    (a.len(), a).cmp(&(b.len(), b))
-}
-
-/// 64-bit FNV-1a (stable across processes).
-fn fnv1a64(seed: u64, parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for part in parts {
-        for b in part.as_bytes().iter().chain(std::iter::once(&0x1f_u8)) {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// A random 128-bit hex owner value, from the OS-seeded `RandomState`.
-fn random_owner() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut out = String::with_capacity(32);
-    for _ in 0..2 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        h.write_u32(std::process::id());
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        out.push_str(&format!("{:016x}", h.finish()));
-    }
-    out
-}
-
 impl RedisStore {
     /// Connects to `url` (`redis://[:password@]host:6379[/db]`) with the prefix
     /// `zohocrm:oauthtoken:`.
@@ -391,18 +355,8 @@ impl RedisStore {
 
     async fn lock_impl(&self, key: &Token) -> Result<RefreshLock, StoreError> {
         let action = "take the refresh lock";
-        let parts = [
-            key.client_id.as_deref().unwrap_or(""),
-            key.user_name.as_deref().unwrap_or(""),
-            key.api_domain.as_deref().unwrap_or(""),
-        ];
-        let lock_key = format!(
-            "{}lock:{:016x}{:016x}",
-            self.prefix,
-            fnv1a64(0, &parts),
-            fnv1a64(0x9e37_79b9_7f4a_7c15, &parts)
-        );
-        let owner = random_owner();
+        let lock_key = format!("{}lock:{}", self.prefix, lock_digest("", key));
+        let owner = random_hex();
         let ttl_ms = u64::try_from(self.lock_ttl.as_millis())
             .unwrap_or(u64::MAX)
             .max(1);

@@ -11,6 +11,14 @@ use crate::secret::Secret;
 use crate::token::Token;
 use std::fmt;
 
+#[cfg(feature = "postgres")]
+pub(crate) use super::file::fnv1a64;
+pub(crate) use super::file::id_order;
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) use super::file::lock_digest;
+#[cfg(feature = "sqlite")]
+pub(crate) use super::file::random_hex;
+
 /// The official SDK's default table name.
 pub(crate) const DEFAULT_TABLE: &str = "oauthtoken";
 
@@ -19,6 +27,10 @@ pub(crate) const COLUMNS: &str = "id, user_name, client_id, client_secret, refre
                                   access_token, grant_token, expiry_time, redirect_url, api_domain";
 
 /// How a backend writes bind placeholders and quotes identifiers.
+#[cfg_attr(
+    not(all(feature = "sqlite", feature = "mysql", feature = "postgres")),
+    allow(dead_code)
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dialect {
     /// `?` placeholders, `"ident"` quoting.
@@ -339,12 +351,6 @@ pub(crate) fn update_values<'s>(
     (sql, v)
 }
 
-/// Orders ids numerically when they are numbers (the official SDK's ids are `1`, `2` ...), then
-/// as text: the "first" row of a store is the oldest one.
-pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
-    (a.len(), a).cmp(&(b.len(), b))
-}
-
 /// Picks the row `query` matches, the oldest first, from candidate rows.
 pub(crate) fn best_match(rows: Vec<Token>, query: &Token) -> Option<Token> {
     rows.into_iter()
@@ -363,98 +369,14 @@ pub(crate) fn next_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     max.saturating_add(1).to_string()
 }
 
-/// 64-bit FNV-1a, stable across processes, platforms and Rust versions (unlike `DefaultHasher`).
-pub(crate) fn fnv1a64(seed: u64, parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for part in parts {
-        for b in part.as_bytes().iter().chain(std::iter::once(&0x1f_u8)) {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
-}
-
 /// The parts a refresh lock is keyed by: (client id, user name, api domain).
+#[cfg(feature = "postgres")]
 pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
     [
         key.client_id.as_deref().unwrap_or(""),
         key.user_name.as_deref().unwrap_or(""),
         key.api_domain.as_deref().unwrap_or(""),
     ]
-}
-
-/// A 128-bit hex digest of `scope` plus the lock parts of `key`.
-pub(crate) fn lock_digest(scope: &str, key: &Token) -> String {
-    let [c, u, d] = lock_parts(key);
-    let parts = [scope, c, u, d];
-    format!(
-        "{:016x}{:016x}",
-        fnv1a64(0, &parts),
-        fnv1a64(0x9e37_79b9_7f4a_7c15, &parts)
-    )
-}
-
-/// A random 128-bit hex string (lock owners), from the OS-seeded `RandomState`.
-pub(crate) fn random_hex() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut out = String::with_capacity(32);
-    for _ in 0..2 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        h.write_u32(std::process::id());
-        out.push_str(&format!("{:016x}", h.finish()));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_names() {
-        assert!(TableName::parse("t", "oauthtoken").is_ok());
-        assert!(TableName::parse("t", "_a1").is_ok());
-        assert!(TableName::parse("t", &"a".repeat(64)).is_ok());
-        for bad in ["", "1a", "a-b", "a;b", "a b", "ä", "a`b", "a\"b"] {
-            assert!(TableName::parse("t", bad).is_err(), "{bad}");
-        }
-        assert!(TableName::parse("t", &"a".repeat(65)).is_err());
-    }
-
-    #[test]
-    fn ids_and_expiry() {
-        assert_eq!(next_id(["1", "9", "10", "x"]), "11");
-        assert_eq!(next_id([]), "1");
-        assert_eq!(parse_expiry("1718000000000"), Some(1_718_000_000_000));
-        assert_eq!(parse_expiry("1.718e12"), Some(1_718_000_000_000));
-        assert_eq!(parse_expiry(" "), None);
-        assert_eq!(parse_expiry("soon"), None);
-        assert_eq!(id_order("9", "10"), std::cmp::Ordering::Less);
-    }
-
-    #[test]
-    fn statements_bind_everything() {
-        let t = TableName::parse("t", "tok").unwrap();
-        let s = Statements::new(Dialect::Postgres, &t);
-        assert_eq!(
-            s.update_without_secret,
-            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8 WHERE id = $9"
-        );
-        let q = Token::for_user("c", "u'", "d");
-        let (sql, binds) = s.select_candidates(&q).unwrap();
-        assert!(!sql.contains("u'"));
-        assert_eq!(binds, ["u'", "c", "d"]);
-    }
 }
 
 /// Generates, for one sqlx backend, the free functions every SQL store uses: row decoding,
@@ -713,3 +635,44 @@ macro_rules! sql_backend {
 }
 
 pub(crate) use sql_backend;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names() {
+        assert!(TableName::parse("t", "oauthtoken").is_ok());
+        assert!(TableName::parse("t", "_a1").is_ok());
+        assert!(TableName::parse("t", &"a".repeat(64)).is_ok());
+        for bad in ["", "1a", "a-b", "a;b", "a b", "ä", "a`b", "a\"b"] {
+            assert!(TableName::parse("t", bad).is_err(), "{bad}");
+        }
+        assert!(TableName::parse("t", &"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn ids_and_expiry() {
+        assert_eq!(next_id(["1", "9", "10", "x"]), "11");
+        assert_eq!(next_id([]), "1");
+        assert_eq!(parse_expiry("1718000000000"), Some(1_718_000_000_000));
+        assert_eq!(parse_expiry("1.718e12"), Some(1_718_000_000_000));
+        assert_eq!(parse_expiry(" "), None);
+        assert_eq!(parse_expiry("soon"), None);
+        assert_eq!(id_order("9", "10"), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn statements_bind_everything() {
+        let t = TableName::parse("t", "tok").unwrap();
+        let s = Statements::new(Dialect::Postgres, &t);
+        assert_eq!(
+            s.update_without_secret,
+            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8 WHERE id = $9"
+        );
+        let q = Token::for_user("c", "u'", "d");
+        let (sql, binds) = s.select_candidates(&q).unwrap();
+        assert!(!sql.contains("u'"));
+        assert_eq!(binds, ["u'", "c", "d"]);
+    }
+}
