@@ -806,6 +806,36 @@ mod sql_stores {
         }
     }
 
+    /// `sqlite::memory:` works too, concurrent saves included (one shared in-memory database).
+    #[cfg(feature = "sqlite")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite_in_memory_database() {
+        use zohocrm::store::SqliteStore;
+        let store = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let store = Arc::clone(&store);
+            tasks.push(tokio::spawn(async move {
+                store
+                    .save_token(&full(&format!("u{}@x.com", i % 4), COM, &format!("at-{i}")))
+                    .await
+                    .map_err(|e| chain(&e))
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().expect("save");
+        }
+        assert_eq!(store.get_tokens().await.unwrap().len(), 4);
+        let key = Token::for_user(CLIENT, "u1@x.com", COM);
+        store
+            .lock_refresh(&key)
+            .await
+            .unwrap()
+            .release()
+            .await
+            .unwrap();
+    }
+
     #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn sqlite_reads_rows_of_the_official_custom_store() {
