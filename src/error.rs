@@ -22,7 +22,9 @@ pub enum Error {
     #[error(transparent)]
     OAuth(OAuthError),
     /// Zoho throttled token refreshes for this refresh token; wait before trying again.
-    #[error("Zoho throttled token refreshes (too many in 10 minutes); retry after {retry_after:?}")]
+    #[error(
+        "Zoho throttled token refreshes (too many in 10 minutes); retry after {retry_after:?}"
+    )]
     RefreshThrottled {
         /// How long to wait before the next refresh.
         retry_after: Duration,

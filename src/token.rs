@@ -116,8 +116,16 @@ mod tests {
     fn matching_order_follows_seed() {
         let mut row = Token::for_user("c1", "a@x.com", "https://www.zohoapis.com");
         row.refresh_token = Some("r1".into());
-        assert!(row.matches(&Token::for_user("c1", "a@x.com", "https://www.zohoapis.com")));
-        assert!(!row.matches(&Token::for_user("c2", "a@x.com", "https://www.zohoapis.com")));
+        assert!(row.matches(&Token::for_user(
+            "c1",
+            "a@x.com",
+            "https://www.zohoapis.com"
+        )));
+        assert!(!row.matches(&Token::for_user(
+            "c2",
+            "a@x.com",
+            "https://www.zohoapis.com"
+        )));
         assert!(!row.matches(&Token::for_user("c1", "a@x.com", "https://www.zohoapis.eu")));
         let by_refresh = Token {
             client_id: Some("c1".into()),

@@ -43,10 +43,9 @@ impl TokenStore for MemoryStore {
                 id
             }
             None => {
-                let id = token
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| (self.next_id.fetch_add(1, Ordering::Relaxed) + 1).to_string());
+                let id = token.id.clone().unwrap_or_else(|| {
+                    (self.next_id.fetch_add(1, Ordering::Relaxed) + 1).to_string()
+                });
                 rows.push(Token {
                     id: Some(id.clone()),
                     ..token.clone()

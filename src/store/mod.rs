@@ -1,9 +1,29 @@
 //! Token persistence: the six-method [`TokenStore`] of seed 003, plus the refresh lock that makes
 //! one refresh happen when many processes share a store.
 
+mod file;
 mod memory;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(any(feature = "sqlite", feature = "mysql", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
+#[cfg(feature = "redis")]
+pub use self::redis::RedisStore;
+pub use file::FileStore;
 pub use memory::MemoryStore;
+#[cfg(feature = "mysql")]
+pub use mysql::MySqlStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use crate::error::StoreError;
 use crate::token::Token;

@@ -1,0 +1,678 @@
+//! Logic shared by the SQL stores (SQLite, MySQL, PostgreSQL): table-name validation, the
+//! statements (bound parameters only), row decoding, id generation and lock keys.
+//!
+//! Matching is done in two steps: SQL narrows the candidates with `=` on the key columns, then
+//! [`Token::matches`] decides in Rust. The second step keeps the seed's semantics exact even on
+//! tables whose collation compares case- or trailing-space-insensitively (MySQL's default
+//! `utf8mb4_general_ci`, which the official SDK's table inherits).
+
+use crate::error::StoreError;
+use crate::secret::Secret;
+use crate::token::Token;
+use std::fmt;
+
+#[cfg(feature = "postgres")]
+pub(crate) use super::file::fnv1a64;
+pub(crate) use super::file::id_order;
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) use super::file::lock_digest;
+#[cfg(feature = "sqlite")]
+pub(crate) use super::file::random_hex;
+
+/// The official SDK's default table name.
+pub(crate) const DEFAULT_TABLE: &str = "oauthtoken";
+
+/// Columns in the official SDK's order (`select *` in the official stores relies on it).
+pub(crate) const COLUMNS: &str = "id, user_name, client_id, client_secret, refresh_token, \
+                                  access_token, grant_token, expiry_time, redirect_url, api_domain";
+
+/// How a backend writes bind placeholders and quotes identifiers.
+#[cfg_attr(
+    not(all(feature = "sqlite", feature = "mysql", feature = "postgres")),
+    allow(dead_code)
+)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// `?` placeholders, `"ident"` quoting.
+    Sqlite,
+    /// `?` placeholders, `` `ident` `` quoting.
+    MySql,
+    /// `$n` placeholders, `"ident"` quoting.
+    Postgres,
+}
+
+impl Dialect {
+    fn quote(self, ident: &str) -> String {
+        // `ident` is validated (letters, digits, `_`), so no quote character can occur in it.
+        match self {
+            Dialect::MySql => format!("`{ident}`"),
+            Dialect::Sqlite | Dialect::Postgres => format!("\"{ident}\""),
+        }
+    }
+
+    fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!("${n}"),
+            Dialect::Sqlite | Dialect::MySql => "?".to_owned(),
+        }
+    }
+}
+
+/// A table name that is safe to splice into SQL: `[A-Za-z_][A-Za-z0-9_]{0,63}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TableName(String);
+
+impl TableName {
+    /// Validates `name`; `store` names the store in the error.
+    pub(crate) fn parse(store: &'static str, name: &str) -> Result<Self, StoreError> {
+        let mut chars = name.chars();
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if first_ok && rest_ok && name.len() <= 64 {
+            Ok(TableName(name.to_owned()))
+        } else {
+            Err(StoreError::Backend {
+                store,
+                action: "validate the table name",
+                source: Box::new(InvalidTableName(name.chars().take(80).collect())),
+            })
+        }
+    }
+
+    /// The bare name.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A table name that is not a plain identifier.
+#[derive(Debug)]
+pub(crate) struct InvalidTableName(String);
+
+impl fmt::Display for InvalidTableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid table name {:?}: it must match [A-Za-z_][A-Za-z0-9_]{{0,63}} (identifiers cannot be bound as parameters)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidTableName {}
+
+/// A database error with the table it happened on.
+#[derive(Debug)]
+pub(crate) struct TableError {
+    pub(crate) table: String,
+    pub(crate) source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "table `{}`: {}", self.table, self.source)
+    }
+}
+
+impl std::error::Error for TableError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Builds a [`StoreError::Backend`] naming the store, the action and the table.
+pub(crate) fn backend_error(
+    store: &'static str,
+    action: &'static str,
+    table: &TableName,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+) -> StoreError {
+    StoreError::Backend {
+        store,
+        action,
+        source: Box::new(TableError {
+            table: table.to_string(),
+            source: source.into(),
+        }),
+    }
+}
+
+/// A plain message as an error source.
+#[derive(Debug)]
+pub(crate) struct Message(pub(crate) String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+/// The SQL text of every statement a store runs on one table.
+#[derive(Clone, Debug)]
+pub(crate) struct Statements {
+    pub(crate) dialect: Dialect,
+    table: String,
+    pub(crate) select_all: String,
+    pub(crate) select_by_id: String,
+    pub(crate) select_ids: String,
+    pub(crate) insert: String,
+    pub(crate) update_with_secret: String,
+    pub(crate) update_without_secret: String,
+    pub(crate) delete_by_id: String,
+    pub(crate) delete_all: String,
+}
+
+impl Statements {
+    pub(crate) fn new(dialect: Dialect, table: &TableName) -> Self {
+        let t = dialect.quote(table.as_str());
+        let p = |n| dialect.placeholder(n);
+        let insert_values: Vec<String> = (1..=10).map(p).collect();
+        let update = |with_secret: bool| {
+            let mut cols = vec!["user_name", "client_id"];
+            if with_secret {
+                cols.push("client_secret");
+            }
+            cols.extend([
+                "refresh_token",
+                "access_token",
+                "grant_token",
+                "expiry_time",
+                "redirect_url",
+                "api_domain",
+            ]);
+            let sets: Vec<String> = cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = {}", p(i + 1)))
+                .collect();
+            format!(
+                "UPDATE {t} SET {} WHERE id = {}",
+                sets.join(", "),
+                p(cols.len() + 1)
+            )
+        };
+        Statements {
+            dialect,
+            table: t.clone(),
+            select_all: format!("SELECT {COLUMNS} FROM {t}"),
+            select_by_id: format!("SELECT {COLUMNS} FROM {t} WHERE id = {}", p(1)),
+            select_ids: format!("SELECT id FROM {t}"),
+            insert: format!(
+                "INSERT INTO {t} ({COLUMNS}) VALUES ({})",
+                insert_values.join(", ")
+            ),
+            update_with_secret: update(true),
+            update_without_secret: update(false),
+            delete_by_id: format!("DELETE FROM {t} WHERE id = {}", p(1)),
+            delete_all: format!("DELETE FROM {t}"),
+        }
+    }
+
+    /// The statement selecting the rows that may match `query`, and the values to bind in order.
+    /// `None` when `query` has no key, so nothing can match ([`Token::matches`] is false).
+    pub(crate) fn select_candidates(&self, query: &Token) -> Option<(String, Vec<String>)> {
+        let (key_col, key_val) = if let Some(u) = &query.user_name {
+            ("user_name", u.clone())
+        } else if let Some(a) = &query.access_token {
+            ("access_token", a.expose().to_owned())
+        } else if let Some(g) = &query.grant_token {
+            ("grant_token", g.expose().to_owned())
+        } else if let Some(r) = &query.refresh_token {
+            ("refresh_token", r.expose().to_owned())
+        } else {
+            return None;
+        };
+        let mut binds = vec![key_val];
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM {} WHERE {key_col} = {}",
+            self.table,
+            self.dialect.placeholder(1)
+        );
+        if let Some(c) = &query.client_id {
+            binds.push(c.clone());
+            sql.push_str(&format!(
+                " AND client_id = {}",
+                self.dialect.placeholder(binds.len())
+            ));
+        }
+        if let Some(d) = &query.api_domain {
+            binds.push(d.clone());
+            sql.push_str(&format!(
+                " AND (api_domain IS NULL OR api_domain = {})",
+                self.dialect.placeholder(binds.len())
+            ));
+        }
+        Some((sql, binds))
+    }
+}
+
+/// The values of one row, as read from any backend.
+#[derive(Default)]
+pub(crate) struct RawRow {
+    pub(crate) id: String,
+    pub(crate) user_name: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) refresh_token: Option<String>,
+    pub(crate) access_token: Option<String>,
+    pub(crate) grant_token: Option<String>,
+    pub(crate) expiry_time: Option<i64>,
+    pub(crate) redirect_url: Option<String>,
+    pub(crate) api_domain: Option<String>,
+}
+
+impl RawRow {
+    pub(crate) fn into_token(self) -> Token {
+        Token {
+            id: Some(self.id),
+            user_name: self.user_name,
+            client_id: self.client_id,
+            client_secret: self.client_secret.map(Secret::new),
+            refresh_token: self.refresh_token.map(Secret::new),
+            access_token: self.access_token.map(Secret::new),
+            grant_token: self.grant_token.map(Secret::new),
+            expiry_time: self.expiry_time,
+            redirect_url: self.redirect_url,
+            api_domain: self.api_domain,
+        }
+    }
+}
+
+/// Parses an `expiry_time` stored as text (the official SDK's `varchar(20)` of epoch millis).
+/// Accepts integers and decimal or exponent forms; anything else reads as unknown (`None`), which
+/// makes the client refresh rather than fail.
+pub(crate) fn parse_expiry(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(v) = t.parse::<i64>() {
+        return Some(v);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() < 9.0e18 => Some(v as i64),
+        _ => {
+            tracing::warn!("token store: unreadable expiry_time value; treating it as unknown");
+            None
+        }
+    }
+}
+
+/// The values bound by the INSERT statement, in column order.
+pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 10] {
+    [
+        Some(id.to_owned()),
+        token.user_name.clone(),
+        token.client_id.clone(),
+        token.client_secret.as_ref().map(|s| s.expose().to_owned()),
+        token.refresh_token.as_ref().map(|s| s.expose().to_owned()),
+        token.access_token.as_ref().map(|s| s.expose().to_owned()),
+        token.grant_token.as_ref().map(|s| s.expose().to_owned()),
+        token.expiry_time.map(|t| t.to_string()),
+        token.redirect_url.clone(),
+        token.api_domain.clone(),
+    ]
+}
+
+/// The UPDATE statement for `token` and the values it binds (the row id last). `client_secret`
+/// is only written when the token carries one.
+pub(crate) fn update_values<'s>(
+    stmts: &'s Statements,
+    id: &str,
+    token: &Token,
+) -> (&'s str, Vec<Option<String>>) {
+    let mut v = vec![token.user_name.clone(), token.client_id.clone()];
+    let sql = match &token.client_secret {
+        Some(s) => {
+            v.push(Some(s.expose().to_owned()));
+            stmts.update_with_secret.as_str()
+        }
+        None => stmts.update_without_secret.as_str(),
+    };
+    v.extend([
+        token.refresh_token.as_ref().map(|s| s.expose().to_owned()),
+        token.access_token.as_ref().map(|s| s.expose().to_owned()),
+        token.grant_token.as_ref().map(|s| s.expose().to_owned()),
+        token.expiry_time.map(|t| t.to_string()),
+        token.redirect_url.clone(),
+        token.api_domain.clone(),
+        Some(id.to_owned()),
+    ]);
+    (sql, v)
+}
+
+/// Picks the row `query` matches, the oldest first, from candidate rows.
+pub(crate) fn best_match(rows: Vec<Token>, query: &Token) -> Option<Token> {
+    rows.into_iter()
+        .filter(|t| t.matches(query))
+        .min_by(|a, b| id_order(a.id.as_deref().unwrap_or(""), b.id.as_deref().unwrap_or("")))
+}
+
+/// The id for a new row: one more than the largest numeric id (the official SDK's scheme, done
+/// numerically so that `"10"` follows `"9"`). Ids that are not numbers are ignored.
+pub(crate) fn next_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let max = ids
+        .into_iter()
+        .filter_map(|id| id.trim().parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    max.saturating_add(1).to_string()
+}
+
+/// The parts a refresh lock is keyed by: (client id, user name, api domain).
+#[cfg(feature = "postgres")]
+pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
+    [
+        key.client_id.as_deref().unwrap_or(""),
+        key.user_name.as_deref().unwrap_or(""),
+        key.api_domain.as_deref().unwrap_or(""),
+    ]
+}
+
+/// Generates, for one sqlx backend, the free functions every SQL store uses: row decoding,
+/// `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
+/// [`TokenStore`](super::TokenStore) (as `impl` items of `$store`, which must have the fields
+/// `pool`, `table` and `stmts`).
+macro_rules! sql_backend {
+    (db = $Db:ty, conn = $Conn:ty, store = $Store:ident, label = $label:literal) => {
+        use $crate::store::sql::{
+            backend_error, best_match, id_order, insert_values, next_id, parse_expiry,
+            update_values, RawRow,
+        };
+
+        /// A text column that may also be stored as an integer or as bytes.
+        fn get_text(
+            row: &<$Db as sqlx::Database>::Row,
+            i: usize,
+        ) -> Result<Option<String>, sqlx::Error> {
+            use sqlx::Row;
+            if let Ok(v) = row.try_get::<Option<String>, usize>(i) {
+                return Ok(v);
+            }
+            if let Ok(v) = row.try_get::<Option<i64>, usize>(i) {
+                return Ok(v.map(|n| n.to_string()));
+            }
+            if let Ok(v) = row.try_get::<Option<i32>, usize>(i) {
+                return Ok(v.map(|n| n.to_string()));
+            }
+            match row.try_get::<Option<Vec<u8>>, usize>(i)? {
+                Some(bytes) => String::from_utf8(bytes)
+                    .map(Some)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e))),
+                None => Ok(None),
+            }
+        }
+
+        fn decode_row(row: &<$Db as sqlx::Database>::Row) -> Result<RawRow, sqlx::Error> {
+            Ok(RawRow {
+                id: get_text(row, 0)?.unwrap_or_default(),
+                user_name: get_text(row, 1)?,
+                client_id: get_text(row, 2)?,
+                client_secret: get_text(row, 3)?,
+                refresh_token: get_text(row, 4)?,
+                access_token: get_text(row, 5)?,
+                grant_token: get_text(row, 6)?,
+                expiry_time: get_text(row, 7)?.as_deref().and_then(parse_expiry),
+                redirect_url: get_text(row, 8)?,
+                api_domain: get_text(row, 9)?,
+            })
+        }
+
+        async fn fetch(
+            conn: &mut $Conn,
+            sql: &str,
+            binds: &[Option<String>],
+        ) -> Result<Vec<$crate::token::Token>, sqlx::Error> {
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(b.clone());
+            }
+            let rows = q.fetch_all(&mut *conn).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(decode_row(row)?.into_token());
+            }
+            Ok(out)
+        }
+
+        async fn execute(
+            conn: &mut $Conn,
+            sql: &str,
+            binds: &[Option<String>],
+        ) -> Result<u64, sqlx::Error> {
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = q.bind(b.clone());
+            }
+            Ok(q.execute(&mut *conn).await?.rows_affected())
+        }
+
+        /// The upsert, run by the caller inside a transaction that holds the table's save lock:
+        /// update the matching row (keeping its id) or insert a new one.
+        async fn upsert(
+            conn: &mut $Conn,
+            stmts: &$crate::store::sql::Statements,
+            token: &$crate::token::Token,
+        ) -> Result<String, sqlx::Error> {
+            let existing = match stmts.select_candidates(token) {
+                Some((sql, binds)) => {
+                    let binds: Vec<Option<String>> = binds.into_iter().map(Some).collect();
+                    best_match(fetch(conn, &sql, &binds).await?, token)
+                }
+                None => None,
+            };
+            match existing.and_then(|row| row.id) {
+                Some(id) => {
+                    let (sql, values) = update_values(stmts, &id, token);
+                    execute(conn, sql, &values).await?;
+                    Ok(id)
+                }
+                None => {
+                    let id = match &token.id {
+                        Some(id) => id.clone(),
+                        None => {
+                            let rows = sqlx::query(&stmts.select_ids).fetch_all(&mut *conn).await?;
+                            let mut ids = Vec::with_capacity(rows.len());
+                            for row in &rows {
+                                ids.push(get_text(row, 0)?.unwrap_or_default());
+                            }
+                            next_id(ids.iter().map(String::as_str))
+                        }
+                    };
+                    execute(conn, &stmts.insert, &insert_values(&id, token)).await?;
+                    Ok(id)
+                }
+            }
+        }
+
+        impl $Store {
+            async fn read_candidates(
+                &self,
+                action: &'static str,
+                sql: &str,
+                binds: &[Option<String>],
+            ) -> Result<Vec<$crate::token::Token>, $crate::error::StoreError> {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| backend_error($label, action, &self.table, e))?;
+                fetch(&mut conn, sql, binds)
+                    .await
+                    .map_err(|e| backend_error($label, action, &self.table, e))
+            }
+
+            async fn run(
+                &self,
+                action: &'static str,
+                sql: &str,
+                binds: &[Option<String>],
+            ) -> Result<u64, $crate::error::StoreError> {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| backend_error($label, action, &self.table, e))?;
+                execute(&mut conn, sql, binds)
+                    .await
+                    .map_err(|e| backend_error($label, action, &self.table, e))
+            }
+
+            async fn find_impl(
+                &self,
+                query: &$crate::token::Token,
+            ) -> Result<Option<$crate::token::Token>, $crate::error::StoreError> {
+                let Some((sql, binds)) = self.stmts.select_candidates(query) else {
+                    return Ok(None);
+                };
+                let binds: Vec<Option<String>> = binds.into_iter().map(Some).collect();
+                let rows = self.read_candidates("find a token", &sql, &binds).await?;
+                Ok(best_match(rows, query))
+            }
+
+            async fn get_all_impl(
+                &self,
+            ) -> Result<Vec<$crate::token::Token>, $crate::error::StoreError> {
+                let mut rows = self
+                    .read_candidates("list tokens", &self.stmts.select_all, &[])
+                    .await?;
+                rows.sort_by(|a, b| {
+                    id_order(a.id.as_deref().unwrap_or(""), b.id.as_deref().unwrap_or(""))
+                });
+                Ok(rows)
+            }
+
+            async fn find_by_id_impl(
+                &self,
+                id: &str,
+            ) -> Result<Option<$crate::token::Token>, $crate::error::StoreError> {
+                let rows = self
+                    .read_candidates(
+                        "find a token by id",
+                        &self.stmts.select_by_id,
+                        &[Some(id.to_owned())],
+                    )
+                    .await?;
+                // Exact comparison: a case-insensitive collation may return more than the id.
+                Ok(rows.into_iter().find(|t| t.id.as_deref() == Some(id)))
+            }
+        }
+
+        impl $crate::store::TokenStore for $Store {
+            fn find_token<'a>(
+                &'a self,
+                query: &'a $crate::token::Token,
+            ) -> $crate::store::StoreFuture<'a, Option<$crate::token::Token>> {
+                Box::pin(self.find_impl(query))
+            }
+
+            fn save_token<'a>(
+                &'a self,
+                token: &'a $crate::token::Token,
+            ) -> $crate::store::StoreFuture<'a, String> {
+                Box::pin(self.save_impl(token))
+            }
+
+            fn delete_token<'a>(&'a self, id: &'a str) -> $crate::store::StoreFuture<'a, ()> {
+                Box::pin(async move {
+                    self.run(
+                        "delete a token",
+                        &self.stmts.delete_by_id,
+                        &[Some(id.to_owned())],
+                    )
+                    .await
+                    .map(|_| ())
+                })
+            }
+
+            fn get_tokens(&self) -> $crate::store::StoreFuture<'_, Vec<$crate::token::Token>> {
+                Box::pin(self.get_all_impl())
+            }
+
+            fn delete_tokens(&self) -> $crate::store::StoreFuture<'_, ()> {
+                Box::pin(async move {
+                    self.run("delete all tokens", &self.stmts.delete_all, &[])
+                        .await
+                        .map(|_| ())
+                })
+            }
+
+            fn find_token_by_id<'a>(
+                &'a self,
+                id: &'a str,
+            ) -> $crate::store::StoreFuture<'a, Option<$crate::token::Token>> {
+                Box::pin(self.find_by_id_impl(id))
+            }
+
+            fn lock_refresh<'a>(
+                &'a self,
+                key: &'a $crate::token::Token,
+            ) -> $crate::store::StoreFuture<'a, $crate::store::RefreshLock> {
+                Box::pin(self.lock_impl(key))
+            }
+        }
+
+        impl std::fmt::Debug for $Store {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // The pool's options hold the password: never print them.
+                f.debug_struct(stringify!($Store))
+                    .field("table", &self.table.as_str())
+                    .field("lock_timeout", &self.lock_timeout)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+pub(crate) use sql_backend;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names() {
+        assert!(TableName::parse("t", "oauthtoken").is_ok());
+        assert!(TableName::parse("t", "_a1").is_ok());
+        assert!(TableName::parse("t", &"a".repeat(64)).is_ok());
+        for bad in ["", "1a", "a-b", "a;b", "a b", "ä", "a`b", "a\"b"] {
+            assert!(TableName::parse("t", bad).is_err(), "{bad}");
+        }
+        assert!(TableName::parse("t", &"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn ids_and_expiry() {
+        assert_eq!(next_id(["1", "9", "10", "x"]), "11");
+        assert_eq!(next_id([]), "1");
+        assert_eq!(parse_expiry("1718000000000"), Some(1_718_000_000_000));
+        assert_eq!(parse_expiry("1.718e12"), Some(1_718_000_000_000));
+        assert_eq!(parse_expiry(" "), None);
+        assert_eq!(parse_expiry("soon"), None);
+        assert_eq!(id_order("9", "10"), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn statements_bind_everything() {
+        let t = TableName::parse("t", "tok").unwrap();
+        let s = Statements::new(Dialect::Postgres, &t);
+        assert_eq!(
+            s.update_without_secret,
+            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8 WHERE id = $9"
+        );
+        let q = Token::for_user("c", "u'", "d");
+        let (sql, binds) = s.select_candidates(&q).unwrap();
+        assert!(!sql.contains("u'"));
+        assert_eq!(binds, ["u'", "c", "d"]);
+    }
+}
