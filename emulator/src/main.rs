@@ -1,1 +1,51 @@
-fn main(){}
+//! `zohocrm-emulator`: run a local Zoho CRM + Accounts server, like moto or LocalStack.
+
+use clap::Parser;
+use std::time::Duration;
+use zohocrm_emulator::{Emulator, EmulatorConfig, ADMIN_EMAIL};
+
+/// A local Zoho CRM (API v2) and Zoho Accounts (OAuth) server.
+#[derive(Debug, Parser)]
+#[command(name = "zohocrm-emulator", version)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Grant code lifetime in seconds.
+    #[arg(long, default_value_t = 120)]
+    grant_ttl_secs: u64,
+    /// Access token lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    token_ttl_secs: u64,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let config = EmulatorConfig {
+        port: args.port,
+        grant_code_ttl: Duration::from_secs(args.grant_ttl_secs),
+        access_token_ttl: Duration::from_secs(args.token_ttl_secs),
+        ..EmulatorConfig::default()
+    };
+    let emu = match Emulator::start_with(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("zohocrm-emulator: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("zohocrm-emulator listening");
+    println!("  base URL (accounts + API): {}", emu.base_url());
+    println!("  client id:                 {}", emu.client_id());
+    println!("  client secret:             {}", emu.client_secret());
+    println!("  redirect URI:              {}", emu.redirect_uri());
+    println!(
+        "  grant code ({ADMIN_EMAIL}, valid {}s): {}",
+        args.grant_ttl_secs,
+        emu.grant_code(ADMIN_EMAIL)
+    );
+    println!("Press Ctrl-C to stop.");
+    // The default SIGINT action ends the process; state is in memory only, so nothing to flush.
+    std::future::pending::<()>().await;
+}

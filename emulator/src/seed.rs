@@ -1,0 +1,400 @@
+//! The account every emulator starts with: one org, three users, six modules and a few records.
+//! Values look like real Zoho data so clients exercise their decoders on realistic shapes.
+
+use crate::time::{format_iso, parse_iso};
+use serde_json::{json, Value};
+
+/// The numeric prefix shared by every id in this account (Zoho ids share the org's prefix).
+pub const ID_PREFIX: &str = "4150868";
+
+/// The first counter value for ids the emulator hands out.
+pub const FIRST_COUNTER: u64 = 224_001;
+
+/// Builds an id from a counter value: 19 digits, like Zoho's.
+pub fn make_id(n: u64) -> String {
+    format!("{ID_PREFIX}{n:012}")
+}
+
+/// A module field the emulator knows the type and rules of.
+#[derive(Debug, Clone)]
+pub struct FieldMeta {
+    /// API name.
+    pub api_name: &'static str,
+    /// Zoho data type (`text`, `email`, `integer` ...).
+    pub data_type: &'static str,
+    /// Required on create.
+    pub mandatory: bool,
+    /// No two records may share a value.
+    pub unique: bool,
+}
+
+/// A module: its metadata as `GET /settings/modules` shows it, plus the rules record writes need.
+#[derive(Debug, Clone)]
+pub struct ModuleDef {
+    /// API name (`Leads`).
+    pub api_name: String,
+    /// The metadata object.
+    pub meta: Value,
+    /// Typed fields.
+    pub fields: Vec<FieldMeta>,
+    /// Default duplicate-check fields for upsert.
+    pub duplicate_check: Vec<&'static str>,
+}
+
+impl ModuleDef {
+    /// The field named `api_name`, if typed.
+    pub fn field(&self, api_name: &str) -> Option<&FieldMeta> {
+        self.fields.iter().find(|f| f.api_name == api_name)
+    }
+}
+
+const fn f(api_name: &'static str, data_type: &'static str) -> FieldMeta {
+    FieldMeta {
+        api_name,
+        data_type,
+        mandatory: false,
+        unique: false,
+    }
+}
+
+const fn mandatory(api_name: &'static str, data_type: &'static str) -> FieldMeta {
+    FieldMeta {
+        api_name,
+        data_type,
+        mandatory: true,
+        unique: false,
+    }
+}
+
+const fn unique(api_name: &'static str, data_type: &'static str) -> FieldMeta {
+    FieldMeta {
+        api_name,
+        data_type,
+        mandatory: false,
+        unique: true,
+    }
+}
+
+/// When the seed account was "set up"; seed records were modified between this and a week later.
+pub fn seed_epoch() -> i64 {
+    parse_iso("2025-06-02T09:00:00+00:00").unwrap_or(0)
+}
+
+/// The organization.
+pub fn org() -> Value {
+    json!({
+        "id": "4150868000000000049",
+        "company_name": "Zylker Emulated",
+        "alias": "zylker",
+        "primary_email": "ada@zylker.test",
+        "primary_zuid": "700000001",
+        "zgid": "700000100",
+        "domain_name": "org700000100",
+        "phone": "+1 555 0100",
+        "mobile": null,
+        "fax": null,
+        "website": "https://zylker.test",
+        "employee_count": "25",
+        "description": "An organization served by zohocrm-emulator.",
+        "time_zone": "GMT",
+        "iso_code": "USD",
+        "currency_locale": "en_US",
+        "currency_symbol": "$",
+        "currency": "US Dollar - USD",
+        "street": "4141 Hacienda Drive",
+        "city": "Pleasanton",
+        "state": "California",
+        "country": "United States",
+        "country_code": "US",
+        "zip": "94588",
+        "mc_status": false,
+        "gapps_enabled": false,
+        "translation_enabled": false,
+        "privacy_settings": false,
+        "hipaa_compliance_enabled": false,
+        "photo_id": null,
+        "license_details": {
+            "paid": true,
+            "paid_type": "enterprise",
+            "paid_expiry": null,
+            "trial_type": null,
+            "trial_expiry": null,
+            "users_license_purchased": 10
+        }
+    })
+}
+
+/// The seed users: (email, first, last, role, profile, zuid).
+pub const USERS: &[(&str, &str, &str, &str, &str)] = &[
+    ("ada@zylker.test", "Ada", "Lovelace", "CEO", "Administrator"),
+    ("ben@zylker.test", "Ben", "Okafor", "Manager", "Standard"),
+    ("cy@zylker.test", "Cy", "Tanaka", "Sales Rep", "Standard"),
+];
+
+/// The id of the role or profile named `name`.
+pub fn role_or_profile_id(name: &str) -> &'static str {
+    match name {
+        "CEO" => "4150868000000026005",
+        "Manager" => "4150868000000026008",
+        "Sales Rep" => "4150868000000026011",
+        "Administrator" => "4150868000000026014",
+        _ => "4150868000000026017",
+    }
+}
+
+/// A user object as `GET /users` returns it. `n` numbers users from 0.
+pub fn user(n: u64, email: &str, first: &str, last: &str, role: &str, profile: &str) -> Value {
+    let t = format_iso(seed_epoch());
+    let admin = json!({"name": "Ada Lovelace", "id": make_id(100_001)});
+    json!({
+        "id": make_id(100_001 + n),
+        "email": email,
+        "first_name": first,
+        "last_name": last,
+        "full_name": format!("{first} {last}").trim(),
+        "name": format!("{first} {last}").trim(),
+        "alias": null,
+        "status": "active",
+        "confirm": true,
+        "zuid": (700_000_001 + n).to_string(),
+        "role": {"name": role, "id": role_or_profile_id(role)},
+        "profile": {"name": profile, "id": role_or_profile_id(profile)},
+        "phone": null,
+        "mobile": null,
+        "website": null,
+        "fax": null,
+        "dob": null,
+        "street": null,
+        "city": null,
+        "state": null,
+        "country": "US",
+        "zip": null,
+        "language": "en_US",
+        "locale": "en_US",
+        "country_locale": "US",
+        "time_zone": "GMT",
+        "time_format": "hh:mm a",
+        "date_format": "MM/dd/yyyy",
+        "decimal_separator": "Period",
+        "name_format": "Salutation,First Name,Last Name",
+        "signature": null,
+        "personal_account": false,
+        "default_tab_group": "0",
+        "offset": 0,
+        "Isonline": false,
+        "created_time": t,
+        "Modified_Time": t,
+        "created_by": admin,
+        "Modified_By": admin,
+        "Reporting_To": null,
+        "territories": []
+    })
+}
+
+/// The modules of the account.
+pub fn modules() -> Vec<ModuleDef> {
+    type Def = (
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        Vec<FieldMeta>,
+        Vec<&'static str>,
+    );
+    let defs: Vec<Def> = vec![
+        (
+            "Leads",
+            "Lead",
+            "Leads",
+            true,
+            vec![
+                mandatory("Last_Name", "text"),
+                f("First_Name", "text"),
+                unique("Email", "email"),
+                f("Company", "text"),
+                f("Phone", "phone"),
+                f("Mobile", "phone"),
+                f("Lead_Source", "picklist"),
+                f("Lead_Status", "picklist"),
+                f("Annual_Revenue", "currency"),
+                f("No_of_Employees", "integer"),
+                f("Email_Opt_Out", "boolean"),
+                f("Website", "website"),
+            ],
+            vec!["Email"],
+        ),
+        (
+            "Contacts",
+            "Contact",
+            "Contacts",
+            false,
+            vec![
+                mandatory("Last_Name", "text"),
+                f("First_Name", "text"),
+                unique("Email", "email"),
+                f("Phone", "phone"),
+                f("Mobile", "phone"),
+                f("Account_Name", "lookup"),
+                f("Date_of_Birth", "date"),
+                f("Email_Opt_Out", "boolean"),
+            ],
+            vec!["Email"],
+        ),
+        (
+            "Accounts",
+            "Account",
+            "Accounts",
+            false,
+            vec![
+                mandatory("Account_Name", "text"),
+                f("Phone", "phone"),
+                f("Website", "website"),
+                f("Industry", "picklist"),
+                f("Employees", "integer"),
+                f("Annual_Revenue", "currency"),
+            ],
+            vec!["Account_Name"],
+        ),
+        (
+            "Deals",
+            "Deal",
+            "Deals",
+            false,
+            vec![
+                mandatory("Deal_Name", "text"),
+                mandatory("Stage", "picklist"),
+                f("Amount", "currency"),
+                f("Closing_Date", "date"),
+                f("Probability", "integer"),
+                f("Account_Name", "lookup"),
+                f("Contact_Name", "lookup"),
+            ],
+            vec!["Deal_Name"],
+        ),
+        (
+            "Products",
+            "Product",
+            "Products",
+            false,
+            vec![
+                mandatory("Product_Name", "text"),
+                f("Product_Code", "text"),
+                f("Unit_Price", "currency"),
+                f("Product_Active", "boolean"),
+                f("Qty_in_Stock", "double"),
+            ],
+            vec!["Product_Name"],
+        ),
+        (
+            "Notes",
+            "Note",
+            "Notes",
+            false,
+            vec![
+                mandatory("Note_Content", "textarea"),
+                f("Note_Title", "text"),
+                f("Parent_Id", "lookup"),
+                f("se_module", "text"),
+            ],
+            vec![],
+        ),
+    ];
+    let t = format_iso(seed_epoch());
+    defs.into_iter()
+        .enumerate()
+        .map(|(i, (api, singular, plural, convertable, fields, dup))| {
+            let meta = json!({
+                "id": make_id(2_175 + i as u64),
+                "api_name": api,
+                "module_name": api,
+                "singular_label": singular,
+                "plural_label": plural,
+                "generated_type": "default",
+                "api_supported": true,
+                "creatable": true,
+                "editable": true,
+                "deletable": true,
+                "viewable": true,
+                "convertable": convertable,
+                "global_search_supported": api != "Notes",
+                "scoring_supported": matches!(api, "Leads" | "Contacts" | "Accounts" | "Deals"),
+                "visibility": 1,
+                "sequence_number": i + 2,
+                "per_page": 10,
+                "business_card_field_limit": 5,
+                "web_link": null,
+                "modified_time": t,
+                "modified_by": {"name": "Ada Lovelace", "id": make_id(100_001)},
+                "profiles": [
+                    {"name": "Administrator", "id": role_or_profile_id("Administrator")},
+                    {"name": "Standard", "id": role_or_profile_id("Standard")}
+                ],
+                "parent_module": {}
+            });
+            ModuleDef {
+                api_name: api.to_owned(),
+                meta,
+                fields,
+                duplicate_check: dup,
+            }
+        })
+        .collect()
+}
+
+/// Seed records per module (user-settable fields only; the store adds system fields).
+pub fn records() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "Leads",
+            json!({"First_Name": "Grace", "Last_Name": "Hopper", "Email": "grace@navy.example", "Company": "Navy Labs", "Phone": "+1 555 0101", "Lead_Source": "Web Download", "Lead_Status": "Contacted", "No_of_Employees": 120, "Annual_Revenue": 1_200_000.0}),
+        ),
+        (
+            "Leads",
+            json!({"First_Name": "Alan", "Last_Name": "Turing", "Email": "alan@bletchley.example", "Company": "Bletchley Park", "Phone": "+44 20 7946 0102", "Lead_Source": "Trade Show", "Lead_Status": "Not Contacted", "No_of_Employees": 40, "Annual_Revenue": 300_000.0}),
+        ),
+        (
+            "Leads",
+            json!({"First_Name": "Katherine", "Last_Name": "Johnson", "Email": "katherine@nasa.example", "Company": "Zylker Aero", "Phone": "+1 555 0103", "Lead_Source": "Cold Call", "Lead_Status": "Attempted to Contact", "No_of_Employees": 900, "Annual_Revenue": 5_000_000.0}),
+        ),
+        (
+            "Leads",
+            json!({"First_Name": "Monty", "Last_Name": "Burns", "Email": "monty@plant.example", "Company": "Springfield Power", "Phone": "+1 555 0104", "Lead_Source": "Advertisement", "Lead_Status": "Junk Lead", "No_of_Employees": 2_000, "Annual_Revenue": 9_000_000.0}),
+        ),
+        (
+            "Leads",
+            json!({"First_Name": "Linus", "Last_Name": "Torvalds", "Email": "linus@kernel.example", "Company": "Zylker Kernel", "Phone": "+358 9 0105", "Lead_Source": "Web Download", "Lead_Status": "Contacted", "No_of_Employees": 12, "Annual_Revenue": 80_000.0}),
+        ),
+        (
+            "Accounts",
+            json!({"Account_Name": "Zylker Aero", "Phone": "+1 555 0200", "Website": "https://aero.zylker.test", "Industry": "Aerospace", "Employees": 900}),
+        ),
+        (
+            "Accounts",
+            json!({"Account_Name": "Springfield Power", "Phone": "+1 555 0201", "Website": "https://power.example", "Industry": "Energy", "Employees": 2_000}),
+        ),
+        (
+            "Accounts",
+            json!({"Account_Name": "Bletchley Park", "Phone": "+44 20 7946 0202", "Industry": "Government", "Employees": 40}),
+        ),
+        (
+            "Contacts",
+            json!({"First_Name": "Mary", "Last_Name": "Jackson", "Email": "mary@aero.zylker.test", "Phone": "+1 555 0301", "Date_of_Birth": "1921-04-09"}),
+        ),
+        (
+            "Contacts",
+            json!({"First_Name": "Waylon", "Last_Name": "Smithers", "Email": "waylon@power.example", "Phone": "+1 555 0302"}),
+        ),
+        (
+            "Contacts",
+            json!({"First_Name": "Joan", "Last_Name": "Clarke", "Email": "joan@bletchley.example", "Phone": "+44 20 7946 0303"}),
+        ),
+        (
+            "Deals",
+            json!({"Deal_Name": "Zylker Aero renewal", "Stage": "Negotiation/Review", "Amount": 48_000.0, "Closing_Date": "2025-09-30", "Probability": 80}),
+        ),
+        (
+            "Products",
+            json!({"Product_Name": "Emulated Widget", "Product_Code": "EW-1", "Unit_Price": 19.5, "Product_Active": true, "Qty_in_Stock": 250.0}),
+        ),
+    ]
+}

@@ -1,0 +1,375 @@
+//! The HTTP front: one fallback handler that routes `/oauth/...` to the accounts server and
+//! `/crm/v2/...` through auth, the spec's route table, generic validation and the handlers.
+
+use crate::accounts::Accounts;
+use crate::context::Ctx;
+use crate::errors::{self, Reply};
+use crate::spec::{Resolved, Routes, CRM_PREFIX};
+use crate::store::Crm;
+use crate::{auth, org, params, records, validate};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use zohocrm_codegen::ir::{Api, Items, Location, Operation};
+
+/// Largest request body read; Zoho's own limits are far below this for JSON calls.
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Everything behind the lock.
+#[derive(Debug)]
+pub struct AppState {
+    /// OAuth state.
+    pub accounts: Accounts,
+    /// CRM data.
+    pub crm: Crm,
+}
+
+/// Shared by the server task and every `Emulator` handle.
+#[derive(Debug)]
+pub struct Shared {
+    /// Mutable state; never held across an `.await`.
+    pub state: Mutex<AppState>,
+    /// The spec.
+    pub api: Api,
+    /// Routes built from the spec.
+    pub routes: Routes,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+}
+
+impl Shared {
+    /// Locks the state; a panic elsewhere cannot poison the emulator for good.
+    pub fn lock(&self) -> MutexGuard<'_, AppState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The axum entry point for every request.
+pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Reply::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "INVALID_DATA",
+                "request body too large",
+                json!({}),
+            )
+            .into_response()
+        }
+    };
+    let headers: HashMap<String, String> = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let path = parts.uri.path().to_owned();
+    let query = params::parse_pairs(parts.uri.query().unwrap_or(""));
+    let method = parts.method.clone();
+    tracing::debug!(%method, %path, "request");
+    if path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+        let sub = &path[CRM_PREFIX.len()..];
+        return crm(&shared, method.as_str(), sub, query, &headers, &bytes).into_response();
+    }
+    match (method, path.trim_end_matches('/')) {
+        (Method::POST, "/oauth/v2/token") => {
+            let p = form_params(query, &bytes);
+            let mut st = shared.lock();
+            let v = st.accounts.token_endpoint(&p, &shared.base_url);
+            Reply::json(StatusCode::OK, v).into_response()
+        }
+        (Method::POST, "/oauth/v2/token/revoke") => {
+            let p = form_params(query, &bytes);
+            let token = p.get("token").map(String::as_str).unwrap_or("");
+            let v = shared.lock().accounts.revoke(token);
+            Reply::json(StatusCode::OK, v).into_response()
+        }
+        (Method::GET, "/oauth/user/info") => user_info(&shared, &headers).into_response(),
+        (Method::GET, "/oauth/v2/auth") => authorize(&shared, &query),
+        _ => errors::invalid_url().into_response(),
+    }
+}
+
+// Zoho takes token parameters from the query string and/or a form body; the body wins on clashes.
+fn form_params(query: Vec<(String, String)>, body: &[u8]) -> HashMap<String, String> {
+    let mut p: HashMap<String, String> = query.into_iter().collect();
+    let text = String::from_utf8_lossy(body);
+    p.extend(params::parse_pairs(text.trim()));
+    p
+}
+
+fn user_info(shared: &Shared, headers: &HashMap<String, String>) -> Reply {
+    let st = shared.lock();
+    let Some(owner) = auth::bearer(headers).and_then(|t| st.accounts.check_access(t)) else {
+        return Reply::json(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_oauth_token"}),
+        );
+    };
+    let has_profile = owner.scopes.iter().any(|s| {
+        s.eq_ignore_ascii_case("aaaserver.profile.READ")
+            || s.eq_ignore_ascii_case("aaaserver.profile.ALL")
+    });
+    if !has_profile {
+        return Reply::json(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_oauth_scope"}),
+        );
+    }
+    let u = st
+        .crm
+        .user_by_email(&owner.email)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let s = |k: &str| u.get(k).cloned().unwrap_or(Value::Null);
+    let zuid: Value = s("zuid")
+        .as_str()
+        .and_then(|z| z.parse::<u64>().ok())
+        .map(Value::from)
+        .unwrap_or(Value::Null);
+    Reply::json(
+        StatusCode::OK,
+        json!({
+            "First_Name": s("first_name"),
+            "Email": owner.email,
+            "Last_Name": s("last_name"),
+            "Display_Name": s("full_name"),
+            "ZUID": zuid,
+        }),
+    )
+}
+
+// The browser step of the code flow, auto-approved: redirect back with a code for the user in
+// `login_hint` (the admin when absent).
+fn authorize(shared: &Shared, query: &[(String, String)]) -> Response {
+    let q: HashMap<&str, &str> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let client_id = q.get("client_id").copied().unwrap_or("");
+    let mut st = shared.lock();
+    if let Err(e) = st
+        .accounts
+        .client_redirect_ok(client_id, q.get("redirect_uri").copied())
+    {
+        return Reply::json(StatusCode::OK, json!({"error": e})).into_response();
+    }
+    let redirect = q
+        .get("redirect_uri")
+        .map(|s| (*s).to_owned())
+        .or_else(|| st.accounts.redirect_of(client_id).map(str::to_owned))
+        .unwrap_or_default();
+    let email = q
+        .get("login_hint")
+        .copied()
+        .unwrap_or("ada@zylker.test")
+        .to_owned();
+    st.crm.ensure_user(&email);
+    let scopes: Vec<&str> = q
+        .get("scope")
+        .copied()
+        .unwrap_or("")
+        .split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let code = st.accounts.issue_grant(client_id, &email, &scopes);
+    drop(st);
+    let sep = if redirect.contains('?') { '&' } else { '?' };
+    let mut location = format!(
+        "{redirect}{sep}code={}&location=us&accounts-server={}",
+        params::encode(&code),
+        params::encode(&shared.base_url)
+    );
+    if let Some(state) = q.get("state") {
+        location.push_str(&format!("&state={}", params::encode(state)));
+    }
+    let mut resp = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+fn crm(
+    shared: &Shared,
+    method: &str,
+    sub: &str,
+    query: Vec<(String, String)>,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+) -> Reply {
+    let mut st = shared.lock();
+    let owner = match auth::authenticate(&st.accounts, headers) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let (ops, vars) = match shared.routes.resolve(method, sub) {
+        Resolved::Found(ops, vars) => (ops, vars),
+        Resolved::WrongMethod => return errors::invalid_method(),
+        Resolved::NotFound => return errors::invalid_url(),
+    };
+    let query = validate::query_map(query);
+    let op = match pick(&ops, &query) {
+        Ok(op) => op,
+        Err(r) => return r,
+    };
+    let module = match vars.get("module_api_name") {
+        Some(name) => match st.crm.module(name) {
+            Some(m) => Some(m.api_name.clone()),
+            None => return errors::invalid_module(),
+        },
+        None => None,
+    };
+    if let Err(r) = auth::authorize(&owner, &op.scope, module.as_deref()) {
+        return r;
+    }
+    if let Err(r) = validate::check_query(&shared.api, op, &query) {
+        return r;
+    }
+    let ims = match validate::check_headers(op, headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let module_def = module.as_deref().and_then(|m| st.crm.module(m));
+    let body = match validate::check_body(&shared.api, op, module_def, body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    st.crm.ensure_user(&owner.email);
+    let user = st.crm.user_ref(&owner.email);
+    let mut ctx = Ctx {
+        vars,
+        query,
+        if_modified_since: ims,
+        body,
+        email: owner.email,
+        user,
+        module,
+        now: crate::time::now_secs(),
+    };
+    let names = std::iter::once(&op.name).chain(op.aliases.iter());
+    for name in names {
+        if let Some(reply) = run(name, &mut st.crm, &mut ctx) {
+            return reply;
+        }
+    }
+    errors::not_supported(&op.name)
+}
+
+// Operations sharing a path and method differ by query parameters: the search family by which
+// required parameter is sent (exactly one must be), the user listings by a fixed `type` value
+// (no `type`, or one no operation fixes, goes to the operation without a fixed value).
+fn pick<'a>(
+    ops: &[&'a Operation],
+    query: &HashMap<String, String>,
+) -> Result<&'a Operation, Reply> {
+    if let [one] = ops {
+        return Ok(one);
+    }
+    let sent = |k: &str| query.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let fixed = |o: &Operation| -> Vec<(String, String)> {
+        o.params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .filter_map(|p| p.fixed.clone().map(|f| (p.key.clone(), f)))
+            .collect()
+    };
+    let candidates: Vec<&'a Operation> = ops
+        .iter()
+        .copied()
+        .filter(|o| validate::required_present(o, query))
+        .collect();
+    let exact: Vec<&'a Operation> = candidates
+        .iter()
+        .copied()
+        .filter(|o| {
+            let f = fixed(o);
+            !f.is_empty()
+                && f.iter()
+                    .all(|(k, v)| sent(k).is_some_and(|s| s.eq_ignore_ascii_case(v)))
+        })
+        .collect();
+    if let Some(first) = exact.first() {
+        return Ok(first);
+    }
+    let generic: Vec<&'a Operation> = candidates
+        .iter()
+        .copied()
+        .filter(|o| fixed(o).is_empty())
+        .collect();
+    if let [one] = generic.as_slice() {
+        return Ok(one);
+    }
+    // Wire-identical twins (create_records / create_record) need the same query parameters;
+    // the list form accepts everything the single form does, so it serves both.
+    let required_keys = |o: &Operation| -> Vec<String> {
+        let mut k: Vec<String> = o
+            .params
+            .iter()
+            .filter(|p| !p.optional && p.fixed.is_none() && p.location == Location::Query)
+            .map(|p| p.key.clone())
+            .collect();
+        k.sort();
+        k
+    };
+    if let Some(first) = generic.first() {
+        let keys = required_keys(first);
+        if generic.iter().all(|o| required_keys(o) == keys) {
+            let many = generic
+                .iter()
+                .find(|o| o.body.as_ref().is_some_and(|b| b.items == Items::Many));
+            return Ok(many.copied().unwrap_or(first));
+        }
+    }
+    if generic.is_empty() {
+        // Only fixed-value operations share this path and none matched: take the first, whose
+        // handler reads the parameter itself.
+        if let Some(first) = candidates.iter().find(|o| !fixed(o).is_empty()) {
+            return Ok(first);
+        }
+    }
+    let required: Vec<&str> = ops
+        .iter()
+        .flat_map(|o| o.params.iter())
+        .filter(|p| !p.optional && p.fixed.is_none() && p.location == Location::Query)
+        .map(|p| p.key.as_str())
+        .collect();
+    let name = required
+        .iter()
+        .find(|k| **k == "criteria")
+        .or(required.first())
+        .copied()
+        .unwrap_or("criteria");
+    Err(errors::missing_param(name))
+}
+
+/// Runs the handler for an operation name; `None` when the emulator has none.
+fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
+    Some(match name {
+        "get_organization_details" | "get_org_details" => org::get_organization_details(crm, ctx),
+        "get_current_user" => org::get_current_user(crm, ctx),
+        "get_users" => org::get_users(crm, ctx),
+        "get_user" => org::get_user(crm, ctx),
+        "get_all_modules" => org::get_all_modules(crm, ctx),
+        "get_module" => org::get_module(crm, ctx),
+        "get_records" => records::get_records(crm, ctx),
+        "get_record" => records::get_record(crm, ctx),
+        "create_records" | "create_record" => records::create_records(crm, ctx),
+        "update_records" | "update_record" => records::update_records(crm, ctx),
+        "upsert_records" => records::upsert_records(crm, ctx),
+        "delete_records" | "delete_record" => records::delete_records(crm, ctx),
+        "search_records"
+        | "search_records_by_phone"
+        | "search_record_email"
+        | "search_records_by_email"
+        | "search_records_by_criteria" => records::search(crm, ctx),
+        n => match org::user_type_for(n) {
+            Some(ty) => org::users_typed(crm, ctx, ty),
+            None => return None,
+        },
+    })
+}

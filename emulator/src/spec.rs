@@ -1,0 +1,120 @@
+//! The embedded spec and the route table built from it. Routing comes from the spec so a new
+//! operation there is routed (and answered 501 until it has a handler) without touching this file.
+
+use std::collections::HashMap;
+use zohocrm_codegen::ir::{Api, Operation, PathSegment};
+
+/// `(file name, text)` of every spec file, embedded by `build.rs`.
+pub const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/spec_sources.rs"));
+
+/// The URL prefix of every CRM operation.
+pub const CRM_PREFIX: &str = "/crm/v2";
+
+/// Loads the embedded spec.
+pub fn load() -> Result<Api, zohocrm_codegen::SpecErrors> {
+    let owned: Vec<(String, String)> = SOURCES
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    zohocrm_codegen::load_sources(&owned)
+}
+
+/// Operations indexed for matching request paths.
+#[derive(Debug)]
+pub struct Routes {
+    ops: Vec<(Operation, Vec<PathSegment>)>,
+}
+
+/// The outcome of matching a request.
+#[derive(Debug)]
+pub enum Resolved<'a> {
+    /// Operations that share the method and the most specific matching template (several for the
+    /// search family, which differs only by query parameter), and the placeholder values.
+    Found(Vec<&'a Operation>, HashMap<String, String>),
+    /// The path exists with other methods.
+    WrongMethod,
+    /// No template matches.
+    NotFound,
+}
+
+impl Routes {
+    /// Builds the table from the spec's operations.
+    pub fn new(api: &Api) -> Self {
+        Routes {
+            ops: api
+                .operations
+                .iter()
+                .map(|o| (o.clone(), o.path_segments()))
+                .collect(),
+        }
+    }
+
+    /// Every operation, in spec order.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.ops.iter().map(|(o, _)| o)
+    }
+
+    /// Matches `path` (already without `/crm/v2`). Literal segments beat placeholders, earlier
+    /// positions first, so `/Leads/search` is the search call and not a record id.
+    pub fn resolve(&self, method: &str, path: &str) -> Resolved<'_> {
+        let segs: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(crate::params::percent_decode)
+            .collect();
+        let mut best: Option<Vec<bool>> = None;
+        let mut tier: Vec<(&Operation, HashMap<String, String>)> = Vec::new();
+        for (op, tpl) in &self.ops {
+            let Some((rank, vars)) = match_template(tpl, &segs) else {
+                continue;
+            };
+            match &best {
+                Some(b) if *b > rank => continue,
+                Some(b) if *b == rank => {}
+                _ => {
+                    best = Some(rank);
+                    tier.clear();
+                }
+            }
+            tier.push((op, vars));
+        }
+        if tier.is_empty() {
+            return Resolved::NotFound;
+        }
+        let mut vars_out = HashMap::new();
+        let mut found = Vec::new();
+        for (op, vars) in tier {
+            if op.method.eq_ignore_ascii_case(method) {
+                vars_out = vars;
+                found.push(op);
+            }
+        }
+        if found.is_empty() {
+            Resolved::WrongMethod
+        } else {
+            Resolved::Found(found, vars_out)
+        }
+    }
+}
+
+fn match_template(
+    tpl: &[PathSegment],
+    segs: &[String],
+) -> Option<(Vec<bool>, HashMap<String, String>)> {
+    if tpl.len() != segs.len() {
+        return None;
+    }
+    let mut rank = Vec::with_capacity(tpl.len());
+    let mut vars = HashMap::new();
+    for (t, s) in tpl.iter().zip(segs) {
+        match t {
+            PathSegment::Literal(l) if l == s => rank.push(true),
+            PathSegment::Literal(_) => return None,
+            PathSegment::Var(v) => {
+                rank.push(false);
+                vars.insert(v.clone(), s.clone());
+            }
+        }
+    }
+    Some((rank, vars))
+}
