@@ -24,19 +24,31 @@ fn measure(label: &str, iters: usize, mut f: impl FnMut()) -> Duration {
     samples.sort();
     let p50 = samples[iters / 2];
     let p95 = samples[iters * 95 / 100];
-    println!("{label:<44} p50 {:>8.3} ms   p95 {:>8.3} ms", p50.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3);
+    println!(
+        "{label:<44} p50 {:>8.3} ms   p95 {:>8.3} ms",
+        p50.as_secs_f64() * 1e3,
+        p95.as_secs_f64() * 1e3
+    );
     p50
 }
 
 fn main() {
     let body = bytes::Bytes::from(common::page_json(200));
-    println!("page: 200 records, {} bytes ({} bytes/record)", body.len(), body.len() / 200);
+    println!(
+        "page: 200 records, {} bytes ({} bytes/record)",
+        body.len(),
+        body.len() / 200
+    );
     let iters = 300;
-    let typed = measure("typed Page<Record> (system fields + raw rest)", iters, || {
-        let page: Page<Record> = RawResponse::new(200, body.clone()).list("data").unwrap();
-        assert_eq!(page.data.len(), 200);
-        std::hint::black_box(page);
-    });
+    let typed = measure(
+        "typed Page<Record> (system fields + raw rest)",
+        iters,
+        || {
+            let page: Page<Record> = RawResponse::new(200, body.clone()).list("data").unwrap();
+            assert_eq!(page.data.len(), 200);
+            std::hint::black_box(page);
+        },
+    );
     measure("generic serde_json::Value (baseline)", iters, || {
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         std::hint::black_box(v);
@@ -47,12 +59,20 @@ fn main() {
         for r in &page.data {
             let email: Option<String> = r.extra.get_str("Email");
             let last: Option<String> = r.extra.get_str("Last_Name");
-            n += email.map_or(0, |e| e.len()) + last.map_or(0, |l| l.len()) + r.owner.as_ref().map_or(0, |o| o.name.as_ref().map_or(0, |s| s.len()));
+            n += email.map_or(0, |e| e.len())
+                + last.map_or(0, |l| l.len())
+                + r.owner
+                    .as_ref()
+                    .map_or(0, |o| o.name.as_ref().map_or(0, |s| s.len()));
         }
         std::hint::black_box(n);
     });
     println!(
         "target: decode under 1.5 ms per page -> {}",
-        if typed < Duration::from_micros(1500) { "met" } else { "NOT met" }
+        if typed < Duration::from_micros(1500) {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
 }

@@ -24,7 +24,10 @@ impl MapStore {
 impl TokenStore for MapStore {
     fn find_token<'a>(&'a self, query: &'a Token) -> StoreFuture<'a, Option<Token>> {
         let found = self.rows().values().find(|t| t.matches(query)).cloned();
-        println!("  store: find_token -> {}", if found.is_some() { "hit" } else { "miss" });
+        println!(
+            "  store: find_token -> {}",
+            if found.is_some() { "hit" } else { "miss" }
+        );
         Box::pin(async move { Ok(found) })
     }
 
@@ -76,12 +79,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .token_store(MapStore::default())
         .build()?;
     println!("exchanging a grant code");
-    let token = client.generate_access_token(&emu.grant_code("ben@zylker.test")).await?;
+    let token = client
+        .generate_access_token(&emu.grant_code("ben@zylker.test"))
+        .await?;
     let client = client.for_user(token.user_name.clone().unwrap_or_default());
     println!("calling the API");
     let me = client.get_current_user().send().await?;
-    println!("current user: {:?}", me.data.first().and_then(|u| u.email.clone()));
+    println!(
+        "current user: {:?}",
+        me.data.first().and_then(|u| u.email.clone())
+    );
     let stored = client.token_store().get_tokens().await?;
-    println!("the store holds {} token row(s); Debug never shows secrets: {:?}", stored.len(), stored[0]);
+    println!(
+        "the store holds {} token row(s); Debug never shows secrets: {:?}",
+        stored.len(),
+        stored[0]
+    );
     Ok(())
 }

@@ -25,7 +25,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // One-time step: a grant code (from the API console, or a "Login with Zoho" redirect).
-    let token = client.generate_access_token(&emu.grant_code("ada@zylker.test")).await?;
+    let token = client
+        .generate_access_token(&emu.grant_code("ada@zylker.test"))
+        .await?;
     let user = token.user_name.clone().unwrap_or_default();
     println!("exchanged a grant code; tokens saved for {user}");
     let client = client.for_user(user);
@@ -35,7 +37,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let leads = client.module("Leads");
     let mut batch = Vec::new();
-    for (first, last, company) in [("Grace", "Hopper", "Navy Labs"), ("Alan", "Turing", "Bletchley"), ("Katherine", "Johnson", "NASA")] {
+    for (first, last, company) in [
+        ("Grace", "Hopper", "Navy Labs"),
+        ("Alan", "Turing", "Bletchley"),
+        ("Katherine", "Johnson", "NASA"),
+    ] {
         let mut r = Record::new();
         r.set_field_value("First_Name", first)?
             .set_field_value("Last_Name", last)?
@@ -44,8 +50,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         batch.push(r);
     }
     let created = leads.create_records(batch).send().await?;
-    let ids: Vec<_> = created.successes().filter_map(|s| s.details.id.clone()).collect();
-    println!("created {} leads: {}", ids.len(), ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "));
+    let ids: Vec<_> = created
+        .successes()
+        .filter_map(|s| s.details.id.clone())
+        .collect();
+    println!(
+        "created {} leads: {}",
+        ids.len(),
+        ids.iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     let found = leads
         .search_records_by_criteria("((Last_Name:equals:Turing)and(Company:starts_with:Bletch))")
@@ -57,9 +73,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     change.id = Some(ids[0].clone());
     change.set_field_value("Company", "Harvard Mark I")?;
     let updated = leads.update_records([change]).send().await?;
-    println!("updated: {}", updated.successes().map(|s| s.message.as_str()).collect::<Vec<_>>().join(", "));
+    println!(
+        "updated: {}",
+        updated
+            .successes()
+            .map(|s| s.message.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
-    let all: Vec<Record> = leads.get_records().per_page(2).stream().try_collect().await?;
+    let all: Vec<Record> = leads
+        .get_records()
+        .per_page(2)
+        .stream()
+        .try_collect()
+        .await?;
     println!("paged through {} leads, 2 per page", all.len());
 
     let deleted = leads.delete_records(ids.clone()).send().await?;

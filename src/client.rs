@@ -141,7 +141,11 @@ impl Client {
                 Err(_) => 0,
             };
             tracing::Span::current().record("status", status);
-            tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, attempt, "response");
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                attempt,
+                "response"
+            );
             match result {
                 Ok(raw) => return Ok(raw),
                 // A revoked or rotated access token: refresh once and retry once, never loop.
@@ -185,7 +189,10 @@ impl Client {
             .inner
             .http
             .request(req.method.as_reqwest(), &url)
-            .header(reqwest::header::AUTHORIZATION, format!("Zoho-oauthtoken {}", token.expose()));
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Zoho-oauthtoken {}", token.expose()),
+            );
         if !req.query.is_empty() {
             rb = rb.query(&req.query);
         }
@@ -207,7 +214,10 @@ impl Client {
                                 .file_name(f.file_name.clone());
                             if let Some(ct) = &f.content_type {
                                 p = p.mime_str(ct).map_err(|e| {
-                                    Error::config("content_type", format!("`{ct}` is not a MIME type: {e}"))
+                                    Error::config(
+                                        "content_type",
+                                        format!("`{ct}` is not a MIME type: {e}"),
+                                    )
                                 })?;
                             }
                             form.part(*k, p)
@@ -420,11 +430,21 @@ impl ClientBuilder {
         let client_id = self
             .client_id
             .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| Error::config("client_id", "is missing; it is the Client ID from the Zoho API console"))?;
+            .ok_or_else(|| {
+                Error::config(
+                    "client_id",
+                    "is missing; it is the Client ID from the Zoho API console",
+                )
+            })?;
         let client_secret = self
             .client_secret
             .filter(|s| !s.expose().trim().is_empty())
-            .ok_or_else(|| Error::config("client_secret", "is missing; it is the Client Secret from the Zoho API console"))?;
+            .ok_or_else(|| {
+                Error::config(
+                    "client_secret",
+                    "is missing; it is the Client Secret from the Zoho API console",
+                )
+            })?;
         let accounts_url = match &self.accounts_url {
             Some(u) => normalize_base_url("accounts_url", u)?,
             None => self.data_center.accounts_url().to_owned(),

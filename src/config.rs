@@ -110,12 +110,18 @@ impl Environment {
 pub fn normalize_base_url(key: &'static str, url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     if trimmed.is_empty() {
-        return Err(Error::config(key, "is empty; give a URL such as https://www.zohoapis.com"));
+        return Err(Error::config(
+            key,
+            "is empty; give a URL such as https://www.zohoapis.com",
+        ));
     }
     let with_scheme = if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
         trimmed.to_owned()
     } else if trimmed.contains("://") {
-        return Err(Error::config(key, format!("`{trimmed}` must use http or https")));
+        return Err(Error::config(
+            key,
+            format!("`{trimmed}` must use http or https"),
+        ));
     } else {
         format!("https://{trimmed}")
     };
@@ -143,16 +149,31 @@ mod tests {
 
     #[test]
     fn hosts_per_dc_and_env() {
-        assert_eq!(DataCenter::EU.api_url(Environment::Sandbox), "https://sandbox.zohoapis.eu");
-        assert_eq!(DataCenter::AU.api_url(Environment::Production), "https://www.zohoapis.com.au");
-        assert_eq!(DataCenter::CA.accounts_url(), "https://accounts.zohocloud.ca");
+        assert_eq!(
+            DataCenter::EU.api_url(Environment::Sandbox),
+            "https://sandbox.zohoapis.eu"
+        );
+        assert_eq!(
+            DataCenter::AU.api_url(Environment::Production),
+            "https://www.zohoapis.com.au"
+        );
+        assert_eq!(
+            DataCenter::CA.accounts_url(),
+            "https://accounts.zohocloud.ca"
+        );
         assert_eq!(DataCenter::parse("com.cn"), Some(DataCenter::CN));
     }
 
     #[test]
     fn urls_normalise() {
-        assert_eq!(normalize_base_url("api_base_url", "https://www.zohoapis.com/").unwrap(), "https://www.zohoapis.com");
-        assert_eq!(normalize_base_url("api_base_url", "www.zohoapis.eu//").unwrap(), "https://www.zohoapis.eu");
+        assert_eq!(
+            normalize_base_url("api_base_url", "https://www.zohoapis.com/").unwrap(),
+            "https://www.zohoapis.com"
+        );
+        assert_eq!(
+            normalize_base_url("api_base_url", "www.zohoapis.eu//").unwrap(),
+            "https://www.zohoapis.eu"
+        );
         assert!(normalize_base_url("api_base_url", " ").is_err());
         assert_eq!(normalize_api_version("V2").unwrap(), "v2");
         assert_eq!(normalize_api_version("/v2/").unwrap(), "v2");

@@ -17,7 +17,11 @@ pub trait Entity: Default {
     /// JSON keys with a typed field.
     const KEYS: &'static [&'static str];
     /// Decodes the value of `key` into its typed field; `false` when `key` has none.
-    fn decode_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    fn decode_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
     /// The untyped keys.
     fn extra_mut(&mut self) -> &mut Fields;
 }
@@ -90,7 +94,12 @@ pub fn decode_entity<'de, T: Entity, D: Deserializer<'de>>(d: D) -> Result<T, D:
 pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value) -> Result<()> {
     let mut obj = serde_json::Map::new();
     let v = value.to_json().map_err(|e| {
-        Error::from(DecodeError::new(0, format!("a JSON value for `{key}`"), b"", Some(e)))
+        Error::from(DecodeError::new(
+            0,
+            format!("a JSON value for `{key}`"),
+            b"",
+            Some(e),
+        ))
     })?;
     obj.insert(key.to_owned(), v);
     let text = serde_json::Value::Object(obj).to_string();
@@ -184,6 +193,12 @@ lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "
 
 /// Serialize a value for a request body (used by generated code for body params).
 pub(crate) fn to_raw(value: &impl Serialize, what: &str) -> Result<Box<RawValue>> {
-    serde_json::value::to_raw_value(value)
-        .map_err(|e| Error::from(DecodeError::new(0, format!("a JSON value for `{what}`"), b"", Some(e))))
+    serde_json::value::to_raw_value(value).map_err(|e| {
+        Error::from(DecodeError::new(
+            0,
+            format!("a JSON value for `{what}`"),
+            b"",
+            Some(e),
+        ))
+    })
 }

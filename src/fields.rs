@@ -51,13 +51,19 @@ impl Fields {
 
     /// `key` as a string, when it is one.
     pub fn get_str(&self, key: &str) -> Option<String> {
-        self.get_as::<Option<String>>(key).and_then(|r| r.ok().flatten())
+        self.get_as::<Option<String>>(key)
+            .and_then(|r| r.ok().flatten())
     }
 
     /// Sets `key` to `value` (replacing any previous value).
     pub fn set(&mut self, key: &str, value: impl Serialize) -> Result<&mut Self> {
         let raw = serde_json::value::to_raw_value(&value).map_err(|e| {
-            Error::from(DecodeError::new(0, format!("a JSON value for `{key}`"), b"", Some(e)))
+            Error::from(DecodeError::new(
+                0,
+                format!("a JSON value for `{key}`"),
+                b"",
+                Some(e),
+            ))
         })?;
         self.set_raw(key.into(), raw);
         Ok(self)
@@ -87,14 +93,25 @@ impl Fields {
             .map(|(k, v)| {
                 serde_json::from_str(v.get())
                     .map(|v| (k.to_owned(), v))
-                    .map_err(|e| Error::from(DecodeError::new(0, format!("field `{k}`"), v.get().as_bytes(), Some(e))))
+                    .map_err(|e| {
+                        Error::from(DecodeError::new(
+                            0,
+                            format!("field `{k}`"),
+                            v.get().as_bytes(),
+                            Some(e),
+                        ))
+                    })
             })
             .collect()
     }
 
     /// Writes every field whose key is not in `skip` (keys a typed field owns).
     #[doc(hidden)]
-    pub fn serialize_except<M: SerializeMap>(&self, m: &mut M, skip: &[&str]) -> Result<(), M::Error> {
+    pub fn serialize_except<M: SerializeMap>(
+        &self,
+        m: &mut M,
+        skip: &[&str],
+    ) -> Result<(), M::Error> {
         for (k, v) in &self.0 {
             if !skip.contains(&&**k) {
                 m.serialize_entry(&**k, v)?;
@@ -117,7 +134,9 @@ impl PartialEq for Fields {
 
 impl fmt::Debug for Fields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v.get()))).finish()
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .finish()
     }
 }
 

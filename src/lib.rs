@@ -37,7 +37,9 @@ mod secret;
 pub mod store;
 mod token;
 
+// prettyplease formats generated/, so rustfmt must leave it alone (`codegen check` compares bytes).
 #[allow(missing_docs, clippy::all)]
+#[rustfmt::skip]
 #[path = "../generated/mod.rs"]
 mod generated;
 
@@ -56,8 +58,10 @@ pub use token::Token;
 pub mod __private {
     pub use crate::entity::{decode_entity, decode_enum, set_field, Entity, Lenient};
     pub use crate::paging::{items, paginate, send_chunks};
+    pub use crate::request::{
+        check_count, check_max, check_min, check_min_count, Method, Request, ToParam,
+    };
     pub use futures_util::stream::BoxStream;
-    pub use crate::request::{check_count, check_max, check_min, check_min_count, Method, Request, ToParam};
     pub use serde::de::{DeserializeOwned, MapAccess};
     pub use serde::ser::SerializeMap;
     pub use serde::{Deserialize, Deserializer, Serialize, Serializer};

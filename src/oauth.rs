@@ -111,7 +111,10 @@ impl Client {
     /// The official SDK's `generate_access_token(grant_token)`.
     pub async fn generate_access_token(&self, grant_token: &str) -> Result<Token> {
         let redirect = self.inner.redirect_uri.clone().ok_or_else(|| {
-            Error::config("redirect_uri", "is missing; it is needed to exchange a grant token")
+            Error::config(
+                "redirect_uri",
+                "is missing; it is needed to exchange a grant token",
+            )
         })?;
         let r = self
             .post_token(&[
@@ -181,7 +184,10 @@ impl Client {
             .inner
             .http
             .get(&url)
-            .header(reqwest::header::AUTHORIZATION, format!("Zoho-oauthtoken {}", access.expose()))
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Zoho-oauthtoken {}", access.expose()),
+            )
             .send()
             .await
             .map_err(|e| Error::Transport(TransportError::new(format!("GET {url}"), e)))?;
@@ -194,7 +200,9 @@ impl Client {
             #[serde(rename = "Email")]
             email: Option<String>,
         }
-        Ok(serde_json::from_slice::<Info>(&body).ok().and_then(|i| i.email))
+        Ok(serde_json::from_slice::<Info>(&body)
+            .ok()
+            .and_then(|i| i.email))
     }
 
     /// Revokes the user's refresh token at the accounts server and deletes it from the store.
@@ -202,7 +210,9 @@ impl Client {
         let user = self.require_user()?;
         let key = self.token_key(&user);
         let Some(stored) = self.inner.store.find_token(&key).await? else {
-            return Err(Error::TokenNotFound { user: user.to_string() });
+            return Err(Error::TokenNotFound {
+                user: user.to_string(),
+            });
         };
         if let Some(rt) = &stored.refresh_token {
             let url = format!("{}/oauth/v2/token/revoke", self.inner.accounts_url);
@@ -217,7 +227,11 @@ impl Client {
         if let Some(id) = &stored.id {
             self.inner.store.delete_token(id).await?;
         }
-        *self.user_state(&user).token.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self
+            .user_state(&user)
+            .token
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
         Ok(())
     }
 
@@ -234,12 +248,14 @@ impl Client {
             return Ok(t);
         }
         let key = self.token_key(&user);
-        let stored = self
-            .inner
-            .store
-            .find_token(&key)
-            .await?
-            .ok_or_else(|| Error::TokenNotFound { user: user.to_string() })?;
+        let stored =
+            self.inner
+                .store
+                .find_token(&key)
+                .await?
+                .ok_or_else(|| Error::TokenNotFound {
+                    user: user.to_string(),
+                })?;
         let token = if stored.is_fresh(now_ms(), self.margin_ms()) {
             stored
         } else {
@@ -247,7 +263,9 @@ impl Client {
         };
         let access = token.access_token.clone();
         *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        access.ok_or_else(|| Error::TokenNotFound { user: user.to_string() })
+        access.ok_or_else(|| Error::TokenNotFound {
+            user: user.to_string(),
+        })
     }
 
     /// After a 401 `INVALID_TOKEN` with `failed`: refresh unless another task already did.
@@ -255,7 +273,11 @@ impl Client {
         let user = self.require_user()?;
         let state = self.user_state(&user);
         let _gate = state.refresh.lock().await;
-        let cached = state.token.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let cached = state
+            .token
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         if let Some(t) = &cached {
             if t.access_token.as_ref() != Some(failed) && t.is_fresh(now_ms(), self.margin_ms()) {
                 return Ok(());
@@ -280,8 +302,17 @@ impl Client {
 
     /// Under the store's cross-process lock: re-read (another process may have refreshed), and
     /// refresh only if the stored token is still stale or is the one that was rejected.
-    async fn refresh_locked(&self, user: &str, state: &UserState, rejected: Option<&Secret>) -> Result<Token> {
-        if let Some(until) = *state.throttled_until.lock().unwrap_or_else(|e| e.into_inner()) {
+    async fn refresh_locked(
+        &self,
+        user: &str,
+        state: &UserState,
+        rejected: Option<&Secret>,
+    ) -> Result<Token> {
+        if let Some(until) = *state
+            .throttled_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
             let now = Instant::now();
             if until > now {
                 return Err(Error::RefreshThrottled {
@@ -296,24 +327,39 @@ impl Client {
             tracing::warn!(error = %crate::error::DisplayErrorChain(&e), "releasing the refresh lock failed");
         }
         if let Err(Error::RefreshThrottled { retry_after }) = &result {
-            *state.throttled_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + *retry_after);
+            *state
+                .throttled_until
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + *retry_after);
         }
         result
     }
 
-    async fn refresh_under_lock(&self, user: &str, key: &Token, rejected: Option<&Secret>) -> Result<Token> {
-        let stored = self
-            .inner
-            .store
-            .find_token(key)
-            .await?
-            .ok_or_else(|| Error::TokenNotFound { user: user.to_owned() })?;
+    async fn refresh_under_lock(
+        &self,
+        user: &str,
+        key: &Token,
+        rejected: Option<&Secret>,
+    ) -> Result<Token> {
+        let stored =
+            self.inner
+                .store
+                .find_token(key)
+                .await?
+                .ok_or_else(|| Error::TokenNotFound {
+                    user: user.to_owned(),
+                })?;
         let still_good = stored.is_fresh(now_ms(), self.margin_ms())
             && rejected.is_none_or(|r| stored.access_token.as_ref() != Some(r));
         if still_good {
             return Ok(stored);
         }
-        let refresh = stored.refresh_token.clone().ok_or_else(|| Error::TokenNotFound { user: user.to_owned() })?;
+        let refresh = stored
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Error::TokenNotFound {
+                user: user.to_owned(),
+            })?;
         tracing::info!("refreshing access token");
         let r = self.refresh_request(refresh.expose()).await?;
         let mut token = self.token_from(user, r, Some(refresh));

@@ -32,7 +32,9 @@ where
 }
 
 /// The items of a page stream.
-pub fn items<T: Send + 'static>(pages: BoxStream<'static, Result<Page<T>>>) -> BoxStream<'static, Result<T>> {
+pub fn items<T: Send + 'static>(
+    pages: BoxStream<'static, Result<Page<T>>>,
+) -> BoxStream<'static, Result<T>> {
     pages
         .map_ok(|p| stream::iter(p.data.into_iter().map(Ok)))
         .try_flatten()
@@ -40,7 +42,11 @@ pub fn items<T: Send + 'static>(pages: BoxStream<'static, Result<Page<T>>>) -> B
 }
 
 /// Sends `items` in chunks of `max`, in order, and stitches the per-item results together.
-pub async fn send_chunks<T, D, F, Fut>(items: Vec<T>, max: usize, mut send: F) -> Result<ActionResults<D>>
+pub async fn send_chunks<T, D, F, Fut>(
+    items: Vec<T>,
+    max: usize,
+    mut send: F,
+) -> Result<ActionResults<D>>
 where
     F: FnMut(Vec<T>) -> Fut,
     Fut: Future<Output = Result<ActionResults<D>>>,
@@ -77,7 +83,13 @@ where
         }
     }
     match (out, first_error) {
-        (Some(r), Some(e)) if r.items.iter().all(|i| matches!(i, Err(a) if a.code == ErrorCode::NotSent)) => Err(e),
+        (Some(r), Some(e))
+            if r.items
+                .iter()
+                .all(|i| matches!(i, Err(a) if a.code == ErrorCode::NotSent)) =>
+        {
+            Err(e)
+        }
         (Some(r), _) => Ok(r),
         (None, _) => Ok(ActionResults {
             http_status: 200,

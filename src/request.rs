@@ -150,7 +150,11 @@ impl Request {
     }
 
     /// Puts one top-level key into the JSON body.
-    pub fn json_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
+    pub fn json_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
         let raw = to_raw(&value, key)?;
         self.json_parts().push((key, raw));
         Ok(())
@@ -168,7 +172,8 @@ impl Request {
 
     /// Adds a multipart text field.
     pub fn form_text(&mut self, key: &'static str, value: &str) {
-        self.form_parts().push((key, FormPart::Text(value.to_owned())));
+        self.form_parts()
+            .push((key, FormPart::Text(value.to_owned())));
     }
 
     /// Adds a multipart file part.
@@ -178,7 +183,11 @@ impl Request {
 
     /// The JSON body as bytes (`{"data":[...],"trigger":[...]}`).
     pub(crate) fn json_bytes(parts: &[(&'static str, Box<RawValue>)]) -> Vec<u8> {
-        let cap = parts.iter().map(|(k, v)| k.len() + v.get().len() + 4).sum::<usize>() + 2;
+        let cap = parts
+            .iter()
+            .map(|(k, v)| k.len() + v.get().len() + 4)
+            .sum::<usize>()
+            + 2;
         let mut out = Vec::with_capacity(cap);
         out.push(b'{');
         for (i, (k, v)) in parts.iter().enumerate() {
@@ -251,7 +260,10 @@ impl ToParam for crate::Id {
 
 impl<T: ToParam> ToParam for Vec<T> {
     fn to_param(&self) -> String {
-        self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
+        self.iter()
+            .map(ToParam::to_param)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 

@@ -60,7 +60,10 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// True when Zoho says another page follows.
     pub fn more_records(&self) -> bool {
-        self.info.as_ref().and_then(|i| i.more_records).unwrap_or(false)
+        self.info
+            .as_ref()
+            .and_then(|i| i.more_records)
+            .unwrap_or(false)
     }
 }
 
@@ -339,7 +342,10 @@ impl RawResponse {
         })
     }
 
-    fn action_item<D: DeserializeOwned>(&self, it: RawItem) -> Result<Result<ActionSuccess<D>, ApiError>> {
+    fn action_item<D: DeserializeOwned>(
+        &self,
+        it: RawItem,
+    ) -> Result<Result<ActionSuccess<D>, ApiError>> {
         let details_text = it.details.as_ref().map(|d| d.get()).unwrap_or("null");
         if it.status.as_deref() == Some("success") {
             let details = match serde_json::from_str::<D>(details_text) {
@@ -378,7 +384,10 @@ impl RawResponse {
             return Err(no_content(self.status));
         }
         let header = |name: reqwest::header::HeaderName| {
-            self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+            self.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
         };
         Ok(FileDownload {
             file_name: header(reqwest::header::CONTENT_DISPOSITION)
@@ -446,8 +455,14 @@ mod tests {
 
     #[test]
     fn disposition_forms() {
-        assert_eq!(file_name_from_disposition("attachment; filename=\"a b.pdf\"").as_deref(), Some("a b.pdf"));
-        assert_eq!(file_name_from_disposition("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(), Some("naïve.txt"));
+        assert_eq!(
+            file_name_from_disposition("attachment; filename=\"a b.pdf\"").as_deref(),
+            Some("a b.pdf")
+        );
+        assert_eq!(
+            file_name_from_disposition("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(),
+            Some("naïve.txt")
+        );
         assert_eq!(file_name_from_disposition("inline"), None);
     }
 }

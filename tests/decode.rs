@@ -11,14 +11,23 @@ fn record_keeps_unknown_and_custom_fields_in_order() {
     let r = &page.data[0];
     assert_eq!(r.id.as_ref().unwrap(), "4150868000000224001");
     assert_eq!(r.owner.as_ref().unwrap().name.as_deref(), Some("Ada"));
-    assert_eq!(r.owner.as_ref().unwrap().extra.get("extra").unwrap().get(), "\"x\"");
+    assert_eq!(
+        r.owner.as_ref().unwrap().extra.get("extra").unwrap().get(),
+        "\"x\""
+    );
     assert_eq!(r.approved, Some(true));
     let keys: Vec<&str> = r.extra.iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["Last_Name", "Custom__c", "Brand_New_Field"]);
-    assert_eq!(r.get_field_value::<String>("Last_Name").unwrap().unwrap(), "Smith");
+    assert_eq!(
+        r.get_field_value::<String>("Last_Name").unwrap().unwrap(),
+        "Smith"
+    );
     let custom: serde_json::Value = r.get_field_value("Custom__c").unwrap().unwrap();
     assert_eq!(custom["deep"][1], 2);
-    assert!(r.get_field_value::<i64>("Last_Name").unwrap().is_err(), "wrong type is an error, not a panic");
+    assert!(
+        r.get_field_value::<i64>("Last_Name").unwrap().is_err(),
+        "wrong type is an error, not a panic"
+    );
     assert!(r.get_field_value::<String>("Absent").is_none());
     assert_eq!(page.info.as_ref().unwrap().more_records, Some(false));
     assert!(!page.more_records());
@@ -31,7 +40,8 @@ fn null_is_fine_everywhere() {
     let r = &page.data[0];
     assert!(r.id.is_none() && r.owner.is_none() && r.tag.is_none() && r.approved.is_none());
     assert!(page.info.is_none());
-    let org = r#"{"org":[{"id":null,"company_name":null,"license_details":null,"mc_status":null}]}"#;
+    let org =
+        r#"{"org":[{"id":null,"company_name":null,"license_details":null,"mc_status":null}]}"#;
     let o: Organization = RawResponse::new(200, org).single("org").unwrap();
     assert!(o.license_details.is_none());
 }
@@ -60,28 +70,41 @@ fn unknown_enum_values_decode() {
 fn empty_answers() {
     let page: Page<Record> = RawResponse::new(204, "").list("data").unwrap();
     assert!(page.data.is_empty() && !page.more_records());
-    let err = RawResponse::new(204, "").single::<Record>("data").unwrap_err();
+    let err = RawResponse::new(204, "")
+        .single::<Record>("data")
+        .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::NoContent));
 }
 
 #[test]
 fn undecodable_body_reports_status_and_excerpt() {
-    let err = RawResponse::new(200, "<html>gateway</html>").list::<Record>("data").unwrap_err();
+    let err = RawResponse::new(200, "<html>gateway</html>")
+        .list::<Record>("data")
+        .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("HTTP 200") && msg.contains("<html>gateway</html>"), "{msg}");
-    assert!(std::error::Error::source(&err).is_some(), "the serde error chains");
+    assert!(
+        msg.contains("HTTP 200") && msg.contains("<html>gateway</html>"),
+        "{msg}"
+    );
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the serde error chains"
+    );
 }
 
 #[test]
 fn set_field_value_routes_typed_keys_and_never_duplicates() {
     let mut r = Record::new();
     r.set_field_value("Last_Name", "Smith").unwrap();
-    r.set_field_value("Owner", serde_json::json!({"id": "42"})).unwrap();
+    r.set_field_value("Owner", serde_json::json!({"id": "42"}))
+        .unwrap();
     r.set_field_value("Last_Name", "Jones").unwrap();
     assert_eq!(r.owner.as_ref().unwrap().id.as_ref().unwrap(), "42");
     assert_eq!(r.extra.len(), 1, "Owner went to the typed field");
     // A stray typed key in `extra` is not sent twice.
-    r.extra.set("Owner", serde_json::json!({"id": "99"})).unwrap();
+    r.extra
+        .set("Owner", serde_json::json!({"id": "99"}))
+        .unwrap();
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(json, r#"{"Owner":{"id":"42"},"Last_Name":"Jones"}"#);
     assert!(r.set_field_value("Owner", "not an object").is_err());
@@ -95,5 +118,8 @@ fn round_trip_keeps_everything() {
     let orig: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(back, orig);
     let debug = format!("{u:?}");
-    assert!(debug.contains("a@b.c") && debug.contains("custom_thing"), "{debug}");
+    assert!(
+        debug.contains("a@b.c") && debug.contains("custom_thing"),
+        "{debug}"
+    );
 }

@@ -11,7 +11,10 @@ pub type Reference = IndexMap<String, Vec<String>>;
 /// Parses the reference list.
 pub fn parse_reference(file: &str, text: &str) -> Result<Reference, crate::SpecErrors> {
     serde_saphyr::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
         crate::SpecErrors(vec![crate::SpecError {
             file: file.to_owned(),
             line,
@@ -47,7 +50,10 @@ impl Coverage {
 
     /// Reference operations.
     pub fn total(&self) -> usize {
-        self.handles.iter().map(|h| h.covered.len() + h.missing.len()).sum()
+        self.handles
+            .iter()
+            .map(|h| h.covered.len() + h.missing.len())
+            .sum()
     }
 
     /// Percentage covered, 0 to 100.

@@ -149,14 +149,22 @@ fn op_changes(a: &Operation, b: &Operation) -> Vec<String> {
         what.push(format!("path {} -> {}", a.path, b.path));
     }
     for p in &b.params {
-        match a.params.iter().find(|q| q.key == p.key && q.location == p.location) {
+        match a
+            .params
+            .iter()
+            .find(|q| q.key == p.key && q.location == p.location)
+        {
             None => what.push(format!("param {} added", p.key)),
             Some(q) if q != p => what.push(format!("param {} changed", p.key)),
             _ => {}
         }
     }
     for q in &a.params {
-        if !b.params.iter().any(|p| p.key == q.key && p.location == q.location) {
+        if !b
+            .params
+            .iter()
+            .any(|p| p.key == q.key && p.location == q.location)
+        {
             what.push(format!("param {} removed", q.key));
         }
     }

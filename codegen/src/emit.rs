@@ -1,7 +1,10 @@
 //! Stage 4: IR → Rust files (quote → syn → prettyplease). Output is a pure function of the IR:
 //! same spec, same bytes.
 
-use crate::ir::{Api, Entity, Enum, Field, Handle, Items, Location, Operation, Param, PathSegment, ResponseKind, Type};
+use crate::ir::{
+    Api, Entity, Enum, Field, Handle, Items, Location, Operation, Param, PathSegment, ResponseKind,
+    Type,
+};
 use crate::names::{type_ident, variant_ident};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -17,7 +20,10 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
     let mut type_mods = Vec::new();
     for e in &api.entities {
         let m = e.name.to_snake_case();
-        out.insert(format!("types/{m}.rs"), file(&e.source.file, entity(api, e)));
+        out.insert(
+            format!("types/{m}.rs"),
+            file(&e.source.file, entity(api, e)),
+        );
         type_mods.push((m, e.name.clone()));
     }
     for e in &api.enums {
@@ -43,8 +49,15 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
     );
     let mut handle_mods = Vec::new();
     for h in &api.handles {
-        let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.handle == h.name).collect();
-        out.insert(format!("handles/{}.rs", h.name), file(&h.source.file, handle(api, h, &ops)));
+        let ops: Vec<&Operation> = api
+            .operations
+            .iter()
+            .filter(|o| o.handle == h.name)
+            .collect();
+        out.insert(
+            format!("handles/{}.rs", h.name),
+            file(&h.source.file, handle(api, h, &ops)),
+        );
         handle_mods.push(h.name.clone());
     }
     handle_mods.sort();
@@ -52,11 +65,15 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
         let id = method_ident(m);
         quote! { pub mod #id; }
     });
-    let reexports = api.handles.iter().filter(|h| h.accessor.is_some()).map(|h| {
-        let m = method_ident(&h.name);
-        let t = handle_type(h);
-        quote! { pub use #m::#t; }
-    });
+    let reexports = api
+        .handles
+        .iter()
+        .filter(|h| h.accessor.is_some())
+        .map(|h| {
+            let m = method_ident(&h.name);
+            let t = handle_type(h);
+            quote! { pub use #m::#t; }
+        });
     out.insert(
         "handles/mod.rs".into(),
         file(
@@ -187,7 +204,7 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         let key = &f.key;
         quote! { if let ::std::option::Option::Some(v) = &self.#fname { m.serialize_entry(#key, v)?; } }
     });
-    let debug_fields = e.fields.iter().map(|f| debug_field(f));
+    let debug_fields = e.fields.iter().map(debug_field);
     let ename = &e.name;
     let _ = api;
     quote! {
@@ -393,7 +410,11 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
         Some(acc) => {
             let ht = handle_type(h);
             let acc = method_ident(acc);
-            let args: Vec<Arg> = h.scope.iter().map(|s| arg(&s.name, &s.ty, &s.doc)).collect();
+            let args: Vec<Arg> = h
+                .scope
+                .iter()
+                .map(|s| arg(&s.name, &s.ty, &s.doc))
+                .collect();
             let params = args.iter().map(|a| {
                 let (n, t) = (&a.name, &a.param_ty);
                 quote!(#n: #t)
@@ -402,7 +423,9 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
                 let (n, c) = (&a.name, &a.convert);
                 quote!(#n: #c)
             });
-            let arg_docs = args.iter().map(|a| doc(&format!("- `{}`: {}", a.name, a.doc)));
+            let arg_docs = args
+                .iter()
+                .map(|a| doc(&format!("- `{}`: {}", a.name, a.doc)));
             let field_docs = h.scope.iter().map(|s| doc(&s.doc));
             let getters = h.scope.iter().map(|s| {
                 let n = ident(&s.name);
@@ -492,7 +515,10 @@ fn body_arg(o: &Operation) -> Option<Arg> {
 }
 
 fn method_args(o: &Operation) -> Vec<Arg> {
-    let mut args: Vec<Arg> = required_params(o).iter().map(|p| arg(&p.name, &p.ty, &p.doc)).collect();
+    let mut args: Vec<Arg> = required_params(o)
+        .iter()
+        .map(|p| arg(&p.name, &p.ty, &p.doc))
+        .collect();
     args.extend(body_arg(o));
     args
 }
@@ -521,12 +547,19 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             quote!(#n: self.#n.clone())
         })
         .collect();
-    let client = if on_client { quote!(self.clone()) } else { quote!(self.client.clone()) };
+    let client = if on_client {
+        quote!(self.clone())
+    } else {
+        quote!(self.client.clone())
+    };
     let optional_inits = optional_params(o).into_iter().map(|p| {
         let n = ident(&p.name);
         quote!(#n: ::std::option::Option::None)
     });
-    let mut text = format!("{}\n\n`{} /crm/v2{}`; OAuth scope `{}`.", o.doc, o.method, o.path, o.scope);
+    let mut text = format!(
+        "{}\n\n`{} /crm/v2{}`; OAuth scope `{}`.",
+        o.doc, o.method, o.path, o.scope
+    );
     if !args.is_empty() {
         text.push('\n');
         for a in &args {
@@ -542,7 +575,10 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             quote!(#n: #t)
         });
         let names = args.iter().map(|a| &a.name);
-        let adoc = format!(" The same as [`Self::{}`], under the name the official SDK uses.", o.name);
+        let adoc = format!(
+            " The same as [`Self::{}`], under the name the official SDK uses.",
+            o.name
+        );
         quote! {
             #[doc = #adoc]
             pub fn #an(&self, #(#params),*) -> crate::handles::#module::#builder {
@@ -649,7 +685,10 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
         PathSegment::Var(v) => {
-            let from_param = o.params.iter().find(|p| p.location == Location::Path && p.key == v);
+            let from_param = o
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && p.key == v);
             match from_param {
                 Some(p) if p.fixed.is_some() => {
                     let f = p.fixed.clone().unwrap_or_default();
@@ -671,7 +710,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         .iter()
         .filter(|p| p.fixed.is_none() && p.from_scope.is_none())
         .map(check);
-    let params = o.params.iter().filter(|p| p.location != Location::Path).map(|p| place(p));
+    let params = o
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path)
+        .map(place);
     let body = o.body.as_ref().map(|b| {
         let key = &b.key;
         let a = body_arg(o).map(|a| a.name);
@@ -688,7 +731,10 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let resp_ty = response_type(o);
     let decode = decode_call(o);
     let extras = builder_extras(o, &resp_ty);
-    let bdoc = format!(" Request builder for `{}`. Set options, then call [`Self::send`].", o.name);
+    let bdoc = format!(
+        " Request builder for `{}`. Set options, then call [`Self::send`].",
+        o.name
+    );
     quote! {
         #[doc = #bdoc]
         #[derive(Clone, Debug)]
@@ -747,7 +793,10 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
         });
     }
     if o.chunkable() {
-        let b = o.body.as_ref().map(|b| (b.entity.clone(), b.max_items.unwrap_or(100) as usize));
+        let b = o
+            .body
+            .as_ref()
+            .map(|b| (b.entity.clone(), b.max_items.unwrap_or(100) as usize));
         if let Some((entity, max)) = b {
             let field = format_ident!("{}s", entity.to_snake_case());
             let d = doc(&format!("Sends any number of items in chunks of {max}, one request per chunk, in order.\n\nResults come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned."));
@@ -774,7 +823,11 @@ fn check(p: &Param) -> TokenStream {
     let key = &p.key;
     let mut out = TokenStream::new();
     let is_list = matches!(p.ty, Type::List(_));
-    let access = if p.optional { quote!(self.#n.as_ref()) } else { quote!(::std::option::Option::Some(&self.#n)) };
+    let access = if p.optional {
+        quote!(self.#n.as_ref())
+    } else {
+        quote!(::std::option::Option::Some(&self.#n))
+    };
     if let Some(max) = p.max {
         let max = max as usize;
         out.extend(if is_list {

@@ -234,10 +234,12 @@ pub enum PathSegment {
 pub fn split_path(path: &str) -> Vec<PathSegment> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-            Some(v) => PathSegment::Var(v.to_owned()),
-            None => PathSegment::Literal(s.to_owned()),
-        })
+        .map(
+            |s| match s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                Some(v) => PathSegment::Var(v.to_owned()),
+                None => PathSegment::Literal(s.to_owned()),
+            },
+        )
         .collect()
 }
 

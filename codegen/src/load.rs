@@ -238,7 +238,9 @@ impl Lower {
         if !is_pascal(name) {
             self.err(
                 &at,
-                format!("{kind} name `{name}` must be PascalCase (A-Z first, then letters and digits)"),
+                format!(
+                    "{kind} name `{name}` must be PascalCase (A-Z first, then letters and digits)"
+                ),
             );
         }
         defined.insert(name.to_owned(), (file, at.line, kind));
@@ -416,7 +418,10 @@ impl Lower {
             if handle.scope.iter().any(|s| &s.name == pname) {
                 self.err(
                     &pat,
-                    format!("param `{pname}` shadows a scope value of handle `{}`", handle.name),
+                    format!(
+                        "param `{pname}` shadows a scope value of handle `{}`",
+                        handle.name
+                    ),
                 );
             }
             let key = p.value.key.clone().unwrap_or_else(|| pname.clone());
@@ -433,7 +438,10 @@ impl Lower {
                 }
             }
             if p.value.location == Location::Path && p.value.optional {
-                self.err(&pat, format!("path param `{pname}` must have `optional: false`"));
+                self.err(
+                    &pat,
+                    format!("path param `{pname}` must have `optional: false`"),
+                );
             }
             params.push(ir::Param {
                 name: crate::names::field_ident(pname),
@@ -472,13 +480,19 @@ impl Lower {
         }
         for p in &params {
             if p.location == Location::Path && !used.contains(&p.key) {
-                self.err(&pat, format!("path param `{}` is not used in the path", p.key));
+                self.err(
+                    &pat,
+                    format!("path param `{}` is not used in the path", p.key),
+                );
             }
         }
         let body = o.body.as_ref().map(|b| {
             let e = &b.value.entity;
             if kinds.get(&e.value) != Some(&"entity") {
-                self.err(&At::of(file, e), format!("body entity `{}` is not a defined entity", e.value));
+                self.err(
+                    &At::of(file, e),
+                    format!("body entity `{}` is not a defined entity", e.value),
+                );
             }
             ir::Body {
                 entity: e.value.clone(),
@@ -488,28 +502,52 @@ impl Lower {
             }
         });
         if body.is_some() && params.iter().any(|p| p.location == Location::Form) {
-            self.err(&at, "an operation has either a JSON body or form params, not both");
+            self.err(
+                &at,
+                "an operation has either a JSON body or form params, not both",
+            );
         }
         let r = &o.response.value;
         let rat = At::of(file, &o.response);
         let entity = r.entity.as_ref().map(|e| {
             if kinds.get(&e.value) != Some(&"entity") {
-                self.err(&At::of(file, e), format!("response entity `{}` is not a defined entity", e.value));
+                self.err(
+                    &At::of(file, e),
+                    format!("response entity `{}` is not a defined entity", e.value),
+                );
             }
             e.value.clone()
         });
-        let needs_entity = matches!(r.kind, ResponseKind::Single | ResponseKind::List | ResponseKind::Object);
+        let needs_entity = matches!(
+            r.kind,
+            ResponseKind::Single | ResponseKind::List | ResponseKind::Object
+        );
         if needs_entity && entity.is_none() {
-            self.err(&rat, format!("response kind `{:?}` needs `entity`", r.kind).to_lowercase());
+            self.err(
+                &rat,
+                format!("response kind `{:?}` needs `entity`", r.kind).to_lowercase(),
+            );
         }
-        let needs_key = matches!(r.kind, ResponseKind::Single | ResponseKind::List | ResponseKind::Action);
+        let needs_key = matches!(
+            r.kind,
+            ResponseKind::Single | ResponseKind::List | ResponseKind::Action
+        );
         if needs_key && r.key.is_none() {
-            self.err(&rat, format!("response kind `{:?}` needs `key`", r.kind).to_lowercase());
+            self.err(
+                &rat,
+                format!("response kind `{:?}` needs `key`", r.kind).to_lowercase(),
+            );
         }
         if o.paginated {
             for needed in ["page", "per_page"] {
-                if !params.iter().any(|p| p.key == needed && p.location == Location::Query) {
-                    self.err(&at, format!("paginated operation needs a `{needed}` query param"));
+                if !params
+                    .iter()
+                    .any(|p| p.key == needed && p.location == Location::Query)
+                {
+                    self.err(
+                        &at,
+                        format!("paginated operation needs a `{needed}` query param"),
+                    );
                 }
             }
             if r.kind != ResponseKind::List {

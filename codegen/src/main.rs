@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use zohocrm_codegen::{coverage, diff, emit, ir::Api, load_dir, load_sources, SpecErrors};
 
 #[derive(Parser)]
-#[command(name = "zohocrm-codegen", about = "Generate the zohocrm client from spec/")]
+#[command(
+    name = "zohocrm-codegen",
+    about = "Generate the zohocrm client from spec/"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -90,7 +93,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("{} is up to date", out.display());
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("{} is stale; run `cargo codegen generate`. Files that differ:", out.display());
+                eprintln!(
+                    "{} is stale; run `cargo codegen generate`. Files that differ:",
+                    out.display()
+                );
                 for f in stale {
                     eprintln!("  {f}");
                 }
@@ -101,7 +107,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let (a, b) = (load_side(&old)?, load_side(&new)?);
             let changes = diff::diff(&a, &b);
             if json {
-                println!("{}", serde_json::to_string_pretty(&changes).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&changes).map_err(|e| e.to_string())?
+                );
             } else if changes.is_empty() {
                 println!("no changes");
             } else {
@@ -116,10 +125,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let ref_path = spec.join(zohocrm_codegen::load::REFERENCE_FILE);
             let text = std::fs::read_to_string(&ref_path)
                 .map_err(|e| format!("cannot read {}: {e}", ref_path.display()))?;
-            let reference = coverage::parse_reference(&ref_path.display().to_string(), &text).map_err(spec_err)?;
+            let reference = coverage::parse_reference(&ref_path.display().to_string(), &text)
+                .map_err(spec_err)?;
             let report = coverage::coverage(&api, &reference);
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                );
             } else {
                 println!("{report}");
             }
@@ -153,7 +166,9 @@ fn existing_files(out: &Path) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     let mut dirs = vec![out.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in rd {
             let path = entry.map_err(|e| e.to_string())?.path();
             if path.is_dir() {
@@ -175,7 +190,8 @@ fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<(usize, usi
             continue; // untouched files keep their mtime, so cargo rebuilds less
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written += 1;
@@ -184,7 +200,8 @@ fn write_all(out: &Path, files: &BTreeMap<String, String>) -> Result<(usize, usi
     for rel in existing_files(out)? {
         if !files.contains_key(&rel) {
             let path = out.join(&rel);
-            std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            std::fs::remove_file(&path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
             removed += 1;
         }
     }
@@ -216,7 +233,10 @@ fn load_side(side: &str) -> Result<Api, String> {
         if name == zohocrm_codegen::load::REFERENCE_FILE {
             continue;
         }
-        sources.push((name.to_owned(), git(&["show", &format!("{side}:spec/{name}")])?));
+        sources.push((
+            name.to_owned(),
+            git(&["show", &format!("{side}:spec/{name}")])?,
+        ));
     }
     sources.sort();
     load_sources(&sources).map_err(spec_err)

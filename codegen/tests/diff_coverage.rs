@@ -8,7 +8,10 @@ fn known_diff() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let old = load_dir(&here.join("mini")).unwrap();
     let new = load_dir(&here.join("mini_v2")).unwrap();
-    let lines: Vec<String> = diff::diff(&old, &new).iter().map(ToString::to_string).collect();
+    let lines: Vec<String> = diff::diff(&old, &new)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         lines,
         vec![
@@ -26,16 +29,26 @@ fn known_diff() {
 
 #[test]
 fn coverage_of_real_spec() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("spec");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("spec");
     let api = load_dir(&root).unwrap();
     let text = std::fs::read_to_string(root.join("reference-operations.yaml")).unwrap();
     let reference = coverage::parse_reference("reference-operations.yaml", &text).unwrap();
     let report = coverage::coverage(&api, &reference);
     assert_eq!(report.total(), 93, "the seed's tables list 93 operations");
-    let missing: Vec<_> = report.handles.iter().flat_map(|h| h.missing.iter()).collect();
+    let missing: Vec<_> = report
+        .handles
+        .iter()
+        .flat_map(|h| h.missing.iter())
+        .collect();
     assert!(missing.is_empty(), "missing: {missing:?}");
     assert_eq!(report.covered(), 93);
-    assert!(report.to_string().ends_with("total: 93/93 (100.0%)"), "{report}");
+    assert!(
+        report.to_string().ends_with("total: 93/93 (100.0%)"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -54,12 +67,20 @@ fn diff_from_the_foundation_spec_lists_what_was_added() {
         "+ entity InventoryLineItem",
         "+ field Record.Product_Details",
     ] {
-        assert!(lines.iter().any(|l| l == expected), "missing {expected:?} in {lines:#?}");
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "missing {expected:?} in {lines:#?}"
+        );
     }
-    let added = lines.iter().filter(|l| l.starts_with("+ operation")).count();
+    let added = lines
+        .iter()
+        .filter(|l| l.starts_with("+ operation"))
+        .count();
     assert_eq!(added, new.operations.len() - old.operations.len());
     assert!(
-        !lines.iter().any(|l| l.starts_with('-') || l.starts_with('~')),
+        !lines
+            .iter()
+            .any(|l| l.starts_with('-') || l.starts_with('~')),
         "the foundation's operations and fields are unchanged: {lines:#?}"
     );
 }

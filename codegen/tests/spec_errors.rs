@@ -3,7 +3,10 @@
 use zohocrm_codegen::load_sources;
 
 fn errors(files: &[(&str, &str)]) -> Vec<String> {
-    let sources: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let sources: Vec<(String, String)> = files
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
     match load_sources(&sources) {
         Ok(_) => panic!("spec should be rejected"),
         Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
@@ -47,7 +50,12 @@ fn duplicate_name_across_files_points_at_both() {
         ("a.yaml", "entities:\n  Item:\n    doc: A.\n"),
         ("b.yaml", "enums:\n  Item:\n    doc: B.\n    values: [x]\n"),
     ]);
-    assert_eq!(e, vec!["b.yaml:3:5: duplicate name `Item`: already defined as entity at a.yaml:3".to_string()]);
+    assert_eq!(
+        e,
+        vec![
+            "b.yaml:3:5: duplicate name `Item`: already defined as entity at a.yaml:3".to_string()
+        ]
+    );
 }
 
 #[test]
@@ -68,10 +76,19 @@ fn operation_problems_are_all_reported() {
     );
     let e = errors(&[("ops.yaml", &spec)]);
     let all = e.join("\n");
-    assert!(all.contains("ops.yaml:10:13: unknown handle `nope` (known: h)"), "{all}");
+    assert!(
+        all.contains("ops.yaml:10:13: unknown handle `nope` (known: h)"),
+        "{all}"
+    );
     assert!(all.contains("unknown HTTP method `FETCH`"), "{all}");
-    assert!(all.contains("path placeholder `{item_id}` is neither a scope value"), "{all}");
-    assert!(all.contains("response entity `Ghost` is not a defined entity"), "{all}");
+    assert!(
+        all.contains("path placeholder `{item_id}` is neither a scope value"),
+        "{all}"
+    );
+    assert!(
+        all.contains("response entity `Ghost` is not a defined entity"),
+        "{all}"
+    );
     assert!(all.contains("response kind `list` needs `key`"), "{all}");
     assert!(e.iter().all(|l| l.starts_with("ops.yaml:")), "{all}");
 }
@@ -82,8 +99,14 @@ fn reserved_builder_names_and_bad_case() {
         "{HANDLE}entities:\n  item:\n    doc: I.\noperations:\n  GetItem:\n    handle: h\n    doc: D.\n    method: GET\n    path: /items\n    params:\n      send: {{ in: query, type: string, doc: S. }}\n    response: {{ kind: object, entity: item }}\n    scope: S\n"
     );
     let all = errors(&[("x.yaml", &spec)]).join("\n");
-    assert!(all.contains("entity name `item` must be PascalCase"), "{all}");
-    assert!(all.contains("operation name `GetItem` must be snake_case"), "{all}");
+    assert!(
+        all.contains("entity name `item` must be PascalCase"),
+        "{all}"
+    );
+    assert!(
+        all.contains("operation name `GetItem` must be snake_case"),
+        "{all}"
+    );
     assert!(all.contains("param name `send` is reserved"), "{all}");
 }
 
@@ -93,6 +116,12 @@ fn paginated_needs_page_params() {
         "{HANDLE}entities:\n  Item:\n    doc: I.\noperations:\n  list_items:\n    handle: h\n    doc: D.\n    method: GET\n    path: /items\n    paginated: true\n    response: {{ kind: list, entity: Item, key: data }}\n    scope: S\n"
     );
     let all = errors(&[("p.yaml", &spec)]).join("\n");
-    assert!(all.contains("paginated operation needs a `page` query param"), "{all}");
-    assert!(all.contains("paginated operation needs a `per_page` query param"), "{all}");
+    assert!(
+        all.contains("paginated operation needs a `page` query param"),
+        "{all}"
+    );
+    assert!(
+        all.contains("paginated operation needs a `per_page` query param"),
+        "{all}"
+    );
 }

@@ -1,0 +1,61 @@
+//! Shared set-up for tests that talk to the emulator over real HTTP.
+#![allow(dead_code)]
+
+use zohocrm::types::Record;
+use zohocrm::Client;
+use zohocrm_emulator::{Emulator, EmulatorConfig};
+
+/// The emulator's admin user.
+pub const ADMIN: &str = "ada@zylker.test";
+
+/// A client for the emulator, before any token exists.
+pub fn client_for(emu: &Emulator) -> Client {
+    Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url(emu.accounts_url())
+        .api_base_url(emu.api_base_url())
+        .build()
+        .expect("a valid emulator client")
+}
+
+/// A started emulator and a client whose admin user has exchanged a grant code.
+pub async fn setup() -> (Emulator, Client) {
+    setup_with(EmulatorConfig::default()).await
+}
+
+/// As [`setup`], with an emulator configuration.
+pub async fn setup_with(config: EmulatorConfig) -> (Emulator, Client) {
+    let emu = Emulator::start_with(config)
+        .await
+        .expect("the emulator starts");
+    let client = client_for(&emu);
+    let token = client
+        .generate_access_token(&emu.grant_code(ADMIN))
+        .await
+        .expect("the grant code exchanges");
+    let user = token.user_name.expect("the token names its user");
+    (emu.clone(), client.for_user(user))
+}
+
+/// A record with string fields.
+pub fn record(fields: &[(&str, &str)]) -> Record {
+    let mut r = Record::new();
+    for (k, v) in fields {
+        r.set_field_value(k, v).expect("a string value");
+    }
+    r
+}
+
+/// Creates one record and returns its id.
+pub async fn create(client: &Client, module: &str, fields: &[(&str, &str)]) -> zohocrm::Id {
+    let res = client
+        .module(module)
+        .create_records([record(fields)])
+        .send()
+        .await
+        .expect("create succeeds");
+    let ok = res.into_result().expect("the record is created");
+    ok[0].details.id.clone().expect("an id comes back")
+}
