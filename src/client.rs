@@ -131,8 +131,8 @@ impl Client {
     async fn execute_inner(&self, req: Request) -> Result<RawResponse> {
         let mut attempt = 0u32;
         let mut refreshed = false;
+        let mut token = self.access_token().await?;
         loop {
-            let token = self.access_token().await?;
             let started = Instant::now();
             let result = self.send_once(&req, &token).await;
             let status = match &result {
@@ -152,13 +152,15 @@ impl Client {
                 Err(Error::Api(e)) if e.code == ErrorCode::InvalidToken && !refreshed => {
                     refreshed = true;
                     tracing::info!("access token rejected; refreshing once");
-                    self.force_refresh(&token).await?;
+                    token = self.force_refresh(&token).await?;
                 }
                 Err(e) if req.idempotent && attempt < self.inner.max_retries && transient(&e) => {
                     attempt += 1;
                     let wait = backoff(attempt, &e);
                     tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transient failure; retrying");
                     tokio::time::sleep(wait).await;
+                    // The token may have neared expiry during the wait.
+                    token = self.access_token().await?;
                 }
                 Err(e) => return Err(self.with_hint(e)),
             }

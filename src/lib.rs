@@ -34,6 +34,7 @@ mod paging;
 mod request;
 mod response;
 mod secret;
+pub mod settings;
 pub mod store;
 mod token;
 
@@ -51,6 +52,7 @@ pub use generated::{handles, types};
 pub use request::{Method, Request, UploadFile};
 pub use response::{ActionResults, ActionSuccess, FileDownload, Info, Page, RawResponse};
 pub use secret::Secret;
+pub use settings::Settings;
 pub use token::Token;
 
 /// What generated code uses. Not a stable API.

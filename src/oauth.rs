@@ -22,6 +22,15 @@ struct TokenResponse {
     error_description: Option<String>,
 }
 
+/// What the accounts user-info endpoint said.
+enum UserInfo {
+    Email(String),
+    /// No Email: the grant lacked `aaaserver.profile.READ`.
+    NoEmail,
+    /// Another refusal (`invalid_oauth_token` ...).
+    Error(String),
+}
+
 /// How long to back off when Zoho throttles refreshes and says nothing more precise.
 const THROTTLE_WAIT: Duration = Duration::from_secs(60);
 
@@ -126,21 +135,27 @@ impl Client {
             ])
             .await?;
         let access = Secret::new(r.access_token.clone().unwrap_or_default());
-        let email = match self.user_email(&access).await? {
-            Some(e) => e,
-            None => match &self.user {
-                Some(u) => {
-                    tracing::warn!("user info had no Email (aaaserver.profile.READ missing); using current_user_email");
-                    u.to_string()
-                }
-                None => {
-                    return Err(Error::OAuth(OAuthError {
-                        error: "missing_email".into(),
-                        description: Some("the grant token lacks the aaaserver.profile.READ scope, so the accounts server returned no Email: regenerate the grant token with aaaserver.profile.READ among its scopes".into()),
-                        accounts_url: self.inner.accounts_url.clone(),
-                    }))
-                }
-            },
+        let email = match (self.user_email(&access).await?, &self.user) {
+            (UserInfo::Email(e), _) => e,
+            // The user is known from the configuration; user info is only a cross-check.
+            (_, Some(u)) => {
+                tracing::warn!("user info gave no Email; using current_user_email");
+                u.to_string()
+            }
+            (UserInfo::NoEmail, None) => {
+                return Err(Error::OAuth(OAuthError {
+                    error: "missing_email".into(),
+                    description: Some("the grant token lacks the aaaserver.profile.READ scope, so the accounts server returned no Email: regenerate the grant token with aaaserver.profile.READ among its scopes".into()),
+                    accounts_url: self.inner.accounts_url.clone(),
+                }))
+            }
+            (UserInfo::Error(error), None) => {
+                return Err(Error::OAuth(OAuthError {
+                    error,
+                    description: Some("the accounts server refused the user-info request made with the new access token".into()),
+                    accounts_url: self.inner.accounts_url.clone(),
+                }))
+            }
         };
         let token = self.token_from(&email, r, None);
         self.save(&email, token).await
@@ -178,7 +193,7 @@ impl Client {
 
     /// `GET {accounts}/oauth/user/info`: the email behind an access token, if the token's scopes
     /// allow it.
-    async fn user_email(&self, access: &Secret) -> Result<Option<String>> {
+    async fn user_email(&self, access: &Secret) -> Result<UserInfo> {
         let url = format!("{}/oauth/user/info", self.inner.accounts_url);
         let resp = self
             .inner
@@ -199,10 +214,13 @@ impl Client {
         struct Info {
             #[serde(rename = "Email")]
             email: Option<String>,
+            error: Option<String>,
         }
-        Ok(serde_json::from_slice::<Info>(&body)
-            .ok()
-            .and_then(|i| i.email))
+        Ok(match serde_json::from_slice::<Info>(&body) {
+            Ok(Info { email: Some(e), .. }) => UserInfo::Email(e),
+            Ok(Info { error: Some(e), .. }) if !e.contains("scope") => UserInfo::Error(e),
+            _ => UserInfo::NoEmail,
+        })
     }
 
     /// Revokes the user's refresh token at the accounts server and deletes it from the store.
@@ -268,8 +286,9 @@ impl Client {
         })
     }
 
-    /// After a 401 `INVALID_TOKEN` with `failed`: refresh unless another task already did.
-    pub(crate) async fn force_refresh(&self, failed: &Secret) -> Result<()> {
+    /// After a 401 `INVALID_TOKEN` with `failed`: refresh unless another task already did, and
+    /// return the token to retry with.
+    pub(crate) async fn force_refresh(&self, failed: &Secret) -> Result<Secret> {
         let user = self.require_user()?;
         let state = self.user_state(&user);
         let _gate = state.refresh.lock().await;
@@ -278,14 +297,19 @@ impl Client {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if let Some(t) = &cached {
+        if let Some(t) = cached {
             if t.access_token.as_ref() != Some(failed) && t.is_fresh(now_ms(), self.margin_ms()) {
-                return Ok(());
+                if let Some(a) = t.access_token {
+                    return Ok(a);
+                }
             }
         }
         let token = self.refresh_locked(&user, &state, Some(failed)).await?;
+        let access = token.access_token.clone();
         *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        Ok(())
+        access.ok_or_else(|| Error::TokenNotFound {
+            user: user.to_string(),
+        })
     }
 
     fn margin_ms(&self) -> i64 {
