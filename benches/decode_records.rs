@@ -3,7 +3,7 @@
 //! Target: under 1.5 ms of client CPU per page including the fetch. Run with
 //! `cargo bench --bench decode_records`. Prints median and p95 per page.
 
-#[path = "common.rs"]
+#[path = "data/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

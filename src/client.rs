@@ -292,7 +292,7 @@ fn transient(e: &Error) -> bool {
     match e {
         Error::Transport(_) => true,
         Error::Api(a) => matches!(a.http_status, 429 | 500 | 502 | 503 | 504),
-        Error::Decode(d) => matches!(d.status, 502 | 503 | 504),
+        Error::Decode(d) => matches!(d.status, 502..=504),
         _ => false,
     }
 }

@@ -6,14 +6,14 @@ use serde::{Deserialize, Deserializer};
 pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum S {
-        S(String),
-        N(serde_json::Number),
-        B(bool),
+    enum Scalar {
+        Text(String),
+        Number(serde_json::Number),
+        Bool(bool),
     }
-    Ok(Option::<S>::deserialize(d)?.map(|s| match s {
-        S::S(s) => s,
-        S::N(n) => n.to_string(),
-        S::B(b) => b.to_string(),
+    Ok(Option::<Scalar>::deserialize(d)?.map(|s| match s {
+        Scalar::Text(s) => s,
+        Scalar::Number(n) => n.to_string(),
+        Scalar::Bool(b) => b.to_string(),
     }))
 }

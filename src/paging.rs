@@ -98,6 +98,9 @@ where
     }
 }
 
+// Per-item results hold `ApiError` by value so users match on them without unboxing; the
+// size is fine for a list of at most a few thousand items.
+#[allow(clippy::result_large_err)]
 fn not_sent<D>(n: usize, cause: &Error) -> ActionResults<D> {
     let err = ApiError {
         http_status: 0,
