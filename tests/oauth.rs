@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{client_for, setup, ADMIN};
+use support::{admin_on_store, client_for, setup, ADMIN};
 use zohocrm::store::{MemoryStore, TokenStore};
 use zohocrm::{Client, Error, ErrorCode};
 use zohocrm_emulator::{Emulator, EmulatorConfig};
@@ -239,15 +239,7 @@ async fn concurrent_callers_share_one_refresh() {
     let mut t = store.get_tokens().await.unwrap().remove(0);
     t.expiry_time = Some(0);
     store.save_token(&t).await.unwrap();
-    let fresh_client = Client::builder()
-        .client_id(emu.client_id())
-        .client_secret(emu.client_secret())
-        .accounts_url(emu.accounts_url())
-        .api_base_url(emu.api_base_url())
-        .token_store_arc(store)
-        .current_user_email(ADMIN)
-        .build()
-        .unwrap();
+    let fresh_client = admin_on_store(&emu, store);
     drop(client);
     let tasks: Vec<_> = (0..50)
         .map(|_| {
@@ -322,30 +314,12 @@ async fn refresh_throttle_is_typed_and_not_hammered() {
     };
     for _ in 0..2 {
         stale().await;
-        let fresh = client_for(&emu);
-        let c = Client::builder()
-            .client_id(emu.client_id())
-            .client_secret(emu.client_secret())
-            .accounts_url(emu.accounts_url())
-            .api_base_url(emu.api_base_url())
-            .token_store_arc(store.clone())
-            .current_user_email(ADMIN)
-            .build()
-            .unwrap();
-        drop(fresh);
+        let c = admin_on_store(&emu, store.clone());
         c.get_organization_details().send().await.unwrap();
     }
     assert_eq!(emu.refresh_count(), 2);
     stale().await;
-    let c = Client::builder()
-        .client_id(emu.client_id())
-        .client_secret(emu.client_secret())
-        .accounts_url(emu.accounts_url())
-        .api_base_url(emu.api_base_url())
-        .token_store_arc(store.clone())
-        .current_user_email(ADMIN)
-        .build()
-        .unwrap();
+    let c = admin_on_store(&emu, store.clone());
     let err = c.get_organization_details().send().await.unwrap_err();
     let Error::RefreshThrottled { retry_after: first } = err else {
         panic!("{err:?}")

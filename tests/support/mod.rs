@@ -20,6 +20,23 @@ pub fn client_for(emu: &Emulator) -> Client {
         .expect("a valid emulator client")
 }
 
+/// A client for the emulator's admin user, on a given (shared) token store.
+pub fn admin_on_store(
+    emu: &Emulator,
+    store: std::sync::Arc<dyn zohocrm::store::TokenStore>,
+) -> Client {
+    Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url(emu.accounts_url())
+        .api_base_url(emu.api_base_url())
+        .token_store_arc(store)
+        .current_user_email(ADMIN)
+        .build()
+        .expect("a valid emulator client")
+}
+
 /// A started emulator and a client whose admin user has exchanged a grant code.
 pub async fn setup() -> (Emulator, Client) {
     setup_with(EmulatorConfig::default()).await
