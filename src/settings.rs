@@ -409,25 +409,33 @@ fn key_at(text: &str, offset: usize) -> &'static str {
 }
 
 fn toml_error(text: &str, origin: &str, err: &toml::de::Error) -> Error {
-    let raw = err.message().trim();
+    let raw = err
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
     let Some(span) = err.span() else {
         return Error::config(FILE_KEY, format!("{origin}: {raw}"));
     };
     let (line, col) = line_col(text, span.start);
     let key = key_at(text, span.start);
-    // A wrong-type message quotes the value (`invalid type: integer `123``); never quote a secret.
-    let line_text = text.lines().nth(line - 1).unwrap_or("");
-    let mentions_secret = SECRET_KEYS
-        .iter()
-        .any(|k| line_text.contains(k.trim_start_matches("token_store.")));
-    let what = if SECRET_KEYS.contains(&key) || (mentions_secret && raw.starts_with("invalid ")) {
-        "invalid value (not shown: this key holds a secret); expected a string".to_owned()
+    // A wrong-type message quotes the value (`invalid type: integer `123``): never quote what may
+    // be a secret. When the key is not known for sure (inline tables), any secret key's name on
+    // the line is enough.
+    let sensitive = SECRET_KEYS.contains(&key)
+        || ((key == FILE_KEY || key == "token_store") && {
+            let line_text = text.lines().nth(line - 1).unwrap_or("");
+            SECRET_KEYS
+                .iter()
+                .any(|k| line_text.contains(k.trim_start_matches("token_store.")))
+        });
+    let what = if sensitive && raw.contains(['`', '"', '\'']) {
+        "invalid value for a secret key (the value is not shown); expected a quoted string"
+            .to_owned()
     } else {
-        raw.to_owned()
-    };
-    let what = match key {
-        FILE_KEY => what,
-        key => format!("`{key}`: {what}"),
+        raw
     };
     Error::config(key, format!("{origin}:{line}:{col}: {what}"))
 }
@@ -553,7 +561,7 @@ impl Settings {
             "ZOHO_TOKEN_STORE_PATH" => ts.path = Some(text().into()),
             "ZOHO_TOKEN_STORE_URL" => ts.url = Some(Secret::new(raw.trim())),
             "ZOHO_TOKEN_STORE_TABLE" => ts.table = Some(text()),
-            "ZOHO_TOKEN_STORE_KEY_PREFIX" => ts.key_prefix = Some(raw),
+            "ZOHO_TOKEN_STORE_KEY_PREFIX" => ts.key_prefix = Some(text()),
             "ZOHO_MYSQL_USERNAME" => ts.mysql_username = Some(text()),
             "ZOHO_MYSQL_PASSWORD" => ts.mysql_password = Some(Secret::new(raw)),
             "ZOHO_MYSQL_PORT" => {
