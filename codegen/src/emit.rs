@@ -503,7 +503,7 @@ fn body_arg(o: &Operation) -> Option<Arg> {
         match b.items {
             Items::One => arg(&b.entity.to_snake_case(), &e, "the item to send"),
             Items::Many => {
-                let name = format!("{}s", b.entity.to_snake_case());
+                let name = plural(&b.entity.to_snake_case());
                 let mut a = arg(&name, &Type::List(Box::new(e)), "the items to send");
                 if let Some(max) = b.max_items {
                     a.doc = format!("the items to send (at most {max})");
@@ -512,6 +512,20 @@ fn body_arg(o: &Operation) -> Option<Arg> {
             }
         }
     })
+}
+
+/// `record` → `records`, `org_tax` → `org_taxes`, `category` → `categories`.
+fn plural(word: &str) -> String {
+    if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") {
+        format!("{word}es")
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{word}s")
+    }
 }
 
 fn method_args(o: &Operation) -> Vec<Arg> {
@@ -798,7 +812,7 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
             .as_ref()
             .map(|b| (b.entity.clone(), b.max_items.unwrap_or(100) as usize));
         if let Some((entity, max)) = b {
-            let field = format_ident!("{}s", entity.to_snake_case());
+            let field = ident(&plural(&entity.to_snake_case()));
             let d = doc(&format!("Sends any number of items in chunks of {max}, one request per chunk, in order.\n\nResults come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned."));
             out.extend(quote! {
                 #d

@@ -105,16 +105,16 @@ impl OrgHandle {
     ///
     /// `POST /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.CREATE`.
     ///
-    /// - `org_taxs`: the items to send (at most 100)
+    /// - `org_taxes`: the items to send (at most 100)
     pub fn create_organization_taxes(
         &self,
-        org_taxs: impl ::std::iter::IntoIterator<
+        org_taxes: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<crate::types::OrgTax>,
         >,
     ) -> crate::handles::org::CreateOrganizationTaxes {
         crate::handles::org::CreateOrganizationTaxes {
             client: self.client.clone(),
-            org_taxs: org_taxs.into_iter().map(::std::convert::Into::into).collect(),
+            org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
 
@@ -122,16 +122,16 @@ impl OrgHandle {
     ///
     /// `PUT /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.UPDATE`.
     ///
-    /// - `org_taxs`: the items to send (at most 100)
+    /// - `org_taxes`: the items to send (at most 100)
     pub fn update_organization_taxes(
         &self,
-        org_taxs: impl ::std::iter::IntoIterator<
+        org_taxes: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<crate::types::OrgTax>,
         >,
     ) -> crate::handles::org::UpdateOrganizationTaxes {
         crate::handles::org::UpdateOrganizationTaxes {
             client: self.client.clone(),
-            org_taxs: org_taxs.into_iter().map(::std::convert::Into::into).collect(),
+            org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
 
@@ -578,7 +578,7 @@ impl GetOrganizationTax {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOrganizationTaxes {
     pub(crate) client: crate::Client,
-    pub(crate) org_taxs: ::std::vec::Vec<crate::types::OrgTax>,
+    pub(crate) org_taxes: ::std::vec::Vec<crate::types::OrgTax>,
 }
 
 impl CreateOrganizationTaxes {
@@ -593,9 +593,9 @@ impl CreateOrganizationTaxes {
         crate::__private::check_count(
             "items in `taxes` per call",
             100usize,
-            self.org_taxs.len(),
+            self.org_taxes.len(),
         )?;
-        req.json_items("taxes", &self.org_taxs)?;
+        req.json_items("taxes", &self.org_taxes)?;
         ::std::result::Result::Ok((self.client, req))
     }
 
@@ -614,13 +614,13 @@ impl CreateOrganizationTaxes {
     pub async fn send_all(
         mut self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let all = ::std::mem::take(&mut self.org_taxs);
+        let all = ::std::mem::take(&mut self.org_taxes);
         crate::__private::send_chunks(
                 all,
                 100usize,
                 move |chunk| {
                     let mut b = self.clone();
-                    b.org_taxs = chunk;
+                    b.org_taxes = chunk;
                     b.send()
                 },
             )
@@ -633,7 +633,7 @@ impl CreateOrganizationTaxes {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateOrganizationTaxes {
     pub(crate) client: crate::Client,
-    pub(crate) org_taxs: ::std::vec::Vec<crate::types::OrgTax>,
+    pub(crate) org_taxes: ::std::vec::Vec<crate::types::OrgTax>,
 }
 
 impl UpdateOrganizationTaxes {
@@ -648,9 +648,9 @@ impl UpdateOrganizationTaxes {
         crate::__private::check_count(
             "items in `taxes` per call",
             100usize,
-            self.org_taxs.len(),
+            self.org_taxes.len(),
         )?;
-        req.json_items("taxes", &self.org_taxs)?;
+        req.json_items("taxes", &self.org_taxes)?;
         ::std::result::Result::Ok((self.client, req))
     }
 
@@ -669,13 +669,13 @@ impl UpdateOrganizationTaxes {
     pub async fn send_all(
         mut self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let all = ::std::mem::take(&mut self.org_taxs);
+        let all = ::std::mem::take(&mut self.org_taxes);
         crate::__private::send_chunks(
                 all,
                 100usize,
                 move |chunk| {
                     let mut b = self.clone();
-                    b.org_taxs = chunk;
+                    b.org_taxes = chunk;
                     b.send()
                 },
             )
