@@ -6,7 +6,9 @@ use crate::context::Ctx;
 use crate::errors::{self, Reply};
 use crate::spec::{Resolved, Routes, CRM_PREFIX};
 use crate::store::Crm;
-use crate::{auth, org, params, records, validate};
+use crate::{
+    auth, metadata, org, params, profiles, records, tags, taxes, users, validate, variables,
+};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -367,6 +369,45 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         | "search_record_email"
         | "search_records_by_email"
         | "search_records_by_criteria" => records::search(crm, ctx),
+        // Users, profiles, roles, variables, taxes, module metadata and tags.
+        "create_user" => users::create_user(crm, ctx),
+        "update_user" => users::update_user(crm, ctx),
+        "delete_user" => users::delete_user(crm, ctx),
+        "get_profiles" | "get_all_profiles" => profiles::get_profiles(crm, ctx),
+        "get_profile" => profiles::get_profile(crm, ctx),
+        "get_all_roles" => profiles::get_all_roles(crm, ctx),
+        "get_role" => profiles::get_role(crm, ctx),
+        "get_variable_groups" => variables::get_variable_groups(crm, ctx),
+        "get_variable_group" => variables::get_variable_group(crm, ctx),
+        "get_variables" => variables::get_variables(crm, ctx),
+        "get_variable" => variables::get_variable(crm, ctx),
+        "create_variables" => variables::create_variables(crm, ctx),
+        "update_variables" => variables::update_variables(crm, ctx),
+        "update_variable" => variables::update_variable(crm, ctx),
+        "delete_variable" => variables::delete_variable(crm, ctx),
+        "get_organization_taxes" => taxes::get_organization_taxes(crm, ctx),
+        "get_organization_tax" => taxes::get_organization_tax(crm, ctx),
+        "create_organization_taxes" => taxes::create_organization_taxes(crm, ctx),
+        "update_organization_taxes" => taxes::update_organization_taxes(crm, ctx),
+        "delete_organization_taxes" => taxes::delete_organization_taxes(crm, ctx),
+        "delete_organization_tax" => taxes::delete_organization_tax(crm, ctx),
+        "get_fields" | "get_all_fields" => metadata::get_fields(crm, ctx),
+        "get_field" => metadata::get_field(crm, ctx),
+        "get_all_layouts" => metadata::get_all_layouts(crm, ctx),
+        "get_layout" => metadata::get_layout(crm, ctx),
+        "get_all_customviews" => metadata::get_all_customviews(crm, ctx),
+        "get_customview" => metadata::get_customview(crm, ctx),
+        "get_all_relatedlists" => metadata::get_all_relatedlists(crm, ctx),
+        "get_relatedlist" => metadata::get_relatedlist(crm, ctx),
+        "update_module_settings" => metadata::update_module_settings(crm, ctx),
+        "get_tags" => tags::get_tags(crm, ctx),
+        "get_tag_count" => tags::get_tag_count(crm, ctx),
+        "create_tags" => tags::create_tags(crm, ctx),
+        "update_tags" => tags::update_tags(crm, ctx),
+        "delete_tag" => tags::delete_tag(crm, ctx),
+        "merge_tag" => tags::merge_tag(crm, ctx),
+        "add_tags" | "add_tags_to_multiple_records" => tags::add_tags(crm, ctx),
+        "remove_tags" | "remove_tags_from_multiple_records" => tags::remove_tags(crm, ctx),
         n => match org::user_type_for(n) {
             Some(ty) => org::users_typed(crm, ctx, ty),
             None => return None,
