@@ -370,7 +370,7 @@ fn tagged(id: &str, rec_tags: &[Value]) -> Value {
 }
 
 /// `POST /{module}/actions/add_tags` and `POST /{module}/{id}/actions/add_tags`: names the
-/// module lacks become new tags.
+/// module lacks become new tags, but only when some record takes them.
 pub fn add_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let module = match module_param(crm, ctx) {
         Ok(m) => m,
@@ -385,47 +385,59 @@ pub fn add_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
         return errors::missing_param("ids");
     }
     let over_write = ctx.q("over_write") == Some("true");
-    let any_record = ids.iter().any(|id| crm.find(&module, id).is_some());
-    let mut refs: Vec<Value> = Vec::new();
-    if any_record {
-        let missing = names
+    // First decide per record, by name, so a refused request creates no tags.
+    let plans: Vec<Result<Vec<String>, Value>> = ids
+        .iter()
+        .map(|id| {
+            let rec = crm.find(&module, id).ok_or_else(|| invalid_id_item(id))?;
+            let mut keep: Vec<String> = if over_write {
+                Vec::new()
+            } else {
+                rec.get("Tag")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().map(|t| name_of(t).to_owned()).collect())
+                    .unwrap_or_default()
+            };
+            for n in &names {
+                if !keep.iter().any(|k| k.eq_ignore_ascii_case(n)) {
+                    keep.push(n.clone());
+                }
+            }
+            if keep.len() > MAX_TAGS_PER_RECORD {
+                return Err(item_error(
+                    "LIMIT_EXCEEDED",
+                    "the limit exceeded",
+                    json!({"id": id, "api_name": "Tag", "limit": MAX_TAGS_PER_RECORD.to_string()}),
+                ));
+            }
+            Ok(keep)
+        })
+        .collect();
+    if plans.iter().any(Result::is_ok) {
+        let missing: Vec<&String> = names
             .iter()
             .filter(|n| by_name(crm, &module, n).is_none())
-            .count();
-        if tags_in(crm, &module).len() + missing > MAX_TAGS_PER_MODULE {
+            .collect();
+        if tags_in(crm, &module).len() + missing.len() > MAX_TAGS_PER_MODULE {
             return errors::limit_exceeded("tag_names", MAX_TAGS_PER_MODULE as u64);
         }
-        for n in &names {
-            let tag = match by_name(crm, &module, n) {
-                Some(t) => t.clone(),
-                None => new_tag(crm, ctx, &module, n),
-            };
-            refs.push(json!({"name": name_of(&tag), "id": settings::id_of(&tag)}));
+        for n in missing {
+            new_tag(crm, ctx, &module, n);
         }
     }
     let results = ids
         .iter()
-        .map(|id| {
-            let Some(rec) = crm.find(&module, id) else {
-                return invalid_id_item(id);
+        .zip(plans)
+        .map(|(id, plan)| {
+            let keep = match plan {
+                Ok(k) => k,
+                Err(e) => return e,
             };
-            let mut tags: Vec<Value> = if over_write {
-                Vec::new()
-            } else {
-                rec.get("Tag").and_then(Value::as_array).cloned().unwrap_or_default()
-            };
-            for r in &refs {
-                if !tags.iter().any(|t| t.get("id") == r.get("id")) {
-                    tags.push(r.clone());
-                }
-            }
-            if tags.len() > MAX_TAGS_PER_RECORD {
-                return item_error(
-                    "LIMIT_EXCEEDED",
-                    "the limit exceeded",
-                    json!({"id": id, "api_name": "Tag", "limit": MAX_TAGS_PER_RECORD.to_string()}),
-                );
-            }
+            let tags: Vec<Value> = keep
+                .iter()
+                .filter_map(|n| by_name(crm, &module, n))
+                .map(|t| json!({"name": name_of(t), "id": settings::id_of(t)}))
+                .collect();
             set_record_tags(crm, &module, id, tags.clone());
             tagged(id, &tags)
         })
