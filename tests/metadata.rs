@@ -40,7 +40,10 @@ async fn fields_describe_the_module() {
         .collect();
     assert!(options.contains(&"Web Download") && options.contains(&"Trade Show"));
     assert!(
-        field(&fields, "Email").unique.as_ref().is_some_and(|u| !u.is_empty()),
+        field(&fields, "Email")
+            .unique
+            .as_ref()
+            .is_some_and(|u| !u.is_empty()),
         "Email is unique"
     );
     let owner = field(&fields, "Owner");
@@ -49,10 +52,20 @@ async fn fields_describe_the_module() {
     let created = field(&fields, "Created_Time");
     assert_eq!(created.read_only, Some(true));
 
-    let contacts = client.module("Contacts").get_fields().send().await.unwrap().data;
+    let contacts = client
+        .module("Contacts")
+        .get_fields()
+        .send()
+        .await
+        .unwrap()
+        .data;
     let account = field(&contacts, "Account_Name");
     assert_eq!(account.data_type.as_deref(), Some("lookup"));
-    let target = account.lookup.as_ref().and_then(|l| l.module.clone()).unwrap();
+    let target = account
+        .lookup
+        .as_ref()
+        .and_then(|l| l.module.clone())
+        .unwrap();
     assert_eq!(target["api_name"], "Accounts");
 
     let one = leads
@@ -84,15 +97,21 @@ async fn record_writes_follow_the_field_metadata() {
             .filter(|m| *m != name)
             .map(|m| (*m, "x"))
             .collect();
-        let res = leads.create_records([record(&others)]).send().await.unwrap();
+        let res = leads
+            .create_records([record(&others)])
+            .send()
+            .await
+            .unwrap();
         let err = only_error(&res);
         assert_eq!(err.code, ErrorCode::MandatoryNotFound);
         assert_eq!(err.details.api_name.as_deref(), Some(*name));
     }
-    for f in fields
-        .iter()
-        .filter(|f| matches!(f.data_type.as_deref(), Some("integer" | "currency" | "boolean")))
-    {
+    for f in fields.iter().filter(|f| {
+        matches!(
+            f.data_type.as_deref(),
+            Some("integer" | "currency" | "boolean")
+        )
+    }) {
         let name = f.api_name.as_deref().unwrap();
         let res = leads
             .create_records([record(&[("Last_Name", "Typed"), (name, "not a number")])])
@@ -107,7 +126,10 @@ async fn record_writes_follow_the_field_metadata() {
     let email = field(&fields, "Email");
     assert!(email.unique.as_ref().is_some_and(|u| !u.is_empty()));
     let res = leads
-        .create_records([record(&[("Last_Name", "Twin"), ("Email", "grace@navy.example")])])
+        .create_records([record(&[
+            ("Last_Name", "Twin"),
+            ("Email", "grace@navy.example"),
+        ])])
         .send()
         .await
         .unwrap();
@@ -124,7 +146,10 @@ async fn layouts_hold_the_fields() {
     let layout = &layouts[0];
     assert_eq!(layout.name.as_deref(), Some("Standard"));
     let sections = layout.sections.clone().unwrap();
-    assert_eq!(sections[0].display_label.as_deref(), Some("Lead Information"));
+    assert_eq!(
+        sections[0].display_label.as_deref(),
+        Some("Lead Information")
+    );
     let mut on_layout: Vec<String> = sections
         .iter()
         .flat_map(|s| s.fields.iter().flatten())
@@ -150,7 +175,13 @@ async fn layouts_hold_the_fields() {
         .await
         .unwrap();
     assert_eq!(&one, layout);
-    let deals = client.module("Deals").get_all_layouts().send().await.unwrap().data;
+    let deals = client
+        .module("Deals")
+        .get_all_layouts()
+        .send()
+        .await
+        .unwrap()
+        .data;
     assert_ne!(deals[0].id, layout.id, "each module has its own layout");
     assert!(deals[0].convert_mapping.is_none());
 }
@@ -160,17 +191,28 @@ async fn custom_views_and_related_lists() {
     let (_emu, client) = setup().await;
     let accounts = client.module("Accounts");
     let views = accounts.get_all_customviews().send().await.unwrap();
-    let names: Vec<_> = views.data.iter().filter_map(|v| v.name.as_deref()).collect();
+    let names: Vec<_> = views
+        .data
+        .iter()
+        .filter_map(|v| v.name.as_deref())
+        .collect();
     assert_eq!(
         names,
         vec!["All Accounts", "My Accounts", "Recently Created Accounts"]
     );
-    let defaults: Vec<_> = views.data.iter().filter(|v| v.default == Some(true)).collect();
+    let defaults: Vec<_> = views
+        .data
+        .iter()
+        .filter(|v| v.default == Some(true))
+        .collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0].system_name.as_deref(), Some("ALLVIEWS"));
     assert_eq!(views.info.as_ref().and_then(|i| i.count), Some(3));
     let mine = &views.data[1];
-    assert!(mine.criteria.as_ref().is_some_and(|c| c["field"]["api_name"] == "Owner"));
+    assert!(mine
+        .criteria
+        .as_ref()
+        .is_some_and(|c| c["field"]["api_name"] == "Owner"));
     let one = accounts
         .get_customview(mine.id.clone().unwrap())
         .send()
@@ -182,7 +224,10 @@ async fn custom_views_and_related_lists() {
     let api_names: Vec<_> = lists.iter().filter_map(|l| l.api_name.as_deref()).collect();
     assert_eq!(api_names, vec!["Notes", "Attachments", "Contacts", "Deals"]);
     let contacts = &lists[2];
-    assert_eq!(contacts.href.as_deref(), Some("Accounts/{ENTITYID}/Contacts"));
+    assert_eq!(
+        contacts.href.as_deref(),
+        Some("Accounts/{ENTITYID}/Contacts")
+    );
     assert_eq!(contacts.sequence_number.as_deref(), Some("3"));
     let one = accounts
         .get_relatedlist(contacts.id.clone().unwrap())
@@ -213,7 +258,11 @@ async fn module_settings_change_what_get_module_shows() {
     let after = client.get_module("Leads").send().await.unwrap();
     assert_eq!(after.per_page, Some(50));
     assert_eq!(
-        after.extra.get_as::<Vec<String>>("business_card_fields").unwrap().unwrap(),
+        after
+            .extra
+            .get_as::<Vec<String>>("business_card_fields")
+            .unwrap()
+            .unwrap(),
         vec!["Email", "Company"]
     );
     assert!(after.modified_time > before.modified_time);
@@ -227,6 +276,9 @@ async fn module_settings_change_what_get_module_shows() {
     let contacts = client.get_module("Contacts").send().await.unwrap();
     assert_eq!(contacts.per_page, Some(10), "other modules keep theirs");
 }
+
+/// Puts one bad value into module settings.
+type Setter = fn(&mut ModuleSettings);
 
 #[tokio::test]
 async fn metadata_rejects_bad_input() {
@@ -254,12 +306,14 @@ async fn metadata_rejects_bad_input() {
     let err = leads.get_fields().type_("bogus").send().await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidData));
 
-    let cases: [(&str, fn(&mut ModuleSettings)); 4] = [
+    let cases: [(&str, Setter); 4] = [
         ("per_page", |s| s.per_page = Some(7)),
         ("default_custom_view", |s| {
             s.default_custom_view = Some(lookup("4150868000000000001"))
         }),
-        ("territory", |s| s.territory = Some(lookup("4150868000000000001"))),
+        ("territory", |s| {
+            s.territory = Some(lookup("4150868000000000001"))
+        }),
         ("business_card_fields", |s| {
             s.business_card_fields = Some(vec!["No_Such_Field".into()])
         }),

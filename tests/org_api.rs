@@ -47,9 +47,15 @@ async fn every_user_listing_selects_its_own_users() {
     let (_emu, client) = setup().await;
     let org = client.org();
     let all = org.get_all_users().send().await.unwrap();
-    assert_eq!(logins(&all.data), names(&["ada", "ben", "cy", "dee", "eli", "fay"]));
+    assert_eq!(
+        logins(&all.data),
+        names(&["ada", "ben", "cy", "dee", "eli", "fay"])
+    );
     let active = org.get_all_active_users().send().await.unwrap();
-    assert_eq!(logins(&active.data), names(&["ada", "ben", "cy", "dee", "fay"]));
+    assert_eq!(
+        logins(&active.data),
+        names(&["ada", "ben", "cy", "dee", "fay"])
+    );
     let deactive = org.get_all_deactive_users().send().await.unwrap();
     assert_eq!(logins(&deactive.data), names(&["eli"]));
     assert_eq!(deactive.data[0].status.as_deref(), Some("disabled"));
@@ -89,7 +95,13 @@ async fn every_user_listing_selects_its_own_users() {
         Some("Manager")
     );
 
-    let page = org.get_all_users().per_page(4).page(2).send().await.unwrap();
+    let page = org
+        .get_all_users()
+        .per_page(4)
+        .page(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.data.len(), 2);
     let info = page.info.clone().unwrap();
     assert_eq!((info.page, info.more_records), (Some(2), Some(false)));
@@ -115,7 +127,10 @@ async fn created_users_move_through_the_listings() {
     let nia = org.get_user(id.clone()).send().await.unwrap();
     assert_eq!(nia.email.as_deref(), Some("nia@zylker.test"));
     assert_eq!(nia.full_name.as_deref(), Some("Nia Adeyemi"));
-    assert_eq!((nia.status.as_deref(), nia.confirm), (Some("active"), Some(false)));
+    assert_eq!(
+        (nia.status.as_deref(), nia.confirm),
+        (Some("active"), Some(false))
+    );
     assert_eq!(nia.role.as_ref().and_then(|r| r.id.clone()), Some(role));
     assert_eq!(
         nia.profile.as_ref().and_then(|p| p.name.as_deref()),
@@ -207,7 +222,11 @@ async fn user_writes_reject_bad_input() {
     let err = only_error(&res);
     assert_eq!(err.code, ErrorCode::InvalidData);
     assert_eq!(err.details.id.as_deref(), Some("4150868000000999999"));
-    let err = org.get_user("4150868000000999999").send().await.unwrap_err();
+    let err = org
+        .get_user("4150868000000999999")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidData), "{err}");
 }
 
@@ -216,11 +235,21 @@ async fn profiles_and_roles() {
     let (_emu, client) = setup().await;
     let org = client.org();
     let profiles = org.get_profiles().send().await.unwrap();
-    let mut profile_names: Vec<_> = profiles.data.iter().filter_map(|p| p.name.clone()).collect();
+    let mut profile_names: Vec<_> = profiles
+        .data
+        .iter()
+        .filter_map(|p| p.name.clone())
+        .collect();
     profile_names.sort();
-    assert_eq!(profile_names, names(&["Administrator", "Read Only", "Standard"]));
+    assert_eq!(
+        profile_names,
+        names(&["Administrator", "Read Only", "Standard"])
+    );
     let alias = org.get_all_profiles().send().await.unwrap();
-    assert_eq!(alias.data, profiles.data, "the official SDK's name is an alias");
+    assert_eq!(
+        alias.data, profiles.data,
+        "the official SDK's name is an alias"
+    );
 
     let granted = |p: &Profile, label: &str| -> Vec<bool> {
         p.permissions_details
@@ -264,10 +293,21 @@ async fn profiles_and_roles() {
 
     let roles = org.get_all_roles().send().await.unwrap();
     assert_eq!(roles.data.len(), 3);
-    let by_name = |n: &str| roles.data.iter().find(|r| r.name.as_deref() == Some(n)).unwrap();
+    let by_name = |n: &str| {
+        roles
+            .data
+            .iter()
+            .find(|r| r.name.as_deref() == Some(n))
+            .unwrap()
+    };
     assert_eq!(by_name("CEO").admin_user, Some(true));
     assert!(by_name("CEO").reporting_to.is_none());
-    let boss = |n: &str| by_name(n).reporting_to.as_ref().and_then(|r| r.name.clone());
+    let boss = |n: &str| {
+        by_name(n)
+            .reporting_to
+            .as_ref()
+            .and_then(|r| r.name.clone())
+    };
     assert_eq!(boss("Manager").as_deref(), Some("CEO"));
     assert_eq!(boss("Sales Rep").as_deref(), Some("Manager"));
     let rep = org
@@ -281,8 +321,14 @@ async fn profiles_and_roles() {
     );
 
     for err in [
-        org.get_profile("4150868000000000001").send().await.unwrap_err(),
-        org.get_role("4150868000000000001").send().await.unwrap_err(),
+        org.get_profile("4150868000000000001")
+            .send()
+            .await
+            .unwrap_err(),
+        org.get_role("4150868000000000001")
+            .send()
+            .await
+            .unwrap_err(),
     ] {
         assert_eq!(err.code(), Some(&ErrorCode::InvalidData), "{err}");
         assert_eq!(
@@ -332,7 +378,12 @@ async fn variables_and_groups() {
 
     let all = org.get_variables().send().await.unwrap();
     assert_eq!(all.data.len(), 3);
-    let in_sales = org.get_variables().group("Sales_Targets").send().await.unwrap();
+    let in_sales = org
+        .get_variables()
+        .group("Sales_Targets")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(in_sales.data.len(), 2);
     let same = org
         .get_variables()
@@ -340,12 +391,20 @@ async fn variables_and_groups() {
         .send()
         .await
         .unwrap();
-    assert_eq!(same.data, in_sales.data, "a group is named by id or API name");
+    assert_eq!(
+        same.data, in_sales.data,
+        "a group is named by id or API name"
+    );
 
     let res = org
         .create_variables([
             variable("Seats", "Seats", VariableType::Integer, json!(42)),
-            variable("Go Live", "Go_Live", VariableType::Date, json!("2026-01-15")),
+            variable(
+                "Go Live",
+                "Go_Live",
+                VariableType::Date,
+                json!("2026-01-15"),
+            ),
         ])
         .send()
         .await
@@ -355,13 +414,22 @@ async fn variables_and_groups() {
     assert!(ok.iter().all(|s| s.message == "variable added"));
     let seats_id = ok[0].details.id.clone().unwrap();
 
-    let seats = client.variable("Seats").get_variable().send().await.unwrap();
+    let seats = client
+        .variable("Seats")
+        .get_variable()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(seats.id.as_ref(), Some(&seats_id));
     assert_eq!(seats.type_, Some(VariableType::Integer));
     assert_eq!(seats.value, Some(json!(42)));
     assert_eq!(
         seats.variable_group.as_ref().and_then(|g| g.id.clone()),
-        groups.data.iter().find(|g| g.api_name.as_deref() == Some("General")).and_then(|g| g.id.clone())
+        groups
+            .data
+            .iter()
+            .find(|g| g.api_name.as_deref() == Some("General"))
+            .and_then(|g| g.id.clone())
     );
     let err = client
         .variable("Seats")
@@ -370,7 +438,11 @@ async fn variables_and_groups() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(&ErrorCode::InvalidData), "not in that group");
+    assert_eq!(
+        err.code(),
+        Some(&ErrorCode::InvalidData),
+        "not in that group"
+    );
 
     let mut bump = Variable::new();
     bump.id = Some(seats_id.clone());
@@ -397,7 +469,12 @@ async fn variables_and_groups() {
         (Some(json!(43)), Some("Licensed seats"))
     );
 
-    let res = client.variable("Seats").delete_variable().send().await.unwrap();
+    let res = client
+        .variable("Seats")
+        .delete_variable()
+        .send()
+        .await
+        .unwrap();
     let ok = res.into_result().unwrap();
     assert_eq!(
         (ok[0].message.as_str(), ok[0].details.id.as_ref()),
@@ -424,9 +501,19 @@ async fn variable_writes_reject_bad_input() {
     let res = org
         .create_variables([
             no_api,
-            variable("Colour", "Colour", VariableType::Unknown("colour".into()), json!("red")),
+            variable(
+                "Colour",
+                "Colour",
+                VariableType::Unknown("colour".into()),
+                json!("red"),
+            ),
             no_group,
-            variable("Dup", "support_email", VariableType::Email, json!("a@b.test")),
+            variable(
+                "Dup",
+                "support_email",
+                VariableType::Email,
+                json!("a@b.test"),
+            ),
             variable("Count", "Count", VariableType::Integer, json!("many")),
             variable("Fine", "Fine", VariableType::Checkbox, json!(true)),
         ])
@@ -449,7 +536,10 @@ async fn variable_writes_reject_bad_input() {
         ]
     );
     let (_, bad_value) = res.errors().last().unwrap();
-    assert_eq!(bad_value.details.expected_data_type.as_deref(), Some("integer"));
+    assert_eq!(
+        bad_value.details.expected_data_type.as_deref(),
+        Some("integer")
+    );
 
     let mut retype = Variable::new();
     retype.type_ = Some(VariableType::Text);
@@ -464,7 +554,11 @@ async fn variable_writes_reject_bad_input() {
         (err.code.clone(), err.details.api_name.as_deref()),
         (ErrorCode::InvalidData, Some("type"))
     );
-    let res = org.update_variables([Variable::new()]).send().await.unwrap();
+    let res = org
+        .update_variables([Variable::new()])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(only_error(&res).details.api_name.as_deref(), Some("id"));
 
     let err = org.get_variables().group("Nope").send().await.unwrap_err();
@@ -485,7 +579,17 @@ async fn variable_writes_reject_bad_input() {
         .map(|i| variable("V", &format!("V{i}"), VariableType::Text, json!("v")))
         .collect();
     let err = org.create_variables(many).send().await.unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: 100, got: 101, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Limit {
+                limit: 100,
+                got: 101,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 fn tax(name: &str, value: f64, seq: Option<i64>) -> OrgTax {
@@ -506,10 +610,18 @@ async fn taxes_keep_their_sequence() {
     let org = client.org();
     let taxes = org.get_organization_taxes().send().await.unwrap();
     assert_eq!(tax_names(&taxes.data), names(&["Sales Tax", "VAT", "GST"]));
-    let seqs: Vec<_> = taxes.data.iter().filter_map(|t| t.sequence_number).collect();
+    let seqs: Vec<_> = taxes
+        .data
+        .iter()
+        .filter_map(|t| t.sequence_number)
+        .collect();
     assert_eq!(seqs, vec![1, 2, 3]);
     let vat_id = taxes.data[1].id.clone().unwrap();
-    let vat = org.get_organization_tax(vat_id.clone()).send().await.unwrap();
+    let vat = org
+        .get_organization_tax(vat_id.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!((vat.name.as_deref(), vat.value), (Some("VAT"), Some(12.5)));
     assert_eq!(vat.display_label.as_deref(), Some("VAT - 12.5 %"));
 
@@ -531,7 +643,11 @@ async fn taxes_keep_their_sequence() {
 
     let mut change = tax("Import Duty", 8.0, Some(2));
     change.id = Some(duty.clone());
-    let res = org.update_organization_taxes([change]).send().await.unwrap();
+    let res = org
+        .update_organization_taxes([change])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.into_result().unwrap()[0].message, "record updated");
     let got = org.get_organization_tax(duty.clone()).send().await.unwrap();
     assert_eq!(
@@ -548,11 +664,19 @@ async fn taxes_keep_their_sequence() {
     assert_eq!(ok.len(), 2);
     assert!(ok.iter().all(|s| s.message == "tax deleted"));
     assert_eq!(ok[0].details.id.as_ref(), Some(&levy));
-    let res = org.delete_organization_tax(vat_id.clone()).send().await.unwrap();
+    let res = org
+        .delete_organization_tax(vat_id.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.into_result().unwrap()[0].message, "tax deleted");
     let taxes = org.get_organization_taxes().send().await.unwrap();
     assert_eq!(tax_names(&taxes.data), names(&["Sales Tax", "GST"]));
-    let seqs: Vec<_> = taxes.data.iter().filter_map(|t| t.sequence_number).collect();
+    let seqs: Vec<_> = taxes
+        .data
+        .iter()
+        .filter_map(|t| t.sequence_number)
+        .collect();
     assert_eq!(seqs, vec![1, 2], "positions close up after deletes");
     let err = org.get_organization_tax(vat_id).send().await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidData));
@@ -570,7 +694,10 @@ async fn tax_writes_reject_bad_input() {
     assert_eq!(res.http_status, 400);
     for (_, err) in res.errors() {
         assert_eq!(err.code, ErrorCode::InvalidData);
-        assert_eq!(err.message, "Sequence number cannot be repeated in same request");
+        assert_eq!(
+            err.message,
+            "Sequence number cannot be repeated in same request"
+        );
         assert_eq!(err.details.api_name.as_deref(), Some("sequence_number"));
     }
     assert_eq!(res.errors().count(), 2);
@@ -578,24 +705,51 @@ async fn tax_writes_reject_bad_input() {
     let mut no_value = tax("C", 0.0, None);
     no_value.value = None;
     let res = org
-        .create_organization_taxes([tax("D", 1.0, Some(99)), no_value, tax("vat", 3.0, None), tax("E", 150.0, None)])
+        .create_organization_taxes([
+            tax("D", 1.0, Some(99)),
+            no_value,
+            tax("vat", 3.0, None),
+            tax("E", 150.0, None),
+        ])
         .send()
         .await
         .unwrap();
     let errs: Vec<(ErrorCode, Option<&str>, &str)> = res
         .errors()
-        .map(|(_, e)| (e.code.clone(), e.details.api_name.as_deref(), e.message.as_str()))
+        .map(|(_, e)| {
+            (
+                e.code.clone(),
+                e.details.api_name.as_deref(),
+                e.message.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         errs,
         vec![
-            (ErrorCode::InvalidData, Some("sequence_number"), "Sequence number out of range"),
-            (ErrorCode::MandatoryNotFound, Some("value"), "required field not found"),
+            (
+                ErrorCode::InvalidData,
+                Some("sequence_number"),
+                "Sequence number out of range"
+            ),
+            (
+                ErrorCode::MandatoryNotFound,
+                Some("value"),
+                "required field not found"
+            ),
             (ErrorCode::DuplicateData, Some("name"), "duplicate data"),
             (ErrorCode::InvalidData, Some("value"), "invalid data"),
         ]
     );
-    assert_eq!(org.get_organization_taxes().send().await.unwrap().data.len(), 3);
+    assert_eq!(
+        org.get_organization_taxes()
+            .send()
+            .await
+            .unwrap()
+            .data
+            .len(),
+        3
+    );
 
     let res = org
         .delete_organization_taxes(["4150868000000999999"])
@@ -611,7 +765,11 @@ async fn tax_writes_reject_bad_input() {
     assert_eq!(only_error(&res).details.api_name.as_deref(), Some("id"));
 
     let many: Vec<OrgTax> = (0..101).map(|i| tax(&format!("T{i}"), 1.0, None)).collect();
-    let err = org.create_organization_taxes(many).send().await.unwrap_err();
+    let err = org
+        .create_organization_taxes(many)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Limit { limit: 100, .. }), "{err}");
     let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
     let err = org.delete_organization_taxes(ids).send().await.unwrap_err();

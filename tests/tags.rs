@@ -65,10 +65,16 @@ async fn module_tags_and_counts() {
     let names: Vec<_> = tags.data.iter().filter_map(|t| t.name.as_deref()).collect();
     assert_eq!(names, vec!["Hot", "Conference", "Newsletter"]);
     assert_eq!(tags.info.as_ref().and_then(|i| i.count), Some(3));
-    assert!(tags.data.iter().all(|t| t.created_by.is_some() && t.created_time.is_some()));
+    assert!(tags
+        .data
+        .iter()
+        .all(|t| t.created_by.is_some() && t.created_time.is_some()));
     let hot = tag_id(&client, "Leads", "Hot").await;
     assert_eq!(count(&client, &hot).await, 2);
-    assert_eq!(count(&client, &tag_id(&client, "Leads", "Newsletter").await).await, 0);
+    assert_eq!(
+        count(&client, &tag_id(&client, "Leads", "Newsletter").await).await,
+        0
+    );
     let contacts = client.module("Contacts").get_tags().send().await.unwrap();
     assert_eq!(contacts.data.len(), 1, "tags belong to one module");
     let mine = leads.get_tags().my_tags(true).send().await.unwrap();
@@ -81,7 +87,9 @@ async fn module_tags_and_counts() {
         .unwrap();
     assert_eq!(res.http_status, 201);
     let created = res.into_result().unwrap();
-    assert!(created.iter().all(|s| s.message == "tags created successfully"));
+    assert!(created
+        .iter()
+        .all(|s| s.message == "tags created successfully"));
     assert_eq!(created[0].details.name.as_deref(), Some("Warm"));
     let warm = created[0].details.id.clone().unwrap();
     assert_eq!(leads.get_tags().send().await.unwrap().data.len(), 5);
@@ -94,7 +102,10 @@ async fn module_tags_and_counts() {
     assert_eq!(ok[0].message, "tags updated successfully");
     assert_eq!(ok[0].details.name.as_deref(), Some("Burning"));
     let grace = lead_id(&client, "Hopper").await;
-    assert_eq!(tags_on(&client, &grace).await, vec!["Burning", "Conference"]);
+    assert_eq!(
+        tags_on(&client, &grace).await,
+        vec!["Burning", "Conference"]
+    );
     assert_eq!(count(&client, &hot).await, 2, "a rename keeps the records");
 }
 
@@ -120,7 +131,11 @@ async fn tagging_many_records() {
     }
     assert_eq!(count(&client, &hot).await, 4);
     let brand_new = tag_id(&client, "Leads", "Brand New").await;
-    assert_eq!(count(&client, &brand_new).await, 2, "unknown names become tags");
+    assert_eq!(
+        count(&client, &brand_new).await,
+        2,
+        "unknown names become tags"
+    );
     assert_eq!(tags_on(&client, &monty).await, vec!["Hot", "Brand New"]);
 
     let res = leads
@@ -137,7 +152,10 @@ async fn tagging_many_records() {
     assert_eq!(count(&client, &hot).await, 3);
 
     let res = leads
-        .remove_tags_from_multiple_records(["Hot", "Not Carried"], [katherine.clone(), monty.clone()])
+        .remove_tags_from_multiple_records(
+            ["Hot", "Not Carried"],
+            [katherine.clone(), monty.clone()],
+        )
         .send()
         .await
         .unwrap();
@@ -166,8 +184,16 @@ async fn tagging_one_record() {
     let ok = res.into_result().unwrap();
     assert_eq!(ok[0].message, "tags updated successfully");
     assert_eq!(ok[0].details.id.as_ref(), Some(&id));
-    assert_eq!(ok[0].details.tags.clone().unwrap(), vec!["Alpha", "Beta", "Hot"]);
-    let got = client.module("Leads").get_record(id.clone()).send().await.unwrap();
+    assert_eq!(
+        ok[0].details.tags.clone().unwrap(),
+        vec!["Alpha", "Beta", "Hot"]
+    );
+    let got = client
+        .module("Leads")
+        .get_record(id.clone())
+        .send()
+        .await
+        .unwrap();
     let hot = tag_id(&client, "Leads", "Hot").await;
     assert!(got
         .tag
@@ -182,7 +208,12 @@ async fn tagging_one_record() {
         vec!["Beta", "Hot"],
         "names match without regard to case"
     );
-    let res = rec.add_tags(["Gamma"]).over_write(true).send().await.unwrap();
+    let res = rec
+        .add_tags(["Gamma"])
+        .over_write(true)
+        .send()
+        .await
+        .unwrap();
     assert!(res.all_succeeded());
     assert_eq!(tags_on(&client, &id).await, vec!["Gamma"]);
 
@@ -192,7 +223,11 @@ async fn tagging_one_record() {
     let err = only_error(&res);
     assert_eq!(err.code, ErrorCode::LimitExceeded);
     assert_eq!(err.details.limit.as_deref(), Some("10"));
-    assert_eq!(tags_on(&client, &id).await, vec!["Gamma"], "nothing changed");
+    assert_eq!(
+        tags_on(&client, &id).await,
+        vec!["Gamma"],
+        "nothing changed"
+    );
     let names: Vec<_> = client
         .module("Leads")
         .get_tags()
@@ -203,7 +238,10 @@ async fn tagging_one_record() {
         .into_iter()
         .filter_map(|t| t.name)
         .collect();
-    assert!(!names.contains(&"T0".to_owned()), "a refused request creates no tags");
+    assert!(
+        !names.contains(&"T0".to_owned()),
+        "a refused request creates no tags"
+    );
 
     let missing = client.record("Leads", "4150868000000999999");
     let res = missing.add_tags(["Hot"]).send().await.unwrap();
@@ -230,7 +268,12 @@ async fn deleting_and_merging_tags() {
     // Grace carries Hot and Conference, Alan only Hot, Linus only Newsletter.
     let mut merge = TagMerge::new();
     merge.conflict_id = Some(newsletter.clone());
-    let res = client.tag(conference.clone()).merge_tag(merge).send().await.unwrap();
+    let res = client
+        .tag(conference.clone())
+        .merge_tag(merge)
+        .send()
+        .await
+        .unwrap();
     let ok = res.into_result().unwrap();
     assert_eq!(ok[0].message, "tags merged successfully");
     assert_eq!(ok[0].details.id.as_ref(), Some(&conference));
@@ -278,12 +321,20 @@ async fn tags_reject_bad_input() {
     unknown.id = Some(Id::new("4150868000000999999"));
     let res = leads.update_tags([rename, unknown]).send().await.unwrap();
     let codes: Vec<_> = res.errors().map(|(_, e)| e.code.clone()).collect();
-    assert_eq!(codes, vec![ErrorCode::DuplicateData, ErrorCode::InvalidData]);
+    assert_eq!(
+        codes,
+        vec![ErrorCode::DuplicateData, ErrorCode::InvalidData]
+    );
 
     let vip = tag_id(&client, "Contacts", "VIP").await;
     let mut merge = TagMerge::new();
     merge.conflict_id = Some(vip.clone());
-    let res = client.tag(hot.clone()).merge_tag(merge).send().await.unwrap();
+    let res = client
+        .tag(hot.clone())
+        .merge_tag(merge)
+        .send()
+        .await
+        .unwrap();
     let err = only_error(&res);
     assert_eq!(err.code, ErrorCode::InvalidData, "tags of another module");
     assert_eq!(err.details.api_name.as_deref(), Some("conflict_id"));
@@ -296,7 +347,17 @@ async fn tags_reject_bad_input() {
     // Limits the spec declares are checked before anything is sent.
     let many: Vec<Tag> = (0..51).map(|i| tag(&format!("N{i}"))).collect();
     let err = leads.create_tags(many).send().await.unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: 50, got: 51, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Limit {
+                limit: 50,
+                got: 51,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let names: Vec<String> = (0..51).map(|i| format!("N{i}")).collect();
     let err = leads
         .add_tags_to_multiple_records(names, [hot.clone()])
@@ -318,6 +379,20 @@ async fn tags_reject_bad_input() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: 10, got: 11, .. }), "{err}");
-    assert_eq!(leads.get_tags().send().await.unwrap().data.len(), 3, "nothing was created");
+    assert!(
+        matches!(
+            err,
+            Error::Limit {
+                limit: 10,
+                got: 11,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        leads.get_tags().send().await.unwrap().data.len(),
+        3,
+        "nothing was created"
+    );
 }

@@ -80,7 +80,17 @@ fn lookup_target(crm: &Crm, api_name: &str) -> Option<(String, String)> {
 }
 
 fn field_json(crm: &Crm, module: &str, mi: usize, fi: usize, f: &FieldMeta) -> Value {
-    field_value(crm, module, mi, fi, f.api_name, f.data_type, f.mandatory, f.unique, false)
+    field_value(
+        crm,
+        module,
+        mi,
+        fi,
+        f.api_name,
+        f.data_type,
+        f.mandatory,
+        f.unique,
+        false,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -160,7 +170,17 @@ pub fn fields_of(crm: &Crm, module: &str) -> Vec<Value> {
         .collect();
     let base = m.fields.len();
     for (k, (api, ty, ro)) in SYSTEM_FIELDS.iter().enumerate() {
-        out.push(field_value(crm, module, mi, base + k, api, ty, false, false, *ro));
+        out.push(field_value(
+            crm,
+            module,
+            mi,
+            base + k,
+            api,
+            ty,
+            false,
+            false,
+            *ro,
+        ));
     }
     out
 }
@@ -210,7 +230,10 @@ pub fn layouts_of(crm: &Crm, module: &str) -> Vec<Value> {
         let mut map = Map::new();
         for target in ["Contacts", "Accounts", "Deals"] {
             if let Some((ti, _)) = module_index(crm, target) {
-                map.insert(target.into(), json!({"name": "Standard", "id": layout_id(ti), "fields": []}));
+                map.insert(
+                    target.into(),
+                    json!({"name": "Standard", "id": layout_id(ti), "fields": []}),
+                );
             }
         }
         Value::Object(map)
@@ -254,7 +277,12 @@ pub fn custom_views_of(crm: &Crm, module: &str) -> Vec<Value> {
         .map(str::to_owned);
     let columns: Vec<Value> = m.fields.iter().take(4).map(|f| json!(f.api_name)).collect();
     let views = [
-        (format!("All {plural}"), "ALLVIEWS", Value::Null, Value::Null),
+        (
+            format!("All {plural}"),
+            "ALLVIEWS",
+            Value::Null,
+            Value::Null,
+        ),
         (
             format!("My {plural}"),
             "MYVIEWS",

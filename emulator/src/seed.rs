@@ -1,4 +1,6 @@
-//! The account every emulator starts with: one org, three users, six modules and a few records.
+//! The account every emulator starts with: one org, seven users (active, disabled, deleted,
+//! unconfirmed), six modules, a few records and the org settings (profiles, roles, variables,
+//! taxes, tags).
 //! Values look like real Zoho data so clients exercise their decoders on realistic shapes.
 
 use crate::time::{format_iso, parse_iso};
@@ -403,10 +405,42 @@ pub fn records() -> Vec<(&'static str, Value)> {
 /// Seed users beyond [`USERS`], so every `type` of `GET /users` lists a different set:
 /// (email, first, last, role, profile, status, confirmed).
 pub const MORE_USERS: &[(&str, &str, &str, &str, &str, &str, bool)] = &[
-    ("dee@zylker.test", "Dee", "Mensah", "Manager", "Administrator", "active", false),
-    ("eli@zylker.test", "Eli", "Novak", "Sales Rep", "Standard", "disabled", true),
-    ("fay@zylker.test", "Fay", "Ortiz", "Sales Rep", "Read Only", "active", false),
-    ("gus@zylker.test", "Gus", "Petrov", "Sales Rep", "Standard", "deleted", true),
+    (
+        "dee@zylker.test",
+        "Dee",
+        "Mensah",
+        "Manager",
+        "Administrator",
+        "active",
+        false,
+    ),
+    (
+        "eli@zylker.test",
+        "Eli",
+        "Novak",
+        "Sales Rep",
+        "Standard",
+        "disabled",
+        true,
+    ),
+    (
+        "fay@zylker.test",
+        "Fay",
+        "Ortiz",
+        "Sales Rep",
+        "Read Only",
+        "active",
+        false,
+    ),
+    (
+        "gus@zylker.test",
+        "Gus",
+        "Petrov",
+        "Sales Rep",
+        "Standard",
+        "deleted",
+        true,
+    ),
 ];
 
 /// The [`MORE_USERS`], numbered after the first `first_n` users.
@@ -414,27 +448,30 @@ pub fn more_users(first_n: usize) -> Vec<Value> {
     MORE_USERS
         .iter()
         .enumerate()
-        .map(|(i, (email, first, last, role, profile, status, confirm))| {
-            let mut u = user((first_n + i) as u64, email, first, last, role, profile);
-            if let Some(o) = u.as_object_mut() {
-                o.insert("status".into(), json!(status));
-                o.insert("confirm".into(), json!(confirm));
-            }
-            u
-        })
+        .map(
+            |(i, (email, first, last, role, profile, status, confirm))| {
+                let mut u = user((first_n + i) as u64, email, first, last, role, profile);
+                if let Some(o) = u.as_object_mut() {
+                    o.insert("status".into(), json!(status));
+                    o.insert("confirm".into(), json!(confirm));
+                }
+                u
+            },
+        )
         .collect()
 }
 
-const ADMIN_REF_ID: u64 = 100_001;
-
+// The seeded admin, as settings objects name who created or changed them.
 fn admin_ref() -> Value {
-    json!({"name": "Ada Lovelace", "id": make_id(ADMIN_REF_ID)})
+    json!({"name": "Ada Lovelace", "id": make_id(100_001)})
 }
 
-/// Module permissions every profile lists (granted or not): (module, action).
+/// Permissions every profile lists, granted or not: (module, action, name of an org-wide one).
 fn permission_catalog() -> Vec<(Option<&'static str>, &'static str, &'static str)> {
     let mut out = Vec::new();
-    for m in ["Leads", "Contacts", "Accounts", "Deals", "Products", "Notes"] {
+    for m in [
+        "Leads", "Contacts", "Accounts", "Deals", "Products", "Notes",
+    ] {
         for action in ["View", "Create", "Edit", "Delete"] {
             out.push((Some(m), action, ""));
         }
@@ -553,8 +590,20 @@ pub fn roles() -> Vec<Value> {
         })
     };
     vec![
-        role("CEO", "CEO", "Users with this role have access to the data owned by all other users.", true, None),
-        role("Manager", "Manager", "Users in this role cannot see data of admin users.", false, Some("CEO")),
+        role(
+            "CEO",
+            "CEO",
+            "Users with this role have access to the data owned by all other users.",
+            true,
+            None,
+        ),
+        role(
+            "Manager",
+            "Manager",
+            "Users in this role cannot see data of admin users.",
+            false,
+            Some("CEO"),
+        ),
         role("Sales Rep", "Sales Rep", "Sells.", false, Some("Manager")),
     ]
 }
@@ -624,20 +673,48 @@ pub fn tags() -> Vec<Value> {
 pub fn pick_list(module: &str, field: &str) -> &'static [&'static str] {
     match (module, field) {
         ("Leads", "Lead_Source") => &[
-            "-None-", "Advertisement", "Cold Call", "Employee Referral", "External Referral",
-            "Online Store", "Partner", "Public Relations", "Seminar Partner", "Trade Show",
-            "Web Download", "Web Research", "Chat",
+            "-None-",
+            "Advertisement",
+            "Cold Call",
+            "Employee Referral",
+            "External Referral",
+            "Online Store",
+            "Partner",
+            "Public Relations",
+            "Seminar Partner",
+            "Trade Show",
+            "Web Download",
+            "Web Research",
+            "Chat",
         ],
         ("Leads", "Lead_Status") => &[
-            "-None-", "Attempted to Contact", "Contact in Future", "Contacted", "Junk Lead",
-            "Lost Lead", "Not Contacted", "Pre-Qualified", "Not Qualified",
+            "-None-",
+            "Attempted to Contact",
+            "Contact in Future",
+            "Contacted",
+            "Junk Lead",
+            "Lost Lead",
+            "Not Contacted",
+            "Pre-Qualified",
+            "Not Qualified",
         ],
         ("Accounts", "Industry") => &[
-            "-None-", "Aerospace", "Energy", "Government", "Technology", "Manufacturing",
+            "-None-",
+            "Aerospace",
+            "Energy",
+            "Government",
+            "Technology",
+            "Manufacturing",
         ],
         ("Deals", "Stage") => &[
-            "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-            "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost",
+            "Qualification",
+            "Needs Analysis",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Proposal/Price Quote",
+            "Negotiation/Review",
+            "Closed Won",
+            "Closed Lost",
         ],
         _ => &[],
     }

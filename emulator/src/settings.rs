@@ -104,7 +104,11 @@ pub fn mandatory(api_name: &str) -> Value {
 
 /// INVALID_DATA about one field of an item.
 pub fn invalid_field(api_name: &str) -> Value {
-    item_error("INVALID_DATA", "invalid data", json!({"api_name": api_name}))
+    item_error(
+        "INVALID_DATA",
+        "invalid data",
+        json!({"api_name": api_name}),
+    )
 }
 
 /// INVALID_DATA about one field of an item, with Zoho's explanation.

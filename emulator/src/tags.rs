@@ -49,7 +49,9 @@ fn tags_in<'a>(crm: &'a Crm, module: &str) -> Vec<&'a Value> {
 }
 
 fn by_name<'a>(crm: &'a Crm, module: &str, name: &str) -> Option<&'a Value> {
-    tags_in(crm, module).into_iter().find(|t| name_of(t).eq_ignore_ascii_case(name))
+    tags_in(crm, module)
+        .into_iter()
+        .find(|t| name_of(t).eq_ignore_ascii_case(name))
 }
 
 fn by_id<'a>(crm: &'a Crm, id: &str) -> Option<&'a Value> {
@@ -196,12 +198,19 @@ pub fn create_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     finish("tags", results, StatusCode::CREATED)
 }
 
-fn rename(crm: &mut Crm, ctx: &Ctx, module: &str, item: &Map<String, Value>) -> Result<Value, Value> {
+fn rename(
+    crm: &mut Crm,
+    ctx: &Ctx,
+    module: &str,
+    item: &Map<String, Value>,
+) -> Result<Value, Value> {
     let id = as_id(item.get("id")).ok_or_else(|| mandatory("id"))?;
     if by_id(crm, &id).is_none_or(|t| module_of_tag(t) != module) {
         return Err(invalid_id_item(&id));
     }
-    let name = text(item, "name").ok_or_else(|| mandatory("name"))?.to_owned();
+    let name = text(item, "name")
+        .ok_or_else(|| mandatory("name"))?
+        .to_owned();
     if let Some(other) = by_name(crm, module, &name).filter(|t| settings::id_of(t) != id) {
         return Err(duplicate("name", settings::id_of(other)));
     }
@@ -238,10 +247,12 @@ pub fn update_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     };
     let results = settings::items(ctx)
         .into_iter()
-        .map(|item| match item.and_then(|i| rename(crm, ctx, &module, &i)) {
-            Ok(t) => success("tags updated successfully", t),
-            Err(e) => e,
-        })
+        .map(
+            |item| match item.and_then(|i| rename(crm, ctx, &module, &i)) {
+                Ok(t) => success("tags updated successfully", t),
+                Err(e) => e,
+            },
+        )
         .collect();
     finish("tags", results, StatusCode::OK)
 }
@@ -277,7 +288,9 @@ fn merge(crm: &mut Crm, id: &str, item: &Map<String, Value>) -> Result<Value, Va
     let conflict_id = as_id(item.get("conflict_id")).ok_or_else(|| mandatory("conflict_id"))?;
     let conflict = by_id(crm, &conflict_id).cloned();
     let module = module_of_tag(&target).to_owned();
-    let same_module = conflict.as_ref().is_some_and(|c| module_of_tag(c) == module);
+    let same_module = conflict
+        .as_ref()
+        .is_some_and(|c| module_of_tag(c) == module);
     if conflict_id == id || !same_module {
         return Err(invalid_field("conflict_id"));
     }
@@ -286,7 +299,9 @@ fn merge(crm: &mut Crm, id: &str, item: &Map<String, Value>) -> Result<Value, Va
         let had = tags
             .iter()
             .any(|t| as_id(t.get("id")).as_deref() == Some(&conflict_id));
-        let has = tags.iter().any(|t| as_id(t.get("id")).as_deref() == Some(id));
+        let has = tags
+            .iter()
+            .any(|t| as_id(t.get("id")).as_deref() == Some(id));
         let mut out: Vec<Value> = tags
             .into_iter()
             .filter(|t| as_id(t.get("id")).as_deref() != Some(&conflict_id))
@@ -365,8 +380,14 @@ fn set_record_tags(crm: &mut Crm, module: &str, id: &str, tags: Vec<Value>) {
 }
 
 fn tagged(id: &str, rec_tags: &[Value]) -> Value {
-    let names: Vec<Value> = rec_tags.iter().filter_map(|t| t.get("name").cloned()).collect();
-    success("tags updated successfully", json!({"id": id, "tags": names}))
+    let names: Vec<Value> = rec_tags
+        .iter()
+        .filter_map(|t| t.get("name").cloned())
+        .collect();
+    success(
+        "tags updated successfully",
+        json!({"id": id, "tags": names}),
+    )
 }
 
 /// `POST /{module}/actions/add_tags` and `POST /{module}/{id}/actions/add_tags`: names the

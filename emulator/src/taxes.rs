@@ -18,7 +18,11 @@ const OUT_OF_RANGE: &str = "Sequence number out of range";
 fn renumber(taxes: &mut [Value]) {
     for (i, t) in taxes.iter_mut().enumerate() {
         if let Some(o) = t.as_object_mut() {
-            let name = o.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+            let name = o
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             let value = o.get("value").cloned().unwrap_or(Value::Null);
             o.insert("sequence_number".into(), json!(i + 1));
             o.insert("display_label".into(), json!(format!("{name} - {value} %")));
@@ -34,7 +38,10 @@ fn repeated(items: &[Result<Map<String, Value>, Value>]) -> Vec<i64> {
             *seen.entry(n).or_default() += 1;
         }
     }
-    seen.into_iter().filter(|(_, c)| *c > 1).map(|(n, _)| n).collect()
+    seen.into_iter()
+        .filter(|(_, c)| *c > 1)
+        .map(|(n, _)| n)
+        .collect()
 }
 
 fn name_taken<'a>(crm: &'a Crm, name: &str, except: Option<&str>) -> Option<&'a Value> {
@@ -57,7 +64,11 @@ fn check_value(item: &Map<String, Value>) -> Result<(), Value> {
 }
 
 /// Where a `sequence_number` puts the tax among `len` slots, or its error.
-fn position(item: &Map<String, Value>, repeats: &[i64], len: usize) -> Result<Option<usize>, Value> {
+fn position(
+    item: &Map<String, Value>,
+    repeats: &[i64],
+    len: usize,
+) -> Result<Option<usize>, Value> {
     let Some(n) = item.get("sequence_number").filter(|v| !v.is_null()) else {
         return Ok(None);
     };
@@ -85,7 +96,8 @@ fn create_one(crm: &mut Crm, item: Map<String, Value>, repeats: &[i64]) -> Resul
     let len = crm.settings.taxes.len();
     let at = position(&item, repeats, len + 1)?.unwrap_or(len);
     let id = crm.new_id();
-    let tax = json!({"id": id, "name": name, "value": item.get("value").cloned().unwrap_or(Value::Null)});
+    let tax =
+        json!({"id": id, "name": name, "value": item.get("value").cloned().unwrap_or(Value::Null)});
     crm.settings.taxes.insert(at.min(len), tax);
     renumber(&mut crm.settings.taxes);
     Ok(json!({"id": id}))
@@ -151,10 +163,12 @@ pub fn create_organization_taxes(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let repeats = repeated(&items);
     let results = items
         .into_iter()
-        .map(|item| match item.and_then(|i| create_one(crm, i, &repeats)) {
-            Ok(d) => success("tax added", d),
-            Err(e) => e,
-        })
+        .map(
+            |item| match item.and_then(|i| create_one(crm, i, &repeats)) {
+                Ok(d) => success("tax added", d),
+                Err(e) => e,
+            },
+        )
         .collect();
     finish("taxes", results, StatusCode::CREATED)
 }
@@ -166,10 +180,12 @@ pub fn update_organization_taxes(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let repeats = repeated(&items);
     let results = items
         .into_iter()
-        .map(|item| match item.and_then(|i| update_one(crm, i, &repeats)) {
-            Ok(d) => success("record updated", d),
-            Err(e) => e,
-        })
+        .map(
+            |item| match item.and_then(|i| update_one(crm, i, &repeats)) {
+                Ok(d) => success("record updated", d),
+                Err(e) => e,
+            },
+        )
         .collect();
     finish("taxes", results, StatusCode::OK)
 }

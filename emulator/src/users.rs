@@ -103,7 +103,13 @@ fn create_one(crm: &mut Crm, ctx: &Ctx, mut item: Map<String, Value>) -> Result<
     let full = format!("{first} {last}").trim().to_owned();
     obj.insert("id".into(), json!(id));
     // zuid shares the id's counter so it stays unique however users come and go.
-    obj.insert("zuid".into(), json!(format!("7{}", id.get(id.len().saturating_sub(8)..).unwrap_or(&id))));
+    obj.insert(
+        "zuid".into(),
+        json!(format!(
+            "7{}",
+            id.get(id.len().saturating_sub(8)..).unwrap_or(&id)
+        )),
+    );
     obj.insert("full_name".into(), json!(full));
     obj.entry("name").or_insert(json!(full));
     obj.insert("role".into(), role.unwrap_or(Value::Null));
@@ -191,10 +197,12 @@ pub fn update_user(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["user_id", "id"]).unwrap_or("").to_owned();
     let results = settings::items(ctx)
         .into_iter()
-        .map(|item| match item.and_then(|i| update_one(crm, ctx, &id, i)) {
-            Ok(details) => success("User updated", details),
-            Err(e) => e,
-        })
+        .map(
+            |item| match item.and_then(|i| update_one(crm, ctx, &id, i)) {
+                Ok(details) => success("User updated", details),
+                Err(e) => e,
+            },
+        )
         .collect();
     finish("users", results, StatusCode::OK)
 }

@@ -55,7 +55,9 @@ fn resolve_group(crm: &Crm, v: &Value) -> Option<Value> {
         Value::String(s) => groups.iter().find(|g| matches_key(g, s)),
         _ => None,
     }?;
-    Some(json!({"api_name": found.get("api_name").cloned().unwrap_or(Value::Null), "id": settings::id_of(found)}))
+    Some(
+        json!({"api_name": found.get("api_name").cloned().unwrap_or(Value::Null), "id": settings::id_of(found)}),
+    )
 }
 
 fn value_fits(ty: &str, v: &Value) -> bool {
@@ -68,9 +70,11 @@ fn value_fits(ty: &str, v: &Value) -> bool {
         "checkbox" => v.is_boolean(),
         "date" => v.as_str().is_some_and(|s| parse_date_days(s).is_some()),
         "datetime" => v.as_str().is_some_and(|s| parse_iso(s).is_some()),
-        "email" => v
-            .as_str()
-            .is_some_and(|s| s.is_empty() || s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))),
+        "email" => v.as_str().is_some_and(|s| {
+            s.is_empty()
+                || s.split_once('@')
+                    .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+        }),
         _ => v.is_string(),
     }
 }
@@ -145,7 +149,12 @@ fn update_one(crm: &mut Crm, key: &str, item: Map<String, Value>) -> Result<Valu
     else {
         return Err(invalid_id_item(key));
     };
-    let current = crm.settings.variables[pos].clone();
+    let current = crm
+        .settings
+        .variables
+        .get(pos)
+        .cloned()
+        .ok_or_else(|| invalid_id_item(key))?;
     let id = settings::id_of(&current).to_owned();
     let ty = current
         .get("type")
@@ -184,7 +193,12 @@ fn update_one(crm: &mut Crm, key: &str, item: Map<String, Value>) -> Result<Valu
             return Err(bad_value(&ty));
         }
     }
-    let Some(obj) = crm.settings.variables[pos].as_object_mut() else {
+    let Some(obj) = crm
+        .settings
+        .variables
+        .get_mut(pos)
+        .and_then(Value::as_object_mut)
+    else {
         return Err(invalid_id_item(key));
     };
     for k in ["name", "api_name", "value", "description"] {

@@ -25,10 +25,18 @@ async fn module_parameter_is_required_and_checked() {
         "/settings/tags",
     ] {
         let (s, b) = get(&emu, &t, path).await;
-        assert_eq!((s, b["code"].as_str()), (400, Some("REQUIRED_PARAM_MISSING")), "{path}");
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (400, Some("REQUIRED_PARAM_MISSING")),
+            "{path}"
+        );
         assert_eq!(b["details"]["param_name"], "module");
         let (s, b) = get(&emu, &t, &format!("{path}?module=Nope")).await;
-        assert_eq!((s, b["code"].as_str()), (400, Some("INVALID_MODULE")), "{path}");
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (400, Some("INVALID_MODULE")),
+            "{path}"
+        );
     }
     // Module names match without regard to case, as in record paths.
     let (s, b) = get(&emu, &t, "/settings/fields?module=leads").await;
@@ -41,12 +49,23 @@ async fn wire_shapes_beside_the_lists() {
     let (emu, t) = session().await;
     let (s, b) = get(&emu, &t, "/org/taxes").await;
     assert_eq!(s, 200);
-    assert_eq!(b["preference"], json!({"auto_populate_tax": true, "modify_tax_rates": true}));
+    assert_eq!(
+        b["preference"],
+        json!({"auto_populate_tax": true, "modify_tax_rates": true})
+    );
     let (_, b) = get(&emu, &t, "/settings/tags?module=Leads").await;
     assert_eq!(b["info"], json!({"count": 3, "allowed_count": 100}));
-    assert!(b["tags"][0].get("$module").is_none(), "internal keys stay inside");
+    assert!(
+        b["tags"][0].get("$module").is_none(),
+        "internal keys stay inside"
+    );
     let hot = b["tags"][0]["id"].as_str().unwrap().to_owned();
-    let (_, b) = get(&emu, &t, &format!("/settings/tags/{hot}/actions/records_count?module=Leads")).await;
+    let (_, b) = get(
+        &emu,
+        &t,
+        &format!("/settings/tags/{hot}/actions/records_count?module=Leads"),
+    )
+    .await;
     assert_eq!(b, json!({"count": "2"}), "Zoho sends the count as a string");
     let (_, b) = get(&emu, &t, "/settings/custom_views?module=Leads").await;
     assert_eq!(b["info"]["translation"]["public_views"], "Public Views");
@@ -66,7 +85,10 @@ async fn wire_shapes_beside_the_lists() {
         b["data"][0],
         json!({"code": "SUCCESS", "details": {"id": id, "tags": ["Hot", "Fresh"]}, "message": "tags updated successfully", "status": "success"})
     );
-    assert_eq!((b["success_count"].as_str(), b["locked_count"].as_str()), (Some("1"), Some("0")));
+    assert_eq!(
+        (b["success_count"].as_str(), b["locked_count"].as_str()),
+        (Some("1"), Some("0"))
+    );
     let tags = &emu.records("Leads")[2]["Tag"];
     assert_eq!(tags[1]["name"], "Fresh");
     assert!(tags[1]["id"].is_string());
@@ -99,5 +121,8 @@ async fn settings_writes_answer_per_item_under_their_key() {
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["variables"][0]["message"], "variable added");
     let (s, _, b) = call(&emu, &t, Method::DELETE, "/org/taxes", None).await;
-    assert_eq!((s, b["code"].as_str()), (400, Some("REQUIRED_PARAM_MISSING")));
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (400, Some("REQUIRED_PARAM_MISSING"))
+    );
 }
