@@ -29,6 +29,8 @@ fn users_of_type<'a>(crm: &'a Crm, ctx: &Ctx, ty: &str) -> Vec<&'a Value> {
     let me = ctx.email.as_str();
     crm.users
         .iter()
+        // Only DeletedUsers lists deleted users; every other type is about the live ones.
+        .filter(|u| ty == "DeletedUsers" || !status_is(u, "deleted"))
         .filter(|u| match ty {
             "CurrentUser" => u
                 .get("email")

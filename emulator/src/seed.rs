@@ -1,4 +1,6 @@
-//! The account every emulator starts with: one org, three users, six modules and a few records.
+//! The account every emulator starts with: one org, seven users (active, disabled, deleted,
+//! unconfirmed), six modules, a few records and the org settings (profiles, roles, variables,
+//! taxes, tags).
 //! Values look like real Zoho data so clients exercise their decoders on realistic shapes.
 
 use crate::time::{format_iso, parse_iso};
@@ -138,6 +140,7 @@ pub fn role_or_profile_id(name: &str) -> &'static str {
         "Manager" => "4150868000000026008",
         "Sales Rep" => "4150868000000026011",
         "Administrator" => "4150868000000026014",
+        "Read Only" => "4150868000000026020",
         _ => "4150868000000026017",
     }
 }
@@ -397,4 +400,322 @@ pub fn records() -> Vec<(&'static str, Value)> {
             json!({"Product_Name": "Emulated Widget", "Product_Code": "EW-1", "Unit_Price": 19.5, "Product_Active": true, "Qty_in_Stock": 250.0}),
         ),
     ]
+}
+
+/// Seed users beyond [`USERS`], so every `type` of `GET /users` lists a different set:
+/// (email, first, last, role, profile, status, confirmed).
+pub const MORE_USERS: &[(&str, &str, &str, &str, &str, &str, bool)] = &[
+    (
+        "dee@zylker.test",
+        "Dee",
+        "Mensah",
+        "Manager",
+        "Administrator",
+        "active",
+        false,
+    ),
+    (
+        "eli@zylker.test",
+        "Eli",
+        "Novak",
+        "Sales Rep",
+        "Standard",
+        "disabled",
+        true,
+    ),
+    (
+        "fay@zylker.test",
+        "Fay",
+        "Ortiz",
+        "Sales Rep",
+        "Read Only",
+        "active",
+        false,
+    ),
+    (
+        "gus@zylker.test",
+        "Gus",
+        "Petrov",
+        "Sales Rep",
+        "Standard",
+        "deleted",
+        true,
+    ),
+];
+
+/// The [`MORE_USERS`], numbered after the first `first_n` users.
+pub fn more_users(first_n: usize) -> Vec<Value> {
+    MORE_USERS
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (email, first, last, role, profile, status, confirm))| {
+                let mut u = user((first_n + i) as u64, email, first, last, role, profile);
+                if let Some(o) = u.as_object_mut() {
+                    o.insert("status".into(), json!(status));
+                    o.insert("confirm".into(), json!(confirm));
+                }
+                u
+            },
+        )
+        .collect()
+}
+
+// The seeded admin, as settings objects name who created or changed them.
+fn admin_ref() -> Value {
+    json!({"name": "Ada Lovelace", "id": make_id(100_001)})
+}
+
+/// Permissions every profile lists, granted or not: (module, action, name of an org-wide one).
+fn permission_catalog() -> Vec<(Option<&'static str>, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for m in [
+        "Leads", "Contacts", "Accounts", "Deals", "Products", "Notes",
+    ] {
+        for action in ["View", "Create", "Edit", "Delete"] {
+            out.push((Some(m), action, ""));
+        }
+    }
+    out.push((None, "Export", "Crm_Implied_Export"));
+    out.push((None, "Manage Users", "Crm_Implied_Manage_Users"));
+    out
+}
+
+/// The profiles: Administrator (everything), Standard (no deletes, no user admin) and Read Only
+/// (views only).
+pub fn profiles() -> Vec<Value> {
+    let t = format_iso(seed_epoch());
+    let catalog = permission_catalog();
+    let perm_id = |i: usize| make_id(26_100 + i as u64);
+    let build = |name: &str, description: &str, default: bool, grants: &dyn Fn(&str) -> bool| {
+        let details: Vec<Value> = catalog
+            .iter()
+            .enumerate()
+            .map(|(i, (module, action, fixed))| {
+                let api = match module {
+                    Some(m) => format!("Crm_Implied_{}_{m}", action.replace(' ', "_")),
+                    None => (*fixed).to_owned(),
+                };
+                json!({
+                    "id": perm_id(i),
+                    "name": api,
+                    "display_label": action,
+                    "module": module,
+                    "enabled": grants(action),
+                })
+            })
+            .collect();
+        let mut module_categories: Vec<Value> = Vec::new();
+        for (i, (module, _, _)) in catalog.iter().enumerate() {
+            let Some(m) = module else { continue };
+            match module_categories
+                .iter_mut()
+                .find(|c| c["module"] == json!(m))
+            {
+                Some(c) => {
+                    if let Some(ids) = c["permissions_details"].as_array_mut() {
+                        ids.push(json!(perm_id(i)));
+                    }
+                }
+                None => module_categories.push(json!({
+                    "name": m,
+                    "display_label": m,
+                    "module": m,
+                    "permissions_details": [perm_id(i)],
+                })),
+            }
+        }
+        let general_at = |label: &str| {
+            catalog
+                .iter()
+                .position(|(m, a, _)| m.is_none() && *a == label)
+                .map(perm_id)
+        };
+        let system = name != "Read Only";
+        json!({
+            "id": role_or_profile_id(name),
+            "name": name,
+            "display_label": name,
+            "description": description,
+            "category": false,
+            "default": default,
+            "created_time": if system { Value::Null } else { json!(t) },
+            "modified_time": t,
+            "created_by": if system { Value::Null } else { admin_ref() },
+            "modified_by": admin_ref(),
+            "permissions_details": details,
+            "sections": [
+                {"name": "template", "categories": module_categories},
+                {"name": "general", "categories": [
+                    {"name": "data_admin", "display_label": "Data Administration", "permissions_details": [general_at("Export")]},
+                    {"name": "user_admin", "display_label": "Manage Users", "permissions_details": [general_at("Manage Users")]}
+                ]}
+            ]
+        })
+    };
+    vec![
+        build(
+            "Administrator",
+            "This profile will have all the permissions.",
+            false,
+            &|_| true,
+        ),
+        build(
+            "Standard",
+            "This profile will have all the permissions except administrative privileges.",
+            true,
+            &|a| a != "Delete" && a != "Manage Users",
+        ),
+        build(
+            "Read Only",
+            "Can see records but not change them.",
+            false,
+            &|a| a == "View",
+        ),
+    ]
+}
+
+/// The role hierarchy: CEO, then Manager, then Sales Rep.
+pub fn roles() -> Vec<Value> {
+    let role = |name: &str, label: &str, description: &str, admin: bool, above: Option<&str>| {
+        json!({
+            "id": role_or_profile_id(name),
+            "name": name,
+            "display_label": label,
+            "description": description,
+            "admin_user": admin,
+            "share_with_peers": true,
+            "reporting_to": above.map(|a| json!({"name": a, "id": role_or_profile_id(a)})),
+            "forecast_manager": null,
+        })
+    };
+    vec![
+        role(
+            "CEO",
+            "CEO",
+            "Users with this role have access to the data owned by all other users.",
+            true,
+            None,
+        ),
+        role(
+            "Manager",
+            "Manager",
+            "Users in this role cannot see data of admin users.",
+            false,
+            Some("CEO"),
+        ),
+        role("Sales Rep", "Sales Rep", "Sells.", false, Some("Manager")),
+    ]
+}
+
+/// Variable groups: Zoho's default `General`, and one more.
+pub fn variable_groups() -> Vec<Value> {
+    vec![
+        json!({"id": make_id(27_001), "name": "General", "api_name": "General", "display_label": "General", "description": "The default group."}),
+        json!({"id": make_id(27_002), "name": "Sales Targets", "api_name": "Sales_Targets", "display_label": "Sales Targets", "description": "Quarterly numbers."}),
+    ]
+}
+
+/// Seed variables, one of them in `General`.
+pub fn variables() -> Vec<Value> {
+    let group = |n: u64, api: &str| json!({"api_name": api, "id": make_id(n)});
+    vec![
+        json!({"id": make_id(27_101), "name": "Support Email", "api_name": "Support_Email", "type": "email", "value": "support@zylker.test", "description": "Where customers write.", "variable_group": group(27_001, "General")}),
+        json!({"id": make_id(27_102), "name": "Quarter Target", "api_name": "Quarter_Target", "type": "currency", "value": 250_000.0, "description": null, "variable_group": group(27_002, "Sales_Targets")}),
+        json!({"id": make_id(27_103), "name": "Discount Cap", "api_name": "Discount_Cap", "type": "percent", "value": 15, "description": "Largest discount without approval.", "variable_group": group(27_002, "Sales_Targets")}),
+    ]
+}
+
+/// Org taxes, in `sequence_number` order.
+pub fn taxes() -> Vec<Value> {
+    [("Sales Tax", 8.25), ("VAT", 12.5), ("GST", 5.0)]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value))| {
+            json!({
+                "id": make_id(28_001 + i as u64),
+                "name": name,
+                "display_label": format!("{name} - {value} %"),
+                "value": value,
+                "sequence_number": i + 1,
+            })
+        })
+        .collect()
+}
+
+/// Seed tags (id counter, module, name); [`crate::tags::tag_seed_records`] puts some on records.
+pub const TAGS: &[(u64, &str, &str)] = &[
+    (29_001, "Leads", "Hot"),
+    (29_002, "Leads", "Conference"),
+    (29_003, "Leads", "Newsletter"),
+    (29_004, "Contacts", "VIP"),
+];
+
+/// The seed tags, each with the internal `$module` key.
+pub fn tags() -> Vec<Value> {
+    let t = format_iso(seed_epoch());
+    TAGS.iter()
+        .map(|(n, module, name)| {
+            json!({
+                "id": make_id(*n),
+                "name": name,
+                "created_time": t,
+                "modified_time": t,
+                "created_by": admin_ref(),
+                "modified_by": admin_ref(),
+                "$module": module,
+            })
+        })
+        .collect()
+}
+
+/// Picklist options of a module field (empty for non-picklists): what field metadata lists.
+pub fn pick_list(module: &str, field: &str) -> &'static [&'static str] {
+    match (module, field) {
+        ("Leads", "Lead_Source") => &[
+            "-None-",
+            "Advertisement",
+            "Cold Call",
+            "Employee Referral",
+            "External Referral",
+            "Online Store",
+            "Partner",
+            "Public Relations",
+            "Seminar Partner",
+            "Trade Show",
+            "Web Download",
+            "Web Research",
+            "Chat",
+        ],
+        ("Leads", "Lead_Status") => &[
+            "-None-",
+            "Attempted to Contact",
+            "Contact in Future",
+            "Contacted",
+            "Junk Lead",
+            "Lost Lead",
+            "Not Contacted",
+            "Pre-Qualified",
+            "Not Qualified",
+        ],
+        ("Accounts", "Industry") => &[
+            "-None-",
+            "Aerospace",
+            "Energy",
+            "Government",
+            "Technology",
+            "Manufacturing",
+        ],
+        ("Deals", "Stage") => &[
+            "Qualification",
+            "Needs Analysis",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Proposal/Price Quote",
+            "Negotiation/Review",
+            "Closed Won",
+            "Closed Lost",
+        ],
+        _ => &[],
+    }
 }

@@ -1,6 +1,7 @@
 //! The CRM side of the in-memory account: org, users, modules and records.
 
 use crate::seed::{self, ModuleDef};
+use crate::settings::Settings;
 use crate::time::format_iso;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -16,24 +17,28 @@ pub struct Crm {
     pub modules: Vec<ModuleDef>,
     /// Records by module API name.
     pub records: HashMap<String, Vec<Value>>,
+    /// Profiles, roles, variables, taxes and tags.
+    pub settings: Settings,
     next_id: u64,
 }
 
 impl Crm {
     /// The seeded account.
     pub fn seeded() -> Self {
-        let users = seed::USERS
+        let mut users: Vec<Value> = seed::USERS
             .iter()
             .enumerate()
             .map(|(i, (email, first, last, role, profile))| {
                 seed::user(i as u64, email, first, last, role, profile)
             })
             .collect();
+        users.extend(seed::more_users(users.len()));
         let mut crm = Crm {
             org: seed::org(),
             users,
             modules: seed::modules(),
             records: HashMap::new(),
+            settings: Settings::seeded(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");
@@ -45,6 +50,7 @@ impl Crm {
             let t = base + (i as i64) * 3_600;
             crm.insert(module, fields, &owner, t);
         }
+        crate::tags::tag_seed_records(&mut crm);
         crm
     }
 

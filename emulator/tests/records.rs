@@ -478,10 +478,11 @@ async fn single_record_paths_and_unimplemented_operations() {
     );
     assert_eq!(emu.records("Leads").len(), 4);
 
+    // The seed has two administrators and six users that are not deleted.
     let (s, b) = get(&emu, &t, "/users?type=AdminUsers").await;
-    assert_eq!((s, b["users"].as_array().map(Vec::len)), (200, Some(1)));
+    assert_eq!((s, b["users"].as_array().map(Vec::len)), (200, Some(2)));
     let (s, b) = get(&emu, &t, "/users").await;
-    assert_eq!((s, b["users"].as_array().map(Vec::len)), (200, Some(3)));
+    assert_eq!((s, b["users"].as_array().map(Vec::len)), (200, Some(6)));
     let user_id = b["users"][1]["id"].as_str().unwrap().to_owned();
     if let (200, u) = get(&emu, &t, &format!("/users/{user_id}")).await {
         assert_eq!(u["users"][0]["id"], user_id.as_str());

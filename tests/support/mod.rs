@@ -76,3 +76,27 @@ pub async fn create(client: &Client, module: &str, fields: &[(&str, &str)]) -> z
     let ok = res.into_result().expect("the record is created");
     ok[0].details.id.clone().expect("an id comes back")
 }
+
+/// A reference to another object by id (a role, a profile, a variable group, a custom view ...).
+pub fn lookup(id: impl Into<zohocrm::Id>) -> zohocrm::types::LookupRef {
+    let mut r = zohocrm::types::LookupRef::new();
+    r.id = Some(id.into());
+    r
+}
+
+/// The local parts of the users' emails (`ada` for `ada@zylker.test`), sorted.
+pub fn logins(users: &[zohocrm::types::User]) -> Vec<String> {
+    let mut v: Vec<String> = users
+        .iter()
+        .filter_map(|u| u.email.as_deref())
+        .map(|e| e.split('@').next().unwrap_or(e).to_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The one API error of a single-item write.
+pub fn only_error<D: std::fmt::Debug>(res: &zohocrm::ActionResults<D>) -> &zohocrm::ApiError {
+    assert_eq!(res.items.len(), 1, "{res:?}");
+    res.items[0].as_ref().expect_err("the item fails")
+}
