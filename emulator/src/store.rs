@@ -16,6 +16,8 @@ pub struct Crm {
     pub modules: Vec<ModuleDef>,
     /// Records by module API name.
     pub records: HashMap<String, Vec<Value>>,
+    /// Recycle bin, files, relations and jobs.
+    pub extras: crate::extras::Extras,
     next_id: u64,
 }
 
@@ -34,6 +36,7 @@ impl Crm {
             users,
             modules: seed::modules(),
             records: HashMap::new(),
+            extras: crate::extras::Extras::seeded(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");
