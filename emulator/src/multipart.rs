@@ -166,7 +166,7 @@ fn disposition_params(v: &str) -> Vec<(String, String)> {
                 }
             }
         }
-        while let Some(c) = chars.next() {
+        for c in chars.by_ref() {
             if c == ';' {
                 break;
             }
