@@ -13,6 +13,7 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "ZohoCRM.settings.ALL",
     "ZohoCRM.users.ALL",
     "ZohoCRM.org.ALL",
+    "ZohoCRM.mass_update.ALL",
     "aaaserver.profile.READ",
 ];
 

@@ -15,6 +15,19 @@ pub struct Reply {
     pub status: StatusCode,
     /// JSON body; `None` answers with an empty body.
     pub body: Option<Value>,
+    /// A file download instead of JSON (attachments, photos).
+    pub file: Option<FileBody>,
+}
+
+/// The content of a download answer.
+#[derive(Debug, Clone)]
+pub struct FileBody {
+    /// Sent as `Content-Type`.
+    pub content_type: String,
+    /// Sent in `Content-Disposition`.
+    pub file_name: String,
+    /// The exact stored bytes.
+    pub bytes: axum::body::Bytes,
 }
 
 impl Reply {
@@ -23,12 +36,26 @@ impl Reply {
         Reply {
             status,
             body: Some(body),
+            file: None,
         }
     }
 
     /// An empty answer (204, 304) that still carries Zoho's JSON content type.
     pub fn empty(status: StatusCode) -> Self {
-        Reply { status, body: None }
+        Reply {
+            status,
+            body: None,
+            file: None,
+        }
+    }
+
+    /// A 200 file download.
+    pub fn file(file: FileBody) -> Self {
+        Reply {
+            status: StatusCode::OK,
+            body: None,
+            file: Some(file),
+        }
     }
 
     /// A request-level error.
@@ -144,6 +171,9 @@ pub fn not_supported(operation: &str) -> Reply {
 
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
+        if let Some(f) = self.file {
+            return file_response(self.status, f);
+        }
         let mut resp = match self.body {
             Some(v) => {
                 let text = serde_json::to_string(&v).unwrap_or_else(|_| "{}".into());
@@ -164,4 +194,32 @@ impl IntoResponse for Reply {
         );
         resp
     }
+}
+
+// Downloads carry the file's own type; the name goes both as an ASCII fallback and as RFC 5987
+// `filename*`, because header values cannot hold raw UTF-8 and clients read either form.
+fn file_response(status: StatusCode, f: FileBody) -> Response {
+    let mut resp = (status, f.bytes).into_response();
+    let h = resp.headers_mut();
+    let ct = HeaderValue::from_str(&f.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::CONTENT_TYPE, ct);
+    let ascii: String = f
+        .file_name
+        .chars()
+        .map(|c| {
+            if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = crate::params::encode(&f.file_name);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::SERVER, HeaderValue::from_static("ZGS"));
+    resp
 }

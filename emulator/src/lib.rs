@@ -18,14 +18,22 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod blueprint;
 pub mod context;
 pub mod criteria;
 pub mod errors;
+pub mod extras;
+pub mod files;
+pub mod line_items;
 pub mod metadata;
+pub mod multipart;
+pub mod notes;
 pub mod org;
 pub mod params;
 pub mod profiles;
+pub mod record_actions;
 pub mod records;
+pub mod related;
 pub mod seed;
 pub mod server;
 pub mod settings;
@@ -70,6 +78,9 @@ pub struct EmulatorConfig {
     pub refresh_window: Duration,
     /// Live access tokens per refresh token; issuing one more invalidates the oldest (Zoho: 15).
     pub max_live_access_tokens: usize,
+    /// Largest attachment or photo accepted, in bytes (Zoho: 100 MB); larger uploads get 413
+    /// FILE_SIZE_MORE_THAN_ALLOWED_SIZE. Lower it to test the limit without huge bodies.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -81,6 +92,7 @@ impl Default for EmulatorConfig {
             refresh_limit_per_window: 10,
             refresh_window: Duration::from_secs(600),
             max_live_access_tokens: 15,
+            max_upload_bytes: extras::DEFAULT_MAX_UPLOAD_BYTES,
         }
     }
 }
@@ -125,11 +137,10 @@ impl Emulator {
             DEFAULT_CLIENT_SECRET,
             DEFAULT_REDIRECT_URI,
         );
+        let mut crm = store::Crm::seeded();
+        crm.extras.max_upload_bytes = config.max_upload_bytes;
         let shared = Arc::new(Shared {
-            state: Mutex::new(AppState {
-                accounts,
-                crm: store::Crm::seeded(),
-            }),
+            state: Mutex::new(AppState { accounts, crm }),
             routes: spec::Routes::new(&api),
             api,
             base_url: format!("http://{addr}"),
@@ -254,6 +265,16 @@ impl Emulator {
         let user = st.crm.user_ref(ADMIN_EMAIL);
         let rec = st.crm.insert(&name, fields, &user, time::now_secs());
         rec.get("id").and_then(|v| v.as_str()).map(str::to_owned)
+    }
+
+    /// Empties a module's recycle bin: its entries become permanently deleted records, as when
+    /// Zoho purges the bin. Returns how many moved.
+    pub fn empty_recycle_bin(&self, module: &str) -> usize {
+        let mut st = self.inner.shared.lock();
+        match st.crm.module(module).map(|m| m.api_name.clone()) {
+            Some(name) => st.crm.empty_recycle_bin(&name),
+            None => 0,
+        }
     }
 
     /// Stops the server and waits (briefly) for it to finish.

@@ -11,15 +11,15 @@ use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
-fn module_of(crm: &Crm, ctx: &Ctx) -> Option<ModuleDef> {
+pub(crate) fn module_of(crm: &Crm, ctx: &Ctx) -> Option<ModuleDef> {
     ctx.module.as_deref().and_then(|m| crm.module(m)).cloned()
 }
 
-fn id_of(v: &Value) -> &str {
+pub(crate) fn id_of(v: &Value) -> &str {
     v.get("id").and_then(Value::as_str).unwrap_or("")
 }
 
-fn modified(v: &Value) -> i64 {
+pub(crate) fn modified(v: &Value) -> i64 {
     v.get("Modified_Time")
         .and_then(Value::as_str)
         .and_then(parse_iso)
@@ -50,12 +50,14 @@ pub fn get_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     page_reply(&recs, ctx, info)
 }
 
-// `approved` and `converted` take true, false or both (both is the default).
+// `approved` and `converted` take true, false or both. Approved defaults to both; converted
+// defaults to false, as Zoho's does, so converted leads drop out of plain listings.
 fn filter_flags(recs: &mut Vec<&Value>, ctx: &Ctx) {
     for (param, key) in [("approved", "$approved"), ("converted", "$converted")] {
         let want = match ctx.q(param) {
             Some("true") => true,
             Some("false") => false,
+            None if param == "converted" => false,
             _ => continue,
         };
         recs.retain(|r| {
@@ -67,7 +69,7 @@ fn filter_flags(recs: &mut Vec<&Value>, ctx: &Ctx) {
     }
 }
 
-fn sort(recs: &mut [&Value], field: &str, asc: bool) {
+pub(crate) fn sort(recs: &mut [&Value], field: &str, asc: bool) {
     recs.sort_by(|a, b| {
         let o = cmp_values(a.get(field), b.get(field));
         let o = if o == Ordering::Equal && field != "id" {
@@ -109,7 +111,7 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 }
 
 /// One page of records with `info`; 204 when the page is empty.
-fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply {
+pub(crate) fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply {
     let page = ctx.q_int("page", 1).max(1);
     let per_page = ctx.q_int("per_page", 200).clamp(1, 200);
     let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
@@ -167,7 +169,7 @@ pub fn get_record(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     }
 }
 
-fn success(rec: &Value, message: &str) -> Value {
+pub(crate) fn success(rec: &Value, message: &str) -> Value {
     let by = |k: &str| {
         let u = rec.get(k).cloned().unwrap_or(Value::Null);
         json!({"name": u.get("name").cloned().unwrap_or(Value::Null), "id": u.get("id").cloned().unwrap_or(Value::Null)})
@@ -187,7 +189,7 @@ fn success(rec: &Value, message: &str) -> Value {
 }
 
 /// Per-item results under `data`: `ok` when all succeeded, 207 when mixed, 400 when all failed.
-fn finish(results: Vec<Value>, ok: StatusCode) -> Reply {
+pub(crate) fn finish(results: Vec<Value>, ok: StatusCode) -> Reply {
     let good = results
         .iter()
         .filter(|r| r.get("status").and_then(Value::as_str) == Some("success"))
@@ -202,7 +204,7 @@ fn finish(results: Vec<Value>, ok: StatusCode) -> Reply {
     Reply::json(status, json!({ "data": results }))
 }
 
-fn blank(v: Option<&Value>) -> bool {
+pub(crate) fn blank(v: Option<&Value>) -> bool {
     match v {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.trim().is_empty(),
@@ -210,7 +212,7 @@ fn blank(v: Option<&Value>) -> bool {
     }
 }
 
-fn mandatory_missing(api_name: &str) -> Value {
+pub(crate) fn mandatory_missing(api_name: &str) -> Value {
     item_error(
         "MANDATORY_NOT_FOUND",
         "required field not found",
@@ -218,7 +220,7 @@ fn mandatory_missing(api_name: &str) -> Value {
     )
 }
 
-fn invalid_id(id: &str) -> Value {
+pub(crate) fn invalid_id(id: &str) -> Value {
     item_error(
         "INVALID_DATA",
         "the id given seems to be invalid",
@@ -314,7 +316,7 @@ fn take_items(ctx: &mut Ctx) -> Option<Items> {
     ctx.body.take().map(|b| (b.items, b.params))
 }
 
-fn create_one(
+pub(crate) fn create_one(
     crm: &mut Crm,
     m: &ModuleDef,
     ctx: &Ctx,
@@ -324,10 +326,11 @@ fn create_one(
     check_mandatory(m, &item, true)?;
     resolve_owner(crm, &mut item)?;
     check_unique(crm, m, &item, None)?;
+    crate::line_items::normalize(crm, &m.api_name, &mut item)?;
     Ok(crm.insert(&m.api_name, item, &ctx.user, ctx.now))
 }
 
-fn update_one(
+pub(crate) fn update_one(
     crm: &mut Crm,
     m: &ModuleDef,
     ctx: &Ctx,
@@ -341,6 +344,7 @@ fn update_one(
     check_mandatory(m, &item, false)?;
     resolve_owner(crm, &mut item)?;
     check_unique(crm, m, &item, Some(id))?;
+    crate::line_items::normalize(crm, &m.api_name, &mut item)?;
     crm.update(&m.api_name, id, item, &ctx.user, ctx.now)
         .ok_or_else(|| invalid_id(id))
 }
@@ -487,7 +491,7 @@ pub fn delete_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let results = ids
         .iter()
         .map(|id| {
-            if crm.delete(&m.api_name, id) {
+            if crm.recycle(&m.api_name, id, &ctx.user, ctx.now) {
                 json!({"code": "SUCCESS", "details": {"id": id}, "message": "record deleted", "status": "success"})
             } else {
                 invalid_id(id)

@@ -285,6 +285,7 @@ pub fn modules() -> Vec<ModuleDef> {
                 f("Unit_Price", "currency"),
                 f("Product_Active", "boolean"),
                 f("Qty_in_Stock", "double"),
+                f("Vendor_Name", "lookup"),
             ],
             vec!["Product_Name"],
         ),
@@ -298,6 +299,83 @@ pub fn modules() -> Vec<ModuleDef> {
                 f("Note_Title", "text"),
                 f("Parent_Id", "lookup"),
                 f("se_module", "text"),
+            ],
+            vec![],
+        ),
+        (
+            "Vendors",
+            "Vendor",
+            "Vendors",
+            false,
+            vec![
+                mandatory("Vendor_Name", "text"),
+                f("Email", "email"),
+                f("Phone", "phone"),
+                f("Website", "website"),
+            ],
+            vec!["Vendor_Name"],
+        ),
+        (
+            "Price_Books",
+            "Price Book",
+            "Price Books",
+            false,
+            vec![
+                mandatory("Price_Book_Name", "text"),
+                f("Active", "boolean"),
+                f("Pricing_Model", "picklist"),
+                f("Description", "textarea"),
+            ],
+            vec!["Price_Book_Name"],
+        ),
+        inventory(
+            "Quotes",
+            "Quote",
+            "Quotes",
+            &[
+                f("Quote_Stage", "picklist"),
+                f("Valid_Till", "date"),
+                f("Deal_Name", "lookup"),
+            ],
+        ),
+        inventory(
+            "Sales_Orders",
+            "Sales Order",
+            "Sales Orders",
+            &[f("Status", "picklist"), f("Due_Date", "date")],
+        ),
+        inventory(
+            "Purchase_Orders",
+            "Purchase Order",
+            "Purchase Orders",
+            &[
+                f("Status", "picklist"),
+                f("PO_Date", "date"),
+                f("Vendor_Name", "lookup"),
+            ],
+        ),
+        inventory(
+            "Invoices",
+            "Invoice",
+            "Invoices",
+            &[
+                f("Status", "picklist"),
+                f("Invoice_Date", "date"),
+                f("Due_Date", "date"),
+            ],
+        ),
+        (
+            "Events",
+            "Meeting",
+            "Meetings",
+            false,
+            vec![
+                mandatory("Event_Title", "text"),
+                mandatory("Start_DateTime", "datetime"),
+                mandatory("End_DateTime", "datetime"),
+                f("Venue", "text"),
+                f("All_day", "boolean"),
+                f("What_Id", "lookup"),
             ],
             vec![],
         ),
@@ -342,6 +420,34 @@ pub fn modules() -> Vec<ModuleDef> {
             }
         })
         .collect()
+}
+
+// An inventory module (line items in `Product_Details`): its own fields plus the amounts Zoho
+// computes from the lines.
+fn inventory(
+    api: &'static str,
+    singular: &'static str,
+    plural: &'static str,
+    own: &[FieldMeta],
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Vec<FieldMeta>,
+    Vec<&'static str>,
+) {
+    let mut fields = vec![mandatory("Subject", "text")];
+    fields.extend_from_slice(own);
+    fields.extend([
+        f("Account_Name", "lookup"),
+        f("Contact_Name", "lookup"),
+        f("Sub_Total", "currency"),
+        f("Discount", "currency"),
+        f("Adjustment", "currency"),
+        f("Grand_Total", "currency"),
+    ]);
+    (api, singular, plural, false, fields, vec!["Subject"])
 }
 
 /// Seed records per module (user-settable fields only; the store adds system fields).

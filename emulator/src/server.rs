@@ -7,6 +7,7 @@ use crate::errors::{self, Reply};
 use crate::spec::{Resolved, Routes, CRM_PREFIX};
 use crate::store::Crm;
 use crate::{auth, org, params, records, validate};
+use crate::{blueprint, files, multipart, notes, record_actions, related};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,8 +51,24 @@ impl Shared {
 /// The axum entry point for every request.
 pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+    // Uploads may be as large as the configured file limit (Zoho's is 100 MB), plus form framing.
+    let upload_limit = shared.lock().crm.extras.max_upload_bytes;
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary)
+        .is_some();
+    let limit = if is_form {
+        usize::try_from(upload_limit.saturating_add(1024 * 1024))
+            .unwrap_or(usize::MAX)
+            .max(MAX_BODY)
+    } else {
+        MAX_BODY
+    };
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
+        Err(_) if is_form => return files::too_large(upload_limit).into_response(),
         Err(_) => {
             return Reply::error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -200,7 +217,7 @@ fn crm(
     sub: &str,
     query: Vec<(String, String)>,
     headers: &HashMap<String, String>,
-    body: &[u8],
+    body: &axum::body::Bytes,
 ) -> Reply {
     let mut st = shared.lock();
     let owner = match auth::authenticate(&st.accounts, headers) {
@@ -234,6 +251,23 @@ fn crm(
         Ok(t) => t,
         Err(r) => return r,
     };
+    let form = match headers
+        .get("content-type")
+        .and_then(|c| multipart::boundary(c))
+    {
+        Some(b) => match multipart::parse(&b, body) {
+            Ok(parts) => Some(parts),
+            Err(reason) => {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_DATA",
+                    "invalid data",
+                    json!({"reason": reason}),
+                )
+            }
+        },
+        None => None,
+    };
     let module_def = module.as_deref().and_then(|m| st.crm.module(m));
     let body = match validate::check_body(&shared.api, op, module_def, body) {
         Ok(b) => b,
@@ -250,6 +284,7 @@ fn crm(
         user,
         module,
         now: crate::time::now_secs(),
+        form,
     };
     let names = std::iter::once(&op.name).chain(op.aliases.iter());
     for name in names {
@@ -406,6 +441,31 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "merge_tag" => crate::tags::merge_tag(crm, ctx),
         "add_tags" | "add_tags_to_multiple_records" => crate::tags::add_tags(crm, ctx),
         "remove_tags" | "remove_tags_from_multiple_records" => crate::tags::remove_tags(crm, ctx),
+        "get_deleted_records"
+        | "get_all_deleted_records"
+        | "get_recyclebin_records"
+        | "get_permanently_deleted_records" => record_actions::get_deleted_records(crm, ctx),
+        "mass_update_records" => record_actions::mass_update_records(crm, ctx),
+        "get_mass_update_status" => record_actions::get_mass_update_status(crm, ctx),
+        "convert_record" => record_actions::convert_record(crm, ctx),
+        "get_notes" => notes::get_notes(crm, ctx),
+        "add_note" => notes::add_note(crm, ctx),
+        "update_note" => notes::update_note(crm, ctx),
+        "delete_note" => notes::delete_note(crm, ctx),
+        "get_attachments" | "note_get_attachments" => files::get_attachments(crm, ctx),
+        "upload_attachment" | "upload_link_as_attachment" | "note_upload_attachment" => {
+            files::upload_attachment(crm, ctx)
+        }
+        "download_attachment" | "note_download_attachment" => files::download_attachment(crm, ctx),
+        "delete_attachment" | "note_delete_attachment" => files::delete_attachment(crm, ctx),
+        "upload_photo" => files::upload_photo(crm, ctx),
+        "download_photo" => files::download_photo(crm, ctx),
+        "delete_photo" => files::delete_photo(crm, ctx),
+        "get_related_records" | "get_relatedlist_records" => related::get_related_records(crm, ctx),
+        "add_relation" => related::add_relation(crm, ctx),
+        "remove_relation" => related::remove_relation(crm, ctx),
+        "get_blueprint" => blueprint::get_blueprint(crm, ctx),
+        "update_blueprint" => blueprint::update_blueprint(crm, ctx),
         n => match org::user_type_for(n) {
             Some(ty) => org::users_typed(crm, ctx, ty),
             None => return None,

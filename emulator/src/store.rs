@@ -19,6 +19,8 @@ pub struct Crm {
     pub records: HashMap<String, Vec<Value>>,
     /// Profiles, roles, variables, taxes and tags.
     pub settings: Settings,
+    /// Recycle bin, files, relations and jobs.
+    pub extras: crate::extras::Extras,
     next_id: u64,
 }
 
@@ -39,6 +41,7 @@ impl Crm {
             modules: seed::modules(),
             records: HashMap::new(),
             settings: Settings::seeded(),
+            extras: crate::extras::Extras::seeded(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");

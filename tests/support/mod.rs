@@ -100,3 +100,26 @@ pub fn only_error<D: std::fmt::Debug>(res: &zohocrm::ActionResults<D>) -> &zohoc
     assert_eq!(res.items.len(), 1, "{res:?}");
     res.items[0].as_ref().expect_err("the item fails")
 }
+/// A record from a JSON object (for fields that are not strings: numbers, lookups, lists).
+pub fn record_json(v: serde_json::Value) -> Record {
+    serde_json::from_value(v).expect("a record object")
+}
+
+/// Creates one record from a JSON object and returns its id.
+pub async fn create_json(client: &Client, module: &str, v: serde_json::Value) -> zohocrm::Id {
+    let res = client
+        .module(module)
+        .create_records([record_json(v)])
+        .send()
+        .await
+        .expect("create succeeds");
+    let ok = res.into_result().expect("the record is created");
+    ok[0].details.id.clone().expect("an id comes back")
+}
+
+/// Every byte value once, then in reverse: a binary file that trips any text handling.
+pub fn all_bytes() -> Vec<u8> {
+    let mut v: Vec<u8> = (0..=255u8).collect();
+    v.extend((0..=255u8).rev());
+    v
+}
