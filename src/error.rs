@@ -236,6 +236,28 @@ error_codes! {
     RecordLocked = "RECORD_LOCKED",
     /// The request succeeded with no content (HTTP 204): no such record, or nothing matched.
     NoContent = "NO_CONTENT",
+    /// The record is converted and cannot change.
+    ConvertedRecord = "CONVERTED_RECORD",
+    /// The record awaits approval.
+    NotApproved = "NOT_APPROVED",
+    /// A job of this kind is already scheduled.
+    AlreadyScheduled = "ALREADY_SCHEDULED",
+    /// The server cannot process this request.
+    CannotProcess = "CANNOT_PROCESS",
+    /// A mapping does not match (lead conversion).
+    MappingMismatch = "MAPPING_MISMATCH",
+    /// An upload is too large.
+    FileSizeMoreThanAllowedSize = "FILE_SIZE_MORE_THAN_ALLOWED_SIZE",
+    /// The record is in a blueprint and the change must go through a transition.
+    RecordInBlueprint = "RECORD_IN_BLUEPRINT",
+    /// The record cannot be deleted.
+    CannotDelete = "CANNOT_DELETE",
+    /// Values contradict each other.
+    DataMismatch = "DATA_MISMATCH",
+    /// The user may not do this.
+    AuthorizationFailed = "AUTHORIZATION_FAILED",
+    /// The edition's licence limit was reached.
+    LicenseLimitExceeded = "LICENSE_LIMIT_EXCEEDED",
     /// Client-side: this item of a chunked write was never sent because its chunk failed.
     NotSent = "NOT_SENT",
 }
