@@ -67,8 +67,8 @@ impl TokenStore for MapStore {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Everything the example does; `main` runs it, and so does `tests/examples.rs`.
+pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let emu = Emulator::start().await?;
     let client = Client::builder()
         .client_id(emu.client_id())
@@ -96,4 +96,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         stored[0]
     );
     Ok(())
+}
+
+#[allow(dead_code)] // also compiled as a module of tests/examples.rs
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    run().await
 }

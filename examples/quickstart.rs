@@ -10,8 +10,8 @@ use zohocrm::types::Record;
 use zohocrm::Client;
 use zohocrm_emulator::Emulator;
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Everything the example does; `main` runs it, and so does `tests/examples.rs`.
+pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let emu = Emulator::start().await?;
     println!("emulator listening on {}", emu.base_url());
@@ -99,4 +99,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("done in {:.0?}", started.elapsed());
     Ok(())
+}
+
+#[allow(dead_code)] // also compiled as a module of tests/examples.rs
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    run().await
 }

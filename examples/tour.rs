@@ -1,5 +1,5 @@
 //! A tour of the SDK, one short example per area, against the embedded emulator. The README
-//! shows these functions; `tests/tour.rs` runs them all in CI. `cargo run --example tour`.
+//! shows these functions; `tests/examples.rs` runs them all in CI. `cargo run --example tour`.
 
 use futures_util::TryStreamExt;
 use serde_json::json;
@@ -323,7 +323,7 @@ pub async fn run() -> Result {
     Ok(())
 }
 
-#[allow(dead_code)] // also compiled as a module of tests/tour.rs
+#[allow(dead_code)] // also compiled as a module of tests/examples.rs
 #[tokio::main]
 async fn main() -> Result {
     run().await

@@ -64,6 +64,17 @@ impl Reply {
     }
 }
 
+/// An injected failure with the body Zoho sends for that status.
+pub fn injected_fault(status: u16) -> Reply {
+    let (code, message) = match status {
+        429 => ("TOO_MANY_REQUESTS", "API limit exceeded"),
+        500 => ("INTERNAL_ERROR", "Internal server error occurred."),
+        _ => ("INTERNAL_ERROR", "the service is temporarily unavailable"),
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    Reply::error(status, code, message, Value::Null)
+}
+
 /// `{"code","details","message","status":"error"}`, the shape of every Zoho CRM error.
 pub fn error_body(code: &str, message: &str, details: Value) -> Value {
     let details = if details.is_null() {

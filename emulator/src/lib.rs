@@ -140,7 +140,12 @@ impl Emulator {
         let mut crm = store::Crm::seeded();
         crm.extras.max_upload_bytes = config.max_upload_bytes;
         let shared = Arc::new(Shared {
-            state: Mutex::new(AppState { accounts, crm }),
+            state: Mutex::new(AppState {
+                accounts,
+                crm,
+                faults: Default::default(),
+                crm_requests: 0,
+            }),
             routes: spec::Routes::new(&api),
             api,
             base_url: format!("http://{addr}"),
@@ -275,6 +280,22 @@ impl Emulator {
             Some(name) => st.crm.empty_recycle_bin(&name),
             None => 0,
         }
+    }
+
+    /// Makes the next authenticated CRM requests fail with these HTTP statuses, one each, in
+    /// order (429 `TOO_MANY_REQUESTS`, 500 `INTERNAL_ERROR`, anything else a 503-style
+    /// `INTERNAL_ERROR`), to test a client's retry policy.
+    pub fn inject_faults(&self, statuses: &[u16]) {
+        self.inner
+            .shared
+            .lock()
+            .faults
+            .extend(statuses.iter().copied());
+    }
+
+    /// Authenticated CRM requests received so far, injected faults included.
+    pub fn crm_request_count(&self) -> u64 {
+        self.inner.shared.lock().crm_requests
     }
 
     /// Stops the server and waits (briefly) for it to finish.

@@ -26,6 +26,11 @@ pub struct AppState {
     pub accounts: Accounts,
     /// CRM data.
     pub crm: Crm,
+    /// Statuses the next authenticated CRM requests answer with instead of being served
+    /// (fault injection, so clients can test their retry policy).
+    pub faults: std::collections::VecDeque<u16>,
+    /// Authenticated CRM requests received, faults included.
+    pub crm_requests: u64,
 }
 
 /// Shared by the server task and every `Emulator` handle.
@@ -224,6 +229,10 @@ fn crm(
         Ok(o) => o,
         Err(r) => return r,
     };
+    st.crm_requests += 1;
+    if let Some(status) = st.faults.pop_front() {
+        return errors::injected_fault(status);
+    }
     let (ops, vars) = match shared.routes.resolve(method, sub) {
         Resolved::Found(ops, vars) => (ops, vars),
         Resolved::WrongMethod => return errors::invalid_method(),
