@@ -118,6 +118,25 @@ impl Client {
     /// Generated operations call this; it is public as the escape hatch for endpoints the spec
     /// lacks.
     pub async fn execute(&self, req: Request) -> Result<RawResponse> {
+        match self.execute_traced(req, false).await? {
+            Answer::Buffered(raw) => Ok(raw),
+            Answer::Streaming(resp) => read_body(resp).await,
+        }
+    }
+
+    /// As [`Client::execute`], but a successful body is not read: it streams from the socket.
+    /// Errors are classified exactly as for `execute` (their bodies are small).
+    pub async fn execute_stream(&self, req: Request) -> Result<crate::FileStream> {
+        match self.execute_traced(req, true).await? {
+            Answer::Streaming(resp) => crate::response::file_stream(resp),
+            // 204 (no such file) becomes NO_CONTENT, as `file()` does for buffered downloads.
+            Answer::Buffered(raw) => raw
+                .file()
+                .map(|_| crate::response::FileStream::from_bytes(&raw)),
+        }
+    }
+
+    async fn execute_traced(&self, req: Request, streaming: bool) -> Result<Answer> {
         let span = tracing::info_span!(
             "zohocrm.call",
             op = req.op,
@@ -125,18 +144,19 @@ impl Client {
             path = %req.path,
             status = tracing::field::Empty,
         );
-        self.execute_inner(req).instrument(span).await
+        self.execute_inner(req, streaming).instrument(span).await
     }
 
-    async fn execute_inner(&self, req: Request) -> Result<RawResponse> {
+    async fn execute_inner(&self, req: Request, streaming: bool) -> Result<Answer> {
         let mut attempt = 0u32;
         let mut refreshed = false;
         let mut token = self.access_token().await?;
         loop {
             let started = Instant::now();
-            let result = self.send_once(&req, &token).await;
+            let result = self.send_once(&req, &token, streaming).await;
             let status = match &result {
-                Ok(r) => r.status,
+                Ok(Answer::Buffered(r)) => r.status,
+                Ok(Answer::Streaming(r)) => r.status().as_u16(),
                 Err(Error::Api(e)) => e.http_status,
                 Err(_) => 0,
             };
@@ -181,7 +201,7 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, req: &Request, token: &Secret) -> Result<RawResponse> {
+    async fn send_once(&self, req: &Request, token: &Secret, streaming: bool) -> Result<Answer> {
         let url = format!(
             "{}/crm/{}{}",
             self.inner.api_base, self.inner.api_version, req.path
@@ -233,18 +253,34 @@ impl Client {
             .send()
             .await
             .map_err(|e| Error::Transport(TransportError::new(context(), e)))?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(context(), e)))?;
-        classify(RawResponse {
-            status,
-            headers,
-            body,
-        })
+        // A 204 has nothing to stream; it goes the buffered way and becomes NO_CONTENT.
+        if streaming && resp.status().is_success() && resp.status().as_u16() != 204 {
+            return Ok(Answer::Streaming(resp));
+        }
+        let raw = read_body(resp).await?;
+        classify(raw).map(Answer::Buffered)
     }
+}
+
+/// What a call produced: a read body, or a response whose body is still on the socket.
+enum Answer {
+    Buffered(RawResponse),
+    Streaming(reqwest::Response),
+}
+
+async fn read_body(resp: reqwest::Response) -> Result<RawResponse> {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let context = format!("reading the body of {}", resp.url().path());
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| Error::Transport(TransportError::new(context, e)))?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Splits answers into success (2xx, 304, and write results that failed item by item) and

@@ -50,10 +50,18 @@ pub use error::{ApiError, Error, ErrorCode, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
 pub use request::{Method, Request, UploadFile};
-pub use response::{ActionResults, ActionSuccess, FileDownload, Info, Page, RawResponse};
+pub use response::{
+    ActionResults, ActionSuccess, FileDownload, FileStream, Info, Page, RawResponse,
+};
 pub use secret::Secret;
 pub use settings::Settings;
 pub use token::Token;
+
+/// Stream traits, re-exported so `.stream()` and `FileStream` are usable without adding the
+/// `futures` crate: `use zohocrm::stream::TryStreamExt;`.
+pub mod stream {
+    pub use futures_util::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
+}
 
 /// What generated code uses. Not a stable API.
 #[doc(hidden)]

@@ -158,6 +158,87 @@ impl fmt::Debug for FileDownload {
     }
 }
 
+/// A download whose content streams from the socket as it arrives, so large files never sit in
+/// memory whole. It is a `Stream` of byte chunks.
+#[non_exhaustive]
+pub struct FileStream {
+    /// From `Content-Disposition`.
+    pub file_name: Option<String>,
+    /// From `Content-Type`.
+    pub content_type: Option<String>,
+    /// From `Content-Length`, when the server sent it.
+    pub content_length: Option<u64>,
+    chunks: futures_util::stream::BoxStream<'static, Result<bytes::Bytes>>,
+}
+
+impl FileStream {
+    /// Reads the rest into memory.
+    pub async fn bytes(self) -> Result<bytes::Bytes> {
+        use futures_util::TryStreamExt;
+        let parts: Vec<bytes::Bytes> = self.chunks.try_collect().await?;
+        Ok(parts.concat().into())
+    }
+
+    pub(crate) fn from_bytes(raw: &RawResponse) -> FileStream {
+        let file = raw.file_meta();
+        let body = raw.body.clone();
+        FileStream {
+            file_name: file.0,
+            content_type: file.1,
+            content_length: Some(body.len() as u64),
+            chunks: futures_util::StreamExt::boxed(futures_util::stream::once(
+                async move { Ok(body) },
+            )),
+        }
+    }
+}
+
+impl futures_util::Stream for FileStream {
+    type Item = Result<bytes::Bytes>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for FileStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileStream")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful response whose body has not been read yet, as a [`FileStream`].
+pub(crate) fn file_stream(resp: reqwest::Response) -> Result<FileStream> {
+    use futures_util::TryStreamExt;
+    let header = |name: reqwest::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let file_name = header(reqwest::header::CONTENT_DISPOSITION)
+        .as_deref()
+        .and_then(file_name_from_disposition);
+    let content_type = header(reqwest::header::CONTENT_TYPE);
+    let content_length = resp.content_length();
+    let context = format!("streaming {}", resp.url().path());
+    let chunks = resp
+        .bytes_stream()
+        .map_err(move |e| Error::Transport(crate::error::TransportError::new(context.clone(), e)));
+    Ok(FileStream {
+        file_name,
+        content_type,
+        content_length,
+        chunks: futures_util::StreamExt::boxed(chunks),
+    })
+}
+
 /// Visits `{ "<key>": ..., "info": {...}, ... }`, decoding the key's value with `seed`.
 struct Envelope<'k, S> {
     key: &'k str,
@@ -383,19 +464,27 @@ impl RawResponse {
         if self.status == 204 {
             return Err(no_content(self.status));
         }
+        let (file_name, content_type) = self.file_meta();
+        Ok(FileDownload {
+            file_name,
+            content_type,
+            bytes: self.body.clone(),
+        })
+    }
+
+    fn file_meta(&self) -> (Option<String>, Option<String>) {
         let header = |name: reqwest::header::HeaderName| {
             self.headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        Ok(FileDownload {
-            file_name: header(reqwest::header::CONTENT_DISPOSITION)
+        (
+            header(reqwest::header::CONTENT_DISPOSITION)
                 .as_deref()
                 .and_then(file_name_from_disposition),
-            content_type: header(reqwest::header::CONTENT_TYPE),
-            bytes: self.body.clone(),
-        })
+            header(reqwest::header::CONTENT_TYPE),
+        )
     }
 }
 

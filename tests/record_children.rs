@@ -535,3 +535,27 @@ async fn photos_only_for_photo_modules_images_and_within_the_limit() {
         .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidData), "unknown record");
 }
+
+#[tokio::test]
+async fn downloads_stream_chunk_by_chunk() {
+    use zohocrm::stream::TryStreamExt;
+    let (_emu, client) = setup().await;
+    let id = create(&client, "Leads", &[("Last_Name", "Streamer")]).await;
+    let rec = client.record("Leads", id);
+    let big: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
+    let up = rec
+        .upload_attachment(UploadFile::new("big data.bin", big.clone()))
+        .send()
+        .await
+        .unwrap();
+    let att = up.into_result().unwrap().remove(0).details.id.unwrap();
+    let stream = rec.download_attachment(att).send_stream().await.unwrap();
+    assert_eq!(stream.file_name.as_deref(), Some("big data.bin"));
+    assert_eq!(stream.content_length, Some(big.len() as u64));
+    let chunks: Vec<bytes::Bytes> = stream.try_collect().await.unwrap();
+    assert!(chunks.len() > 1, "arrived in {} chunks", chunks.len());
+    assert_eq!(chunks.concat(), big);
+
+    let err = rec.download_photo().send_stream().await.unwrap_err();
+    assert_eq!(err.code(), Some(&ErrorCode::NoContent), "{err}");
+}

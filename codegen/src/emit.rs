@@ -806,6 +806,16 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
             }
         });
     }
+    if o.response.kind == ResponseKind::File {
+        out.extend(quote! {
+            /// Sends the request and streams the file as it arrives (large files never sit in
+            /// memory whole). Errors are the same as [`Self::send`]'s.
+            pub async fn send_stream(self) -> crate::Result<crate::FileStream> {
+                let (client, req) = self.into_request()?;
+                client.execute_stream(req).await
+            }
+        });
+    }
     if o.chunkable() {
         let b = o
             .body

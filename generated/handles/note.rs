@@ -286,6 +286,13 @@ impl NoteDownloadAttachment {
         let resp = client.execute(req).await?;
         resp.file()
     }
+
+    /// Sends the request and streams the file as it arrives (large files never sit in
+    /// memory whole). Errors are the same as [`Self::send`]'s.
+    pub async fn send_stream(self) -> crate::Result<crate::FileStream> {
+        let (client, req) = self.into_request()?;
+        client.execute_stream(req).await
+    }
 }
 
 /// Request builder for `note_delete_attachment`. Set options, then call [`Self::send`].
