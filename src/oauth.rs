@@ -97,7 +97,17 @@ impl Client {
             (None, Some(s)) => s * 1000,
             (None, None) => 3_600_000,
         };
-        let _ = r.api_domain;
+        // Tokens are keyed by the API base this client calls. Zoho names the domain the token
+        // belongs to; a different one means calls will fail with INVALID_TOKEN, so say so now.
+        if let Some(domain) = r.api_domain.as_deref() {
+            if domain.trim_end_matches('/') != self.inner.api_base {
+                tracing::warn!(
+                    token_api_domain = domain,
+                    api_base_url = %self.inner.api_base,
+                    "the token was issued for another API domain; check data_center / api_base_url"
+                );
+            }
+        }
         Token {
             id: None,
             user_name: Some(user.to_owned()),
