@@ -311,6 +311,7 @@ fn classify(raw: RawResponse) -> Result<RawResponse> {
                 .and_then(|d| serde_json::from_value::<ErrorDetails>(d).ok())
                 .unwrap_or_default(),
             hint: None,
+            retry_after: retry_after(&raw.headers),
         })),
         // Every item of a write failed: Zoho answers 400 with per-item results, which the
         // caller decodes item by item.
@@ -333,9 +334,26 @@ fn transient(e: &Error) -> bool {
     }
 }
 
-fn backoff(attempt: u32, _e: &Error) -> Duration {
-    // 200 ms, 800 ms, 3.2 s ...: enough for a 429 burst to clear without hammering.
+/// The server's `Retry-After` when it gives one (capped, so a bad header cannot park a call for
+/// hours), else 200 ms, 800 ms, 3.2 s ...: enough for a 429 burst to clear without hammering.
+fn backoff(attempt: u32, e: &Error) -> Duration {
+    const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
+    if let Some(wait) = e.as_api().and_then(|a| a.retry_after) {
+        return wait.min(MAX_SERVER_WAIT);
+    }
     Duration::from_millis(200u64.saturating_mul(4u64.saturating_pow(attempt.saturating_sub(1))))
+}
+
+/// `Retry-After: <seconds>` (the HTTP-date form is rare for APIs and is ignored).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 /// Configures a [`Client`]. Every key of the official SDK's config has an equivalent here; see
@@ -356,6 +374,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
     persist_client_secret: bool,
+    proxy: Option<Secret>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -367,6 +386,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("current_user_email", &self.current_user_email)
             .field("data_center", &self.data_center)
             .field("environment", &self.environment)
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -463,6 +483,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request (API and accounts) through this proxy, such as
+    /// `http://user:password@proxy.internal:3128`. The URL is a secret: it may hold a password.
+    /// Without it, the `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` environment variables apply.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         let client_id = self
@@ -492,7 +520,18 @@ impl ClientBuilder {
             None => self.data_center.api_url(self.environment),
         };
         let api_version = normalize_api_version(self.api_version.as_deref().unwrap_or("v2"))?;
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if let Some(url) = &self.proxy {
+            // reqwest's error would quote the URL, password included; say what is wrong instead.
+            let proxy = reqwest::Proxy::all(url.expose()).map_err(|_| {
+                Error::config(
+                    "proxy",
+                    "is not a valid proxy URL (scheme://[user:password@]host:port)",
+                )
+            })?;
+            http = http.proxy(proxy);
+        }
+        let http = http
             .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
             .user_agent(concat!("zohocrm-rust/", env!("CARGO_PKG_VERSION")))
             // Zoho answers a bad path with a redirect to an error page; show it, don't follow it.

@@ -99,6 +99,8 @@ pub struct ApiError {
     pub details: ErrorDetails,
     /// Extra context added by the client (for example the api domain in use).
     pub hint: Option<String>,
+    /// How long the server asked the client to wait (`Retry-After`), on 429 and 503 answers.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl fmt::Display for ApiError {

@@ -109,6 +109,7 @@ fn not_sent<D>(n: usize, cause: &Error) -> ActionResults<D> {
         status: "error".into(),
         details: ErrorDetails::default(),
         hint: None,
+        retry_after: None,
     };
     ActionResults {
         http_status: 0,

@@ -455,6 +455,7 @@ impl RawResponse {
                 status: it.status.unwrap_or_else(|| "error".into()),
                 details,
                 hint: None,
+                retry_after: None,
             }))
         }
     }
@@ -496,6 +497,7 @@ fn no_content(status: u16) -> Error {
         status: "error".into(),
         details: ErrorDetails::default(),
         hint: None,
+        retry_after: None,
     })
 }
 

@@ -199,6 +199,10 @@ impl IntoResponse for Reply {
             HeaderValue::from_static("attachment; filename=response.json"),
         );
         h.insert(header::SERVER, HeaderValue::from_static("ZGS"));
+        // A throttled client should know when to come back.
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         h.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store, no-cache, must-revalidate, private"),

@@ -1,4 +1,5 @@
-//! Retry by policy: idempotent calls retry 429 and 5xx a bounded number of times; writes that
+//! Transport behaviour. Retry by policy: idempotent calls retry 429 and 5xx a bounded number of
+//! times (honouring `Retry-After`); writes that
 //! are not idempotent never do. Faults come from the emulator's fault injection.
 
 mod support;
@@ -74,4 +75,60 @@ async fn max_retries_zero_disables_retries() {
     let err = client.get_organization_details().send().await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::TooManyRequests), "{err}");
     client.get_organization_details().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let (emu, client) = setup().await;
+    emu.inject_faults(&[429]);
+    let started = std::time::Instant::now();
+    client.get_organization_details().send().await.unwrap();
+    // The emulator says `Retry-After: 1`; the default backoff alone would wait 200 ms.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+
+    emu.inject_faults(&[429, 429, 429]);
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(
+        err.as_api().unwrap().retry_after,
+        Some(std::time::Duration::from_secs(1))
+    );
+}
+
+#[tokio::test]
+async fn requests_go_through_the_configured_proxy() {
+    // The emulator doubles as an HTTP proxy: it serves absolute-form requests by their path. The
+    // hosts below do not resolve, so only a proxied request can succeed.
+    let emu = zohocrm_emulator::Emulator::start().await.unwrap();
+    let client = zohocrm::Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url("http://accounts.zoho.invalid")
+        .api_base_url("http://crm.zoho.invalid")
+        .proxy(format!("http://user:proxy-pass@{}", emu.local_addr()))
+        .current_user_email(support::ADMIN)
+        .build()
+        .unwrap();
+    client
+        .generate_access_token(&emu.grant_code(support::ADMIN))
+        .await
+        .unwrap();
+    let org = client.get_organization_details().send().await.unwrap();
+    assert!(org.company_name.is_some());
+    assert!(!format!("{client:?}").contains("proxy-pass"));
+
+    let err = zohocrm::Client::builder()
+        .client_id("c")
+        .client_secret("s")
+        .proxy("::not a url::")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, zohocrm::Error::Config(c) if c.key == "proxy"),
+        "{err:?}"
+    );
 }
