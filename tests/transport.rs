@@ -1,6 +1,6 @@
 //! Transport behaviour. Retry by policy: idempotent calls retry 429 and 5xx a bounded number of
-//! times (honouring `Retry-After`); writes that
-//! are not idempotent never do. Faults come from the emulator's fault injection.
+//! times (honouring `Retry-After`); writes that are not idempotent never do. Faults come from
+//! the emulator's fault injection. And requests go through a configured proxy.
 
 mod support;
 
