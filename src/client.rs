@@ -36,12 +36,15 @@ pub(crate) struct Inner {
     pub(crate) refresh_margin: Duration,
     pub(crate) max_retries: u32,
     pub(crate) persist_client_secret: bool,
+    pub(crate) max_concurrent: Option<usize>,
     users: Mutex<HashMap<String, Arc<UserState>>>,
 }
 
-/// Per-user token cache and the in-process refresh gate.
+/// Per-user token cache, the in-process refresh gate and the concurrency limiter.
 #[derive(Default)]
 pub(crate) struct UserState {
+    /// Calls in flight for this user (Zoho's concurrency limit is per user and app).
+    pub(crate) limiter: Option<tokio::sync::Semaphore>,
     pub(crate) token: Mutex<Option<Token>>,
     /// One refresh at a time per user in this process; waiters reuse the winner's token.
     pub(crate) refresh: tokio::sync::Mutex<()>,
@@ -106,7 +109,15 @@ impl Client {
 
     pub(crate) fn user_state(&self, user: &str) -> Arc<UserState> {
         let mut users = self.inner.users.lock().unwrap_or_else(|e| e.into_inner());
-        users.entry(user.to_owned()).or_default().clone()
+        users
+            .entry(user.to_owned())
+            .or_insert_with(|| {
+                Arc::new(UserState {
+                    limiter: self.inner.max_concurrent.map(tokio::sync::Semaphore::new),
+                    ..UserState::default()
+                })
+            })
+            .clone()
     }
 
     /// The store key for a user: (client id, user, api domain).
@@ -151,7 +162,17 @@ impl Client {
         let mut attempt = 0u32;
         let mut refreshed = false;
         let mut token = self.access_token().await?;
+        let state = match &self.user {
+            Some(u) => Some(self.user_state(u)),
+            None => None,
+        };
         loop {
+            // Waits here, not at Zoho's 429, when the user already has the configured number of
+            // calls in flight.
+            let _permit = match state.as_ref().and_then(|s| s.limiter.as_ref()) {
+                Some(sem) => sem.acquire().await.ok(),
+                None => None,
+            };
             let started = Instant::now();
             let result = self.send_once(&req, &token, streaming).await;
             let status = match &result {
@@ -375,6 +396,7 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     persist_client_secret: bool,
     proxy: Option<Secret>,
+    max_concurrent: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -483,6 +505,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Most API calls in flight at once per user (default: unlimited). Zoho answers 429 past
+    /// the edition's per-user cap (Free 5, Standard 10, Professional 15, Enterprise 20,
+    /// Ultimate 25); set this to the cap, or lower, and calls wait instead of failing.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent = Some(n.max(1));
+        self
+    }
+
     /// Sends every request (API and accounts) through this proxy, such as
     /// `http://user:password@proxy.internal:3128`. The URL is a secret: it may hold a password.
     /// Without it, the `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` environment variables apply.
@@ -551,6 +581,7 @@ impl ClientBuilder {
                 refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(60)),
                 max_retries: self.max_retries.unwrap_or(2),
                 persist_client_secret: self.persist_client_secret,
+                max_concurrent: self.max_concurrent,
                 users: Mutex::new(HashMap::new()),
             }),
             user: self.current_user_email.map(Arc::from),

@@ -99,6 +99,9 @@ pub struct Settings {
     pub timeout_secs: Option<u64>,
     /// Retries of idempotent calls on 429, 5xx and transport errors (default 2).
     pub max_retries: Option<u32>,
+    /// Most API calls in flight at once per user (default unlimited); see
+    /// [`ClientBuilder::max_concurrent_requests`].
+    pub max_concurrent_requests: Option<usize>,
     /// Also persist the client secret with the tokens (default false); see
     /// [`ClientBuilder::persist_client_secret`].
     pub persist_client_secret: Option<bool>,
@@ -333,6 +336,7 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("refresh_margin_secs", "refresh_margin_secs"),
     ("timeout_secs", "timeout_secs"),
     ("max_retries", "max_retries"),
+    ("max_concurrent_requests", "max_concurrent_requests"),
     ("persist_client_secret", "persist_client_secret"),
     ("application_log_file_path", "application_log_file_path"),
     ("applicationLogFilePath", "application_log_file_path"),
@@ -459,6 +463,7 @@ pub const ENV_VARS: &[&str] = &[
     "ZOHO_REFRESH_MARGIN_SECS",
     "ZOHO_TIMEOUT_SECS",
     "ZOHO_MAX_RETRIES",
+    "ZOHO_MAX_CONCURRENT_REQUESTS",
     "ZOHO_PERSIST_CLIENT_SECRET",
     "ZOHO_APPLICATION_LOG_FILE_PATH",
     "ZOHO_TOKEN_PERSISTENCE_PATH",
@@ -552,6 +557,9 @@ impl Settings {
             "ZOHO_MAX_RETRIES" => {
                 self.max_retries = Some(parse_number(&raw, "a whole number from 0 to 4294967295")?)
             }
+            "ZOHO_MAX_CONCURRENT_REQUESTS" => {
+                self.max_concurrent_requests = Some(parse_number(&raw, "a whole number above 0")?)
+            }
             "ZOHO_PERSIST_CLIENT_SECRET" => self.persist_client_secret = Some(parse_bool(&raw)?),
             "ZOHO_APPLICATION_LOG_FILE_PATH" => {
                 self.application_log_file_path = Some(text().into())
@@ -601,6 +609,9 @@ impl Settings {
             refresh_margin_secs: other.refresh_margin_secs.or(self.refresh_margin_secs),
             timeout_secs: other.timeout_secs.or(self.timeout_secs),
             max_retries: other.max_retries.or(self.max_retries),
+            max_concurrent_requests: other
+                .max_concurrent_requests
+                .or(self.max_concurrent_requests),
             persist_client_secret: other.persist_client_secret.or(self.persist_client_secret),
             application_log_file_path: other
                 .application_log_file_path
@@ -673,6 +684,9 @@ impl Settings {
         }
         if let Some(v) = self.max_retries {
             b = b.max_retries(v);
+        }
+        if let Some(v) = self.max_concurrent_requests {
+            b = b.max_concurrent_requests(v);
         }
         if let Some(v) = self.persist_client_secret {
             b = b.persist_client_secret(v);

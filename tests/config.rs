@@ -208,7 +208,7 @@ fn every_key_is_read_from_toml() {
     ])
     .unwrap();
     assert_eq!(from_env, s);
-    assert_eq!(zohocrm::settings::ENV_VARS.len(), 27);
+    assert_eq!(zohocrm::settings::ENV_VARS.len(), 28);
 }
 
 #[tokio::test]

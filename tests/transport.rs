@@ -132,3 +132,66 @@ async fn requests_go_through_the_configured_proxy() {
         "{err:?}"
     );
 }
+
+async fn burst(
+    client: &zohocrm::Client,
+    n: usize,
+) -> Vec<zohocrm::Result<zohocrm::types::Organization>> {
+    let calls = (0..n).map(|_| {
+        let c = client.clone();
+        tokio::spawn(async move { c.get_organization_details().send().await })
+    });
+    let mut out = Vec::new();
+    for h in calls.collect::<Vec<_>>() {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_concurrency_limit_waits_instead_of_hitting_zohos_cap() {
+    use zohocrm_emulator::EmulatorConfig;
+    let config = || EmulatorConfig {
+        crm_latency: std::time::Duration::from_millis(100),
+        max_concurrent_requests: Some(3),
+        ..EmulatorConfig::default()
+    };
+    // Without a limit, 8 parallel calls overrun a cap of 3 (and non-retried ones fail).
+    let (emu, unlimited) = support::setup_with(config()).await;
+    let no_retry = unlimited.clone();
+    let _ = burst(&no_retry, 8).await;
+    assert!(
+        emu.peak_concurrent_requests() > 3,
+        "peak {}",
+        emu.peak_concurrent_requests()
+    );
+
+    // With the limit at the cap, every call succeeds and the server never sees more than 3.
+    let (emu, _) = support::setup_with(config()).await;
+    let limited = zohocrm::Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url(emu.accounts_url())
+        .api_base_url(emu.api_base_url())
+        .current_user_email(support::ADMIN)
+        .max_concurrent_requests(3)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    limited
+        .generate_access_token(&emu.grant_code(support::ADMIN))
+        .await
+        .unwrap();
+    let results = burst(&limited, 8).await;
+    assert!(
+        results.iter().all(Result::is_ok),
+        "{:?}",
+        results.iter().find(|r| r.is_err())
+    );
+    assert!(
+        emu.peak_concurrent_requests() <= 3,
+        "peak {}",
+        emu.peak_concurrent_requests()
+    );
+}

@@ -81,6 +81,11 @@ pub struct EmulatorConfig {
     /// Largest attachment or photo accepted, in bytes (Zoho: 100 MB); larger uploads get 413
     /// FILE_SIZE_MORE_THAN_ALLOWED_SIZE. Lower it to test the limit without huge bodies.
     pub max_upload_bytes: u64,
+    /// Simulated server time of every CRM call (default none), so a client's concurrency shows.
+    pub crm_latency: Duration,
+    /// Concurrent CRM calls allowed; more get 429 TOO_MANY_REQUESTS, as Zoho does past the
+    /// edition's cap (Standard 10, Professional 15, Enterprise 20 ...). Default: no cap.
+    pub max_concurrent_requests: Option<usize>,
 }
 
 impl Default for EmulatorConfig {
@@ -93,6 +98,8 @@ impl Default for EmulatorConfig {
             refresh_window: Duration::from_secs(600),
             max_live_access_tokens: 15,
             max_upload_bytes: extras::DEFAULT_MAX_UPLOAD_BYTES,
+            crm_latency: Duration::ZERO,
+            max_concurrent_requests: None,
         }
     }
 }
@@ -149,6 +156,11 @@ impl Emulator {
             routes: spec::Routes::new(&api),
             api,
             base_url: format!("http://{addr}"),
+            load: server::Load {
+                latency: config.crm_latency,
+                max_concurrent: config.max_concurrent_requests,
+                ..Default::default()
+            },
         });
         let app = axum::Router::new()
             .fallback(server::handle)
@@ -291,6 +303,15 @@ impl Emulator {
             .lock()
             .faults
             .extend(statuses.iter().copied());
+    }
+
+    /// The most CRM calls that were ever in flight at once.
+    pub fn peak_concurrent_requests(&self) -> usize {
+        self.inner
+            .shared
+            .load
+            .peak
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Authenticated CRM requests received so far, injected faults included.

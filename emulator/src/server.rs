@@ -44,6 +44,33 @@ pub struct Shared {
     pub routes: Routes,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// Concurrency of CRM calls, as Zoho limits it per edition.
+    pub load: Load,
+}
+
+/// In-flight CRM calls: Zoho answers 429 past the edition's concurrency cap, and a simulated
+/// server time lets clients' concurrency show at all.
+#[derive(Debug, Default)]
+pub struct Load {
+    /// Time each CRM call takes.
+    pub latency: std::time::Duration,
+    /// Calls in flight above this get 429 TOO_MANY_REQUESTS (`None`: no cap).
+    pub max_concurrent: Option<usize>,
+    /// Calls in flight now.
+    pub in_flight: std::sync::atomic::AtomicUsize,
+    /// The most calls ever in flight at once.
+    pub peak: std::sync::atomic::AtomicUsize,
+}
+
+/// Leaves the in-flight count when the call ends, however it ends.
+struct InFlight<'a>(&'a Load);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0
+            .in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Shared {
@@ -94,6 +121,23 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let method = parts.method.clone();
     tracing::debug!(%method, %path, "request");
     if path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let load = &shared.load;
+        let now = load.in_flight.fetch_add(1, SeqCst) + 1;
+        let _leave = InFlight(load);
+        load.peak.fetch_max(now, SeqCst);
+        if load.max_concurrent.is_some_and(|cap| now > cap) {
+            return Reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TOO_MANY_REQUESTS",
+                "concurrency limit exceeded",
+                json!({}),
+            )
+            .into_response();
+        }
+        if !load.latency.is_zero() {
+            tokio::time::sleep(load.latency).await;
+        }
         let sub = &path[CRM_PREFIX.len()..];
         return crm(&shared, method.as_str(), sub, query, &headers, &bytes).into_response();
     }
