@@ -162,10 +162,7 @@ impl Client {
         let mut attempt = 0u32;
         let mut refreshed = false;
         let mut token = self.access_token().await?;
-        let state = match &self.user {
-            Some(u) => Some(self.user_state(u)),
-            None => None,
-        };
+        let state = self.user.as_ref().map(|u| self.user_state(u));
         loop {
             // Waits here, not at Zoho's 429, when the user already has the configured number of
             // calls in flight.
