@@ -4,7 +4,7 @@ use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::mysql::{MySqlConnection, MySqlPoolOptions};
+use sqlx::mysql::MySqlConnection;
 use sqlx::{ConnectOptions, Connection, MySqlPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,9 +78,7 @@ impl MySqlStore {
     /// Like [`MySqlStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = MySqlPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(30))
+        let pool = sql::pool_options()
             .connect(url)
             .await
             .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;

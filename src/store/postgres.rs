@@ -4,7 +4,7 @@ use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::postgres::{PgConnection, PgPoolOptions};
+use sqlx::postgres::PgConnection;
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,9 +50,7 @@ impl PostgresStore {
     /// Like [`PostgresStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(30))
+        let pool = sql::pool_options()
             .connect(url)
             .await
             .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;

@@ -22,6 +22,14 @@ pub(crate) use super::file::random_hex;
 /// The official SDK's default table name.
 pub(crate) const DEFAULT_TABLE: &str = "oauthtoken";
 
+/// The pool every SQL store uses: a few connections (saves and refresh locks are short), and a
+/// bounded wait so a saturated database surfaces as an error instead of a hang.
+pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(std::time::Duration::from_secs(30))
+}
+
 /// Columns in the official SDK's order (`select *` in the official stores relies on it).
 pub(crate) const COLUMNS: &str = "id, user_name, client_id, client_secret, refresh_token, \
                                   access_token, grant_token, expiry_time, redirect_url, api_domain";

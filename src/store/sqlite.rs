@@ -4,7 +4,7 @@ use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
 use crate::error::StoreError;
 use crate::token::{now_ms, Token};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -54,8 +54,7 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        let pool = sql::pool_options()
             .connect_with(options)
             .await
             .map_err(|e| sql::backend_error(STORE, "open the database", &table_name, e))?;
