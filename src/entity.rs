@@ -16,12 +16,8 @@ pub trait Entity: Default {
     const NAME: &'static str;
     /// JSON keys with a typed field.
     const KEYS: &'static [&'static str];
-    /// Decodes the value of `key` into its typed field; `false` when `key` has none.
-    fn decode_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
+    /// Decodes the raw JSON value of `key` into its typed field; `false` when `key` has none.
+    fn decode_raw(&mut self, key: &str, raw: &str) -> Result<bool, serde_json::Error>;
     /// The untyped keys.
     fn extra_mut(&mut self) -> &mut Fields;
 }
@@ -58,7 +54,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Decodes into an existing entity: typed keys to their fields, the rest to `extra`.
-struct Into<'a, T>(&'a mut T);
+///
+/// Not strict (responses): a value whose type does not match its typed field is kept in `extra`
+/// under its key, so type drift on Zoho's side never fails a whole page. Strict
+/// (`set_field_value`): the mismatch is the caller's error.
+struct Into<'a, T> {
+    target: &'a mut T,
+    strict: bool,
+}
 
 impl<'de, T: Entity> DeserializeSeed<'de> for Into<'_, T> {
     type Value = ();
@@ -74,9 +77,15 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !self.0.decode_field(key.as_str(), &mut map)? {
-                let raw: Box<RawValue> = map.next_value()?;
-                self.0.extra_mut().set_raw(key.as_str().into(), raw);
+            let raw: Box<RawValue> = map.next_value()?;
+            match self.target.decode_raw(key.as_str(), raw.get()) {
+                Ok(true) => {}
+                Ok(false) => self.target.extra_mut().set_raw(key.as_str().into(), raw),
+                Err(e) if self.strict => return Err(serde::de::Error::custom(e)),
+                Err(e) => {
+                    tracing::debug!(entity = T::NAME, key = key.as_str(), error = %e, "value of an unexpected type kept in extra");
+                    self.target.extra_mut().set_raw(key.as_str().into(), raw);
+                }
             }
         }
         Ok(())
@@ -86,7 +95,11 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
 /// `Deserialize` for a generated entity.
 pub fn decode_entity<'de, T: Entity, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     let mut out = T::default();
-    Into(&mut out).deserialize(d)?;
+    Into {
+        target: &mut out,
+        strict: false,
+    }
+    .deserialize(d)?;
     Ok(out)
 }
 
@@ -104,7 +117,12 @@ pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value
     obj.insert(key.to_owned(), v);
     let text = serde_json::Value::Object(obj).to_string();
     let mut de = serde_json::Deserializer::from_str(&text);
-    Into(target).deserialize(&mut de).map_err(|e| {
+    Into {
+        target,
+        strict: true,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| {
         Error::from(DecodeError::new(
             0,
             format!("a value of field `{key}` of {}", T::NAME),
@@ -190,6 +208,11 @@ macro_rules! lenient {
 lenient!(i64, |s| s.parse().ok(), visit_i64: i64 => |v| v, visit_u64: u64 => |v| v as i64, visit_f64: f64 => |v| v as i64);
 lenient!(f64, |s| s.parse().ok(), visit_i64: i64 => |v| v as f64, visit_u64: u64 => |v| v as f64, visit_f64: f64 => |v| v);
 lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "FALSE" | "False" => Some(false), _ => None }, visit_bool: bool => |v| v);
+
+/// Parses one typed field from its raw JSON.
+pub fn from_raw<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(raw)
+}
 
 /// Serialize a value for a request body (used by generated code for body params).
 pub(crate) fn to_raw(value: &impl Serialize, what: &str) -> Result<Box<RawValue>> {

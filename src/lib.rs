@@ -66,15 +66,16 @@ pub mod stream {
 /// What generated code uses. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entity::{decode_entity, decode_enum, set_field, Entity, Lenient};
+    pub use crate::entity::{decode_entity, decode_enum, from_raw, set_field, Entity, Lenient};
     pub use crate::paging::{items, paginate, send_chunks};
     pub use crate::request::{
         check_count, check_max, check_min, check_min_count, Method, Request, ToParam,
     };
     pub use futures_util::stream::BoxStream;
-    pub use serde::de::{DeserializeOwned, MapAccess};
+    pub use serde::de::DeserializeOwned;
     pub use serde::ser::SerializeMap;
     pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    pub use serde_json::Error as JsonError;
     pub use serde_json::Map as JsonMapOf;
     /// A JSON object.
     pub type JsonMap = serde_json::Map<String, serde_json::Value>;

@@ -123,3 +123,19 @@ fn round_trip_keeps_everything() {
         "{debug}"
     );
 }
+
+#[test]
+fn a_value_of_an_unexpected_type_is_kept_not_fatal() {
+    let body =
+        r#"{"data":[{"id":"1","Owner":"not-an-object","$approved":"maybe","Last_Name":"Kept"}]}"#;
+    let page: Page<Record> = RawResponse::new(200, body).list("data").unwrap();
+    let r = &page.data[0];
+    assert!(r.owner.is_none() && r.approved.is_none());
+    assert_eq!(r.extra.get_str("Owner").as_deref(), Some("not-an-object"));
+    // Nothing is lost on the way back out, and no key goes out twice.
+    let json = serde_json::to_string(r).unwrap();
+    assert_eq!(
+        json,
+        r#"{"id":"1","Owner":"not-an-object","$approved":"maybe","Last_Name":"Kept"}"#
+    );
+}

@@ -194,15 +194,15 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         let fname = ident(&f.name);
         let key = &f.key;
         if lenient(&f.ty) {
-            quote! { #key => self.#fname = map.next_value::<crate::__private::Lenient<_>>()?.0, }
+            quote! { #key => self.#fname = crate::__private::from_raw::<crate::__private::Lenient<_>>(raw)?.0, }
         } else {
-            quote! { #key => self.#fname = map.next_value()?, }
+            quote! { #key => self.#fname = crate::__private::from_raw(raw)?, }
         }
     });
     let ser = e.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let key = &f.key;
-        quote! { if let ::std::option::Option::Some(v) = &self.#fname { m.serialize_entry(#key, v)?; } }
+        quote! { if let ::std::option::Option::Some(v) = &self.#fname { m.serialize_entry(#key, v)?; written.push(#key); } }
     });
     let debug_fields = e.fields.iter().map(debug_field);
     let ename = &e.name;
@@ -241,7 +241,7 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             const NAME: &'static str = #ename;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
-            fn decode_field<'de, A: crate::__private::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
+            fn decode_raw(&mut self, key: &str, raw: &str) -> ::std::result::Result<bool, crate::__private::JsonError> {
                 match key {
                     #(#arms)*
                     _ => return ::std::result::Result::Ok(false),
@@ -264,8 +264,11 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             fn serialize<S: crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use crate::__private::SerializeMap as _;
                 let mut m = s.serialize_map(::std::option::Option::None)?;
+                // A key goes out once: from its typed field when set, else from `extra` (where a
+                // value of an unexpected type was kept on decode).
+                let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
                 #(#ser)*
-                self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+                self.extra.serialize_except(&mut m, &written)?;
                 m.end()
             }
         }
@@ -803,6 +806,39 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
             /// Every item of every page, fetched lazily (see [`Self::pages`]).
             pub fn stream(self) -> crate::__private::BoxStream<'static, crate::Result<#item>> {
                 crate::__private::items(self.pages())
+            }
+        });
+    }
+    let record_list = o.response.entity.as_deref() == Some("Record");
+    if record_list && o.response.kind == ResponseKind::List {
+        let key = o.response.key.clone().unwrap_or_default();
+        out.extend(quote! {
+            /// As [`Self::send`], decoding each record as `T`: a module type made with
+            /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+            pub async fn send_as<T: crate::__private::DeserializeOwned>(self) -> crate::Result<crate::Page<T>> {
+                let (client, req) = self.into_request()?;
+                let resp = client.execute(req).await?;
+                resp.list(#key)
+            }
+        });
+        if o.paginated {
+            out.extend(quote! {
+                /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+                pub fn stream_as<T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static>(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+                    let start = self.page.unwrap_or(1);
+                    crate::__private::items(crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>())))
+                }
+            });
+        }
+    }
+    if record_list && o.response.kind == ResponseKind::Single {
+        let key = o.response.key.clone().unwrap_or_default();
+        out.extend(quote! {
+            /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
+            pub async fn send_as<T: crate::__private::DeserializeOwned>(self) -> crate::Result<T> {
+                let (client, req) = self.into_request()?;
+                let resp = client.execute(req).await?;
+                resp.single(#key)
             }
         });
     }

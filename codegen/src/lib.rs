@@ -12,5 +12,7 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod names;
+#[cfg(feature = "cli")]
+pub mod org;
 
 pub use load::{load_dir, load_sources, SpecError, SpecErrors};

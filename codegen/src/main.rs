@@ -41,6 +41,25 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Write a spec entity for one module from the org's field metadata (the JSON answer of
+    /// `GET /settings/fields?module=X`), so its records decode into typed fields.
+    OrgEntity {
+        /// The field metadata JSON file (`{"fields":[...]}` or `[...]`).
+        #[arg(long)]
+        fields: PathBuf,
+        /// The module's API name (`Leads`).
+        #[arg(long)]
+        module: String,
+        /// The entity (Rust type) name (`Lead`).
+        #[arg(long)]
+        entity: String,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// With --out: do not write; exit 1 when the file differs (drift detection in CI).
+        #[arg(long, requires = "out")]
+        check: bool,
+    },
     /// Compare the spec with spec/reference-operations.yaml (the seed's operation tables).
     Coverage {
         #[arg(long, default_value = "spec")]
@@ -116,6 +135,38 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 for c in &changes {
                     println!("{c}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::OrgEntity {
+            fields,
+            module,
+            entity,
+            out,
+            check,
+        } => {
+            let text = std::fs::read_to_string(&fields)
+                .map_err(|e| format!("cannot read {}: {e}", fields.display()))?;
+            let metas = zohocrm_codegen::org::parse_fields(&text)
+                .map_err(|e| format!("{}: {e}", fields.display()))?;
+            let yaml = zohocrm_codegen::org::entity_yaml(&entity, &module, &metas)?;
+            match (out, check) {
+                (None, _) => print!("{yaml}"),
+                (Some(path), true) => {
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(yaml.as_str()) {
+                        eprintln!(
+                            "{} differs from the org's {module} fields; rerun without --check to update it",
+                            path.display()
+                        );
+                        return Ok(ExitCode::FAILURE);
+                    }
+                    println!("{} matches the org's {module} fields", path.display());
+                }
+                (Some(path), false) => {
+                    std::fs::write(&path, &yaml)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    println!("wrote {} ({} fields)", path.display(), metas.len());
                 }
             }
             Ok(ExitCode::SUCCESS)

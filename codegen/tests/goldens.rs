@@ -91,7 +91,7 @@ fn mini_fixture_shape() {
         "unknown keys kept"
     );
     assert!(
-        item.contains("\"Name\" => self.name = map.next_value()?"),
+        item.contains("\"Name\" => self.name = crate::__private::from_raw(raw)?"),
         "{item}"
     );
     assert!(item.contains("Lenient"), "decimal decodes leniently");

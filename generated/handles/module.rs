@@ -1208,6 +1208,30 @@ impl GetRecords {
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
     }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
+    }
 }
 
 /// Request builder for `get_record`. Set options, then call [`Self::send`].
@@ -1255,6 +1279,15 @@ impl GetRecord {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Record> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+
+    /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<T> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("data")
@@ -1840,6 +1873,30 @@ impl SearchRecords {
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
     }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
+    }
 }
 
 /// Request builder for `search_records_by_phone`. Set options, then call [`Self::send`].
@@ -1936,6 +1993,30 @@ impl SearchRecordsByPhone {
         self,
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
+    }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
     }
 }
 
@@ -2034,6 +2115,30 @@ impl SearchRecordEmail {
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
     }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
+    }
 }
 
 /// Request builder for `search_records_by_criteria`. Set options, then call [`Self::send`].
@@ -2130,6 +2235,30 @@ impl SearchRecordsByCriteria {
         self,
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
+    }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
     }
 }
 

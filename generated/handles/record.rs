@@ -1316,6 +1316,30 @@ impl GetRelatedRecords {
     ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
         crate::__private::items(self.pages())
     }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+            ),
+        )
+    }
 }
 
 /// Request builder for `add_relation`. Set options, then call [`Self::send`].

@@ -119,30 +119,38 @@ impl crate::__private::Entity for Attachment {
         "description",
         "category",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "File_Name" => self.file_name = map.next_value()?,
-            "Size" => self.size = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "$type" => self.type_ = map.next_value()?,
-            "$link_url" => self.link_url = map.next_value()?,
-            "$file_id" => self.file_id = map.next_value()?,
-            "$se_module" => self.se_module = map.next_value()?,
-            "Parent_Id" => self.parent_id = map.next_value()?,
-            "Owner" => self.owner = map.next_value()?,
-            "Created_By" => self.created_by = map.next_value()?,
-            "Modified_By" => self.modified_by = map.next_value()?,
-            "Created_Time" => self.created_time = map.next_value()?,
-            "Modified_Time" => self.modified_time = map.next_value()?,
-            "$editable" => {
-                self.editable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "File_Name" => self.file_name = crate::__private::from_raw(raw)?,
+            "Size" => {
+                self.size = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "description" => self.description = map.next_value()?,
-            "category" => self.category = map.next_value()?,
+            "$type" => self.type_ = crate::__private::from_raw(raw)?,
+            "$link_url" => self.link_url = crate::__private::from_raw(raw)?,
+            "$file_id" => self.file_id = crate::__private::from_raw(raw)?,
+            "$se_module" => self.se_module = crate::__private::from_raw(raw)?,
+            "Parent_Id" => self.parent_id = crate::__private::from_raw(raw)?,
+            "Owner" => self.owner = crate::__private::from_raw(raw)?,
+            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
+            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
+            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "$editable" => {
+                self.editable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "description" => self.description = crate::__private::from_raw(raw)?,
+            "category" => self.category = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -168,55 +176,72 @@ impl crate::__private::Serialize for Attachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.file_name {
             m.serialize_entry("File_Name", v)?;
+            written.push("File_Name");
         }
         if let ::std::option::Option::Some(v) = &self.size {
             m.serialize_entry("Size", v)?;
+            written.push("Size");
         }
         if let ::std::option::Option::Some(v) = &self.type_ {
             m.serialize_entry("$type", v)?;
+            written.push("$type");
         }
         if let ::std::option::Option::Some(v) = &self.link_url {
             m.serialize_entry("$link_url", v)?;
+            written.push("$link_url");
         }
         if let ::std::option::Option::Some(v) = &self.file_id {
             m.serialize_entry("$file_id", v)?;
+            written.push("$file_id");
         }
         if let ::std::option::Option::Some(v) = &self.se_module {
             m.serialize_entry("$se_module", v)?;
+            written.push("$se_module");
         }
         if let ::std::option::Option::Some(v) = &self.parent_id {
             m.serialize_entry("Parent_Id", v)?;
+            written.push("Parent_Id");
         }
         if let ::std::option::Option::Some(v) = &self.owner {
             m.serialize_entry("Owner", v)?;
+            written.push("Owner");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
+            written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
+            written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", v)?;
+            written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("Modified_Time", v)?;
+            written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.editable {
             m.serialize_entry("$editable", v)?;
+            written.push("$editable");
         }
         if let ::std::option::Option::Some(v) = &self.description {
             m.serialize_entry("description", v)?;
+            written.push("description");
         }
         if let ::std::option::Option::Some(v) = &self.category {
             m.serialize_entry("category", v)?;
+            written.push("category");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

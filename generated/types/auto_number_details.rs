@@ -50,16 +50,19 @@ impl AutoNumberDetails {
 impl crate::__private::Entity for AutoNumberDetails {
     const NAME: &'static str = "AutoNumberDetails";
     const KEYS: &'static [&'static str] = &["prefix", "suffix", "start_number"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "prefix" => self.prefix = map.next_value()?,
-            "suffix" => self.suffix = map.next_value()?,
+            "prefix" => self.prefix = crate::__private::from_raw(raw)?,
+            "suffix" => self.suffix = crate::__private::from_raw(raw)?,
             "start_number" => {
-                self.start_number = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.start_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -86,16 +89,20 @@ impl crate::__private::Serialize for AutoNumberDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.prefix {
             m.serialize_entry("prefix", v)?;
+            written.push("prefix");
         }
         if let ::std::option::Option::Some(v) = &self.suffix {
             m.serialize_entry("suffix", v)?;
+            written.push("suffix");
         }
         if let ::std::option::Option::Some(v) = &self.start_number {
             m.serialize_entry("start_number", v)?;
+            written.push("start_number");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

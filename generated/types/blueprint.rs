@@ -46,14 +46,14 @@ impl Blueprint {
 impl crate::__private::Entity for Blueprint {
     const NAME: &'static str = "Blueprint";
     const KEYS: &'static [&'static str] = &["process_info", "transitions"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "process_info" => self.process_info = map.next_value()?,
-            "transitions" => self.transitions = map.next_value()?,
+            "process_info" => self.process_info = crate::__private::from_raw(raw)?,
+            "transitions" => self.transitions = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -79,13 +79,16 @@ impl crate::__private::Serialize for Blueprint {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.process_info {
             m.serialize_entry("process_info", v)?;
+            written.push("process_info");
         }
         if let ::std::option::Option::Some(v) = &self.transitions {
             m.serialize_entry("transitions", v)?;
+            written.push("transitions");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

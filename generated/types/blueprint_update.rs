@@ -46,14 +46,14 @@ impl BlueprintUpdate {
 impl crate::__private::Entity for BlueprintUpdate {
     const NAME: &'static str = "BlueprintUpdate";
     const KEYS: &'static [&'static str] = &["transition_id", "data"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "transition_id" => self.transition_id = map.next_value()?,
-            "data" => self.data = map.next_value()?,
+            "transition_id" => self.transition_id = crate::__private::from_raw(raw)?,
+            "data" => self.data = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -79,13 +79,16 @@ impl crate::__private::Serialize for BlueprintUpdate {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.transition_id {
             m.serialize_entry("transition_id", v)?;
+            written.push("transition_id");
         }
         if let ::std::option::Option::Some(v) = &self.data {
             m.serialize_entry("data", v)?;
+            written.push("data");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

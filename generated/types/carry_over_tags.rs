@@ -50,15 +50,15 @@ impl CarryOverTags {
 impl crate::__private::Entity for CarryOverTags {
     const NAME: &'static str = "CarryOverTags";
     const KEYS: &'static [&'static str] = &["Contacts", "Accounts", "Deals"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "Contacts" => self.contacts = map.next_value()?,
-            "Accounts" => self.accounts = map.next_value()?,
-            "Deals" => self.deals = map.next_value()?,
+            "Contacts" => self.contacts = crate::__private::from_raw(raw)?,
+            "Accounts" => self.accounts = crate::__private::from_raw(raw)?,
+            "Deals" => self.deals = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -84,16 +84,20 @@ impl crate::__private::Serialize for CarryOverTags {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.contacts {
             m.serialize_entry("Contacts", v)?;
+            written.push("Contacts");
         }
         if let ::std::option::Option::Some(v) = &self.accounts {
             m.serialize_entry("Accounts", v)?;
+            written.push("Accounts");
         }
         if let ::std::option::Option::Some(v) = &self.deals {
             m.serialize_entry("Deals", v)?;
+            written.push("Deals");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

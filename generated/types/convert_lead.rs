@@ -79,30 +79,35 @@ impl crate::__private::Entity for ConvertLead {
         "Deals",
         "carry_over_tags",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
             "overwrite" => {
-                self.overwrite = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.overwrite = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "notify_lead_owner" => {
-                self.notify_lead_owner = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.notify_lead_owner = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "notify_new_entity_owner" => {
-                self.notify_new_entity_owner = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.notify_new_entity_owner = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "Accounts" => self.accounts = map.next_value()?,
-            "Contacts" => self.contacts = map.next_value()?,
-            "assign_to" => self.assign_to = map.next_value()?,
-            "Deals" => self.deals = map.next_value()?,
-            "carry_over_tags" => self.carry_over_tags = map.next_value()?,
+            "Accounts" => self.accounts = crate::__private::from_raw(raw)?,
+            "Contacts" => self.contacts = crate::__private::from_raw(raw)?,
+            "assign_to" => self.assign_to = crate::__private::from_raw(raw)?,
+            "Deals" => self.deals = crate::__private::from_raw(raw)?,
+            "carry_over_tags" => self.carry_over_tags = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -128,31 +133,40 @@ impl crate::__private::Serialize for ConvertLead {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.overwrite {
             m.serialize_entry("overwrite", v)?;
+            written.push("overwrite");
         }
         if let ::std::option::Option::Some(v) = &self.notify_lead_owner {
             m.serialize_entry("notify_lead_owner", v)?;
+            written.push("notify_lead_owner");
         }
         if let ::std::option::Option::Some(v) = &self.notify_new_entity_owner {
             m.serialize_entry("notify_new_entity_owner", v)?;
+            written.push("notify_new_entity_owner");
         }
         if let ::std::option::Option::Some(v) = &self.accounts {
             m.serialize_entry("Accounts", v)?;
+            written.push("Accounts");
         }
         if let ::std::option::Option::Some(v) = &self.contacts {
             m.serialize_entry("Contacts", v)?;
+            written.push("Contacts");
         }
         if let ::std::option::Option::Some(v) = &self.assign_to {
             m.serialize_entry("assign_to", v)?;
+            written.push("assign_to");
         }
         if let ::std::option::Option::Some(v) = &self.deals {
             m.serialize_entry("Deals", v)?;
+            written.push("Deals");
         }
         if let ::std::option::Option::Some(v) = &self.carry_over_tags {
             m.serialize_entry("carry_over_tags", v)?;
+            written.push("carry_over_tags");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -46,16 +46,19 @@ impl CurrencyDetails {
 impl crate::__private::Entity for CurrencyDetails {
     const NAME: &'static str = "CurrencyDetails";
     const KEYS: &'static [&'static str] = &["precision", "rounding_option"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
             "precision" => {
-                self.precision = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.precision = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "rounding_option" => self.rounding_option = map.next_value()?,
+            "rounding_option" => self.rounding_option = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -81,13 +84,16 @@ impl crate::__private::Serialize for CurrencyDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.precision {
             m.serialize_entry("precision", v)?;
+            written.push("precision");
         }
         if let ::std::option::Option::Some(v) = &self.rounding_option {
             m.serialize_entry("rounding_option", v)?;
+            written.push("rounding_option");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

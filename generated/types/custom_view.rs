@@ -114,35 +114,47 @@ impl crate::__private::Entity for CustomView {
         "shared_type",
         "shared_details",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "display_value" => self.display_value = map.next_value()?,
-            "system_name" => self.system_name = map.next_value()?,
-            "category" => self.category = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_value" => self.display_value = crate::__private::from_raw(raw)?,
+            "system_name" => self.system_name = crate::__private::from_raw(raw)?,
+            "category" => self.category = crate::__private::from_raw(raw)?,
             "default" => {
-                self.default = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.default = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "favorite" => {
-                self.favorite = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.favorite = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "offline" => {
-                self.offline = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.offline = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "system_defined" => {
-                self.system_defined = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.system_defined = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "sort_by" => self.sort_by = map.next_value()?,
-            "sort_order" => self.sort_order = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
-            "criteria" => self.criteria = map.next_value()?,
-            "shared_type" => self.shared_type = map.next_value()?,
-            "shared_details" => self.shared_details = map.next_value()?,
+            "sort_by" => self.sort_by = crate::__private::from_raw(raw)?,
+            "sort_order" => self.sort_order = crate::__private::from_raw(raw)?,
+            "fields" => self.fields = crate::__private::from_raw(raw)?,
+            "criteria" => self.criteria = crate::__private::from_raw(raw)?,
+            "shared_type" => self.shared_type = crate::__private::from_raw(raw)?,
+            "shared_details" => self.shared_details = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -168,52 +180,68 @@ impl crate::__private::Serialize for CustomView {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_value {
             m.serialize_entry("display_value", v)?;
+            written.push("display_value");
         }
         if let ::std::option::Option::Some(v) = &self.system_name {
             m.serialize_entry("system_name", v)?;
+            written.push("system_name");
         }
         if let ::std::option::Option::Some(v) = &self.category {
             m.serialize_entry("category", v)?;
+            written.push("category");
         }
         if let ::std::option::Option::Some(v) = &self.default {
             m.serialize_entry("default", v)?;
+            written.push("default");
         }
         if let ::std::option::Option::Some(v) = &self.favorite {
             m.serialize_entry("favorite", v)?;
+            written.push("favorite");
         }
         if let ::std::option::Option::Some(v) = &self.offline {
             m.serialize_entry("offline", v)?;
+            written.push("offline");
         }
         if let ::std::option::Option::Some(v) = &self.system_defined {
             m.serialize_entry("system_defined", v)?;
+            written.push("system_defined");
         }
         if let ::std::option::Option::Some(v) = &self.sort_by {
             m.serialize_entry("sort_by", v)?;
+            written.push("sort_by");
         }
         if let ::std::option::Option::Some(v) = &self.sort_order {
             m.serialize_entry("sort_order", v)?;
+            written.push("sort_order");
         }
         if let ::std::option::Option::Some(v) = &self.fields {
             m.serialize_entry("fields", v)?;
+            written.push("fields");
         }
         if let ::std::option::Option::Some(v) = &self.criteria {
             m.serialize_entry("criteria", v)?;
+            written.push("criteria");
         }
         if let ::std::option::Option::Some(v) = &self.shared_type {
             m.serialize_entry("shared_type", v)?;
+            written.push("shared_type");
         }
         if let ::std::option::Option::Some(v) = &self.shared_details {
             m.serialize_entry("shared_details", v)?;
+            written.push("shared_details");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -206,77 +206,109 @@ impl crate::__private::Entity for Field {
         "association_details",
         "convert_mapping",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
-            "field_label" => self.field_label = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "data_type" => self.data_type = map.next_value()?,
-            "json_type" => self.json_type = map.next_value()?,
-            "column_name" => self.column_name = map.next_value()?,
-            "length" => self.length = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
+            "field_label" => self.field_label = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "data_type" => self.data_type = crate::__private::from_raw(raw)?,
+            "json_type" => self.json_type = crate::__private::from_raw(raw)?,
+            "column_name" => self.column_name = crate::__private::from_raw(raw)?,
+            "length" => {
+                self.length = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "decimal_place" => {
-                self.decimal_place = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.decimal_place = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "sequence_number" => {
-                self.sequence_number = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.sequence_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "custom_field" => {
-                self.custom_field = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.custom_field = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "visible" => {
-                self.visible = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.visible = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "read_only" => {
-                self.read_only = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.read_only = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "field_read_only" => {
-                self.field_read_only = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.field_read_only = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "system_mandatory" => {
-                self.system_mandatory = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.system_mandatory = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "mandatory" => {
-                self.mandatory = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.mandatory = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "webhook" => {
-                self.webhook = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.webhook = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "history_tracking" => {
-                self.history_tracking = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.history_tracking = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "businesscard_supported" => {
-                self.businesscard_supported = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.businesscard_supported = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "created_source" => self.created_source = map.next_value()?,
-            "default_value" => self.default_value = map.next_value()?,
-            "tooltip" => self.tooltip = map.next_value()?,
-            "pick_list_values" => self.pick_list_values = map.next_value()?,
-            "lookup" => self.lookup = map.next_value()?,
-            "formula" => self.formula = map.next_value()?,
-            "currency" => self.currency = map.next_value()?,
-            "auto_number" => self.auto_number = map.next_value()?,
-            "view_type" => self.view_type = map.next_value()?,
-            "unique" => self.unique = map.next_value()?,
-            "crypt" => self.crypt = map.next_value()?,
-            "subform" => self.subform = map.next_value()?,
-            "association_details" => self.association_details = map.next_value()?,
-            "convert_mapping" => self.convert_mapping = map.next_value()?,
+            "created_source" => self.created_source = crate::__private::from_raw(raw)?,
+            "default_value" => self.default_value = crate::__private::from_raw(raw)?,
+            "tooltip" => self.tooltip = crate::__private::from_raw(raw)?,
+            "pick_list_values" => {
+                self.pick_list_values = crate::__private::from_raw(raw)?;
+            }
+            "lookup" => self.lookup = crate::__private::from_raw(raw)?,
+            "formula" => self.formula = crate::__private::from_raw(raw)?,
+            "currency" => self.currency = crate::__private::from_raw(raw)?,
+            "auto_number" => self.auto_number = crate::__private::from_raw(raw)?,
+            "view_type" => self.view_type = crate::__private::from_raw(raw)?,
+            "unique" => self.unique = crate::__private::from_raw(raw)?,
+            "crypt" => self.crypt = crate::__private::from_raw(raw)?,
+            "subform" => self.subform = crate::__private::from_raw(raw)?,
+            "association_details" => {
+                self.association_details = crate::__private::from_raw(raw)?;
+            }
+            "convert_mapping" => self.convert_mapping = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -302,106 +334,140 @@ impl crate::__private::Serialize for Field {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.field_label {
             m.serialize_entry("field_label", v)?;
+            written.push("field_label");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.data_type {
             m.serialize_entry("data_type", v)?;
+            written.push("data_type");
         }
         if let ::std::option::Option::Some(v) = &self.json_type {
             m.serialize_entry("json_type", v)?;
+            written.push("json_type");
         }
         if let ::std::option::Option::Some(v) = &self.column_name {
             m.serialize_entry("column_name", v)?;
+            written.push("column_name");
         }
         if let ::std::option::Option::Some(v) = &self.length {
             m.serialize_entry("length", v)?;
+            written.push("length");
         }
         if let ::std::option::Option::Some(v) = &self.decimal_place {
             m.serialize_entry("decimal_place", v)?;
+            written.push("decimal_place");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
         if let ::std::option::Option::Some(v) = &self.custom_field {
             m.serialize_entry("custom_field", v)?;
+            written.push("custom_field");
         }
         if let ::std::option::Option::Some(v) = &self.visible {
             m.serialize_entry("visible", v)?;
+            written.push("visible");
         }
         if let ::std::option::Option::Some(v) = &self.read_only {
             m.serialize_entry("read_only", v)?;
+            written.push("read_only");
         }
         if let ::std::option::Option::Some(v) = &self.field_read_only {
             m.serialize_entry("field_read_only", v)?;
+            written.push("field_read_only");
         }
         if let ::std::option::Option::Some(v) = &self.system_mandatory {
             m.serialize_entry("system_mandatory", v)?;
+            written.push("system_mandatory");
         }
         if let ::std::option::Option::Some(v) = &self.mandatory {
             m.serialize_entry("mandatory", v)?;
+            written.push("mandatory");
         }
         if let ::std::option::Option::Some(v) = &self.webhook {
             m.serialize_entry("webhook", v)?;
+            written.push("webhook");
         }
         if let ::std::option::Option::Some(v) = &self.history_tracking {
             m.serialize_entry("history_tracking", v)?;
+            written.push("history_tracking");
         }
         if let ::std::option::Option::Some(v) = &self.businesscard_supported {
             m.serialize_entry("businesscard_supported", v)?;
+            written.push("businesscard_supported");
         }
         if let ::std::option::Option::Some(v) = &self.created_source {
             m.serialize_entry("created_source", v)?;
+            written.push("created_source");
         }
         if let ::std::option::Option::Some(v) = &self.default_value {
             m.serialize_entry("default_value", v)?;
+            written.push("default_value");
         }
         if let ::std::option::Option::Some(v) = &self.tooltip {
             m.serialize_entry("tooltip", v)?;
+            written.push("tooltip");
         }
         if let ::std::option::Option::Some(v) = &self.pick_list_values {
             m.serialize_entry("pick_list_values", v)?;
+            written.push("pick_list_values");
         }
         if let ::std::option::Option::Some(v) = &self.lookup {
             m.serialize_entry("lookup", v)?;
+            written.push("lookup");
         }
         if let ::std::option::Option::Some(v) = &self.formula {
             m.serialize_entry("formula", v)?;
+            written.push("formula");
         }
         if let ::std::option::Option::Some(v) = &self.currency {
             m.serialize_entry("currency", v)?;
+            written.push("currency");
         }
         if let ::std::option::Option::Some(v) = &self.auto_number {
             m.serialize_entry("auto_number", v)?;
+            written.push("auto_number");
         }
         if let ::std::option::Option::Some(v) = &self.view_type {
             m.serialize_entry("view_type", v)?;
+            written.push("view_type");
         }
         if let ::std::option::Option::Some(v) = &self.unique {
             m.serialize_entry("unique", v)?;
+            written.push("unique");
         }
         if let ::std::option::Option::Some(v) = &self.crypt {
             m.serialize_entry("crypt", v)?;
+            written.push("crypt");
         }
         if let ::std::option::Option::Some(v) = &self.subform {
             m.serialize_entry("subform", v)?;
+            written.push("subform");
         }
         if let ::std::option::Option::Some(v) = &self.association_details {
             m.serialize_entry("association_details", v)?;
+            written.push("association_details");
         }
         if let ::std::option::Option::Some(v) = &self.convert_mapping {
             m.serialize_entry("convert_mapping", v)?;
+            written.push("convert_mapping");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

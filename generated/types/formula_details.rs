@@ -46,14 +46,14 @@ impl FormulaDetails {
 impl crate::__private::Entity for FormulaDetails {
     const NAME: &'static str = "FormulaDetails";
     const KEYS: &'static [&'static str] = &["return_type", "expression"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "return_type" => self.return_type = map.next_value()?,
-            "expression" => self.expression = map.next_value()?,
+            "return_type" => self.return_type = crate::__private::from_raw(raw)?,
+            "expression" => self.expression = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -79,13 +79,16 @@ impl crate::__private::Serialize for FormulaDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.return_type {
             m.serialize_entry("return_type", v)?;
+            written.push("return_type");
         }
         if let ::std::option::Option::Some(v) = &self.expression {
             m.serialize_entry("expression", v)?;
+            written.push("expression");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -109,42 +109,68 @@ impl crate::__private::Entity for InventoryLineItem {
         "book",
         "line_tax",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "product" => self.product = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "product" => self.product = crate::__private::from_raw(raw)?,
             "quantity" => {
-                self.quantity = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.quantity = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "list_price" => {
-                self.list_price = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.list_price = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "unit_price" => {
-                self.unit_price = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.unit_price = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "Discount" => self.discount = map.next_value()?,
-            "total" => self.total = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "Discount" => self.discount = crate::__private::from_raw(raw)?,
+            "total" => {
+                self.total = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "total_after_discount" => {
-                self.total_after_discount = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.total_after_discount = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "Tax" => self.tax = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "Tax" => {
+                self.tax = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "net_total" => {
-                self.net_total = map.next_value::<crate::__private::Lenient<_>>()?.0;
-            }
-            "product_description" => self.product_description = map.next_value()?,
-            "quantity_in_stock" => {
-                self.quantity_in_stock = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.net_total = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "book" => self.book = map.next_value()?,
-            "line_tax" => self.line_tax = map.next_value()?,
+            "product_description" => {
+                self.product_description = crate::__private::from_raw(raw)?;
+            }
+            "quantity_in_stock" => {
+                self.quantity_in_stock = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "book" => self.book = crate::__private::from_raw(raw)?,
+            "line_tax" => self.line_tax = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -170,49 +196,64 @@ impl crate::__private::Serialize for InventoryLineItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.product {
             m.serialize_entry("product", v)?;
+            written.push("product");
         }
         if let ::std::option::Option::Some(v) = &self.quantity {
             m.serialize_entry("quantity", v)?;
+            written.push("quantity");
         }
         if let ::std::option::Option::Some(v) = &self.list_price {
             m.serialize_entry("list_price", v)?;
+            written.push("list_price");
         }
         if let ::std::option::Option::Some(v) = &self.unit_price {
             m.serialize_entry("unit_price", v)?;
+            written.push("unit_price");
         }
         if let ::std::option::Option::Some(v) = &self.discount {
             m.serialize_entry("Discount", v)?;
+            written.push("Discount");
         }
         if let ::std::option::Option::Some(v) = &self.total {
             m.serialize_entry("total", v)?;
+            written.push("total");
         }
         if let ::std::option::Option::Some(v) = &self.total_after_discount {
             m.serialize_entry("total_after_discount", v)?;
+            written.push("total_after_discount");
         }
         if let ::std::option::Option::Some(v) = &self.tax {
             m.serialize_entry("Tax", v)?;
+            written.push("Tax");
         }
         if let ::std::option::Option::Some(v) = &self.net_total {
             m.serialize_entry("net_total", v)?;
+            written.push("net_total");
         }
         if let ::std::option::Option::Some(v) = &self.product_description {
             m.serialize_entry("product_description", v)?;
+            written.push("product_description");
         }
         if let ::std::option::Option::Some(v) = &self.quantity_in_stock {
             m.serialize_entry("quantity_in_stock", v)?;
+            written.push("quantity_in_stock");
         }
         if let ::std::option::Option::Some(v) = &self.book {
             m.serialize_entry("book", v)?;
+            written.push("book");
         }
         if let ::std::option::Option::Some(v) = &self.line_tax {
             m.serialize_entry("line_tax", v)?;
+            written.push("line_tax");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

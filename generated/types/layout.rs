@@ -94,25 +94,33 @@ impl crate::__private::Entity for Layout {
         "sections",
         "convert_mapping",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
             "visible" => {
-                self.visible = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.visible = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "status" => self.status = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "created_time" => self.created_time = map.next_value()?,
-            "modified_time" => self.modified_time = map.next_value()?,
-            "created_by" => self.created_by = map.next_value()?,
-            "modified_by" => self.modified_by = map.next_value()?,
-            "profiles" => self.profiles = map.next_value()?,
-            "sections" => self.sections = map.next_value()?,
-            "convert_mapping" => self.convert_mapping = map.next_value()?,
+            "status" => {
+                self.status = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
+            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
+            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
+            "profiles" => self.profiles = crate::__private::from_raw(raw)?,
+            "sections" => self.sections = crate::__private::from_raw(raw)?,
+            "convert_mapping" => self.convert_mapping = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -138,40 +146,52 @@ impl crate::__private::Serialize for Layout {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.visible {
             m.serialize_entry("visible", v)?;
+            written.push("visible");
         }
         if let ::std::option::Option::Some(v) = &self.status {
             m.serialize_entry("status", v)?;
+            written.push("status");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("created_time", v)?;
+            written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("modified_time", v)?;
+            written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("created_by", v)?;
+            written.push("created_by");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("modified_by", v)?;
+            written.push("modified_by");
         }
         if let ::std::option::Option::Some(v) = &self.profiles {
             m.serialize_entry("profiles", v)?;
+            written.push("profiles");
         }
         if let ::std::option::Option::Some(v) = &self.sections {
             m.serialize_entry("sections", v)?;
+            written.push("sections");
         }
         if let ::std::option::Option::Some(v) = &self.convert_mapping {
             m.serialize_entry("convert_mapping", v)?;
+            written.push("convert_mapping");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

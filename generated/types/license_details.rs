@@ -69,20 +69,26 @@ impl crate::__private::Entity for LicenseDetails {
         "trial_expiry",
         "users_license_purchased",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "paid" => self.paid = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "paid_type" => self.paid_type = map.next_value()?,
-            "paid_expiry" => self.paid_expiry = map.next_value()?,
-            "trial_type" => self.trial_type = map.next_value()?,
-            "trial_expiry" => self.trial_expiry = map.next_value()?,
+            "paid" => {
+                self.paid = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "paid_type" => self.paid_type = crate::__private::from_raw(raw)?,
+            "paid_expiry" => self.paid_expiry = crate::__private::from_raw(raw)?,
+            "trial_type" => self.trial_type = crate::__private::from_raw(raw)?,
+            "trial_expiry" => self.trial_expiry = crate::__private::from_raw(raw)?,
             "users_license_purchased" => {
-                self.users_license_purchased = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.users_license_purchased = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             _ => return ::std::result::Result::Ok(false),
@@ -110,25 +116,32 @@ impl crate::__private::Serialize for LicenseDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.paid {
             m.serialize_entry("paid", v)?;
+            written.push("paid");
         }
         if let ::std::option::Option::Some(v) = &self.paid_type {
             m.serialize_entry("paid_type", v)?;
+            written.push("paid_type");
         }
         if let ::std::option::Option::Some(v) = &self.paid_expiry {
             m.serialize_entry("paid_expiry", v)?;
+            written.push("paid_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.trial_type {
             m.serialize_entry("trial_type", v)?;
+            written.push("trial_type");
         }
         if let ::std::option::Option::Some(v) = &self.trial_expiry {
             m.serialize_entry("trial_expiry", v)?;
+            written.push("trial_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.users_license_purchased {
             m.serialize_entry("users_license_purchased", v)?;
+            written.push("users_license_purchased");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

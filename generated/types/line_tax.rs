@@ -54,18 +54,26 @@ impl LineTax {
 impl crate::__private::Entity for LineTax {
     const NAME: &'static str = "LineTax";
     const KEYS: &'static [&'static str] = &["id", "name", "percentage", "value"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
             "percentage" => {
-                self.percentage = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.percentage = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "value" => self.value = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "value" => {
+                self.value = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -91,19 +99,24 @@ impl crate::__private::Serialize for LineTax {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.percentage {
             m.serialize_entry("percentage", v)?;
+            written.push("percentage");
         }
         if let ::std::option::Option::Some(v) = &self.value {
             m.serialize_entry("value", v)?;
+            written.push("value");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

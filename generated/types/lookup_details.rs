@@ -54,16 +54,16 @@ impl LookupDetails {
 impl crate::__private::Entity for LookupDetails {
     const NAME: &'static str = "LookupDetails";
     const KEYS: &'static [&'static str] = &["id", "api_name", "display_label", "module"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "module" => self.module = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "module" => self.module = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -89,19 +89,24 @@ impl crate::__private::Serialize for LookupDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.module {
             m.serialize_entry("module", v)?;
+            written.push("module");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

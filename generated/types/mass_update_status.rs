@@ -64,26 +64,36 @@ impl crate::__private::Entity for MassUpdateStatus {
         "Not_Updated_Count",
         "Failed_Count",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "Status" => self.status = map.next_value()?,
+            "Status" => self.status = crate::__private::from_raw(raw)?,
             "Total_Count" => {
-                self.total_count = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.total_count = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "Updated_Count" => {
-                self.updated_count = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.updated_count = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "Not_Updated_Count" => {
-                self.not_updated_count = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.not_updated_count = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "Failed_Count" => {
-                self.failed_count = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.failed_count = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -110,22 +120,28 @@ impl crate::__private::Serialize for MassUpdateStatus {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.status {
             m.serialize_entry("Status", v)?;
+            written.push("Status");
         }
         if let ::std::option::Option::Some(v) = &self.total_count {
             m.serialize_entry("Total_Count", v)?;
+            written.push("Total_Count");
         }
         if let ::std::option::Option::Some(v) = &self.updated_count {
             m.serialize_entry("Updated_Count", v)?;
+            written.push("Updated_Count");
         }
         if let ::std::option::Option::Some(v) = &self.not_updated_count {
             m.serialize_entry("Not_Updated_Count", v)?;
+            written.push("Not_Updated_Count");
         }
         if let ::std::option::Option::Some(v) = &self.failed_count {
             m.serialize_entry("Failed_Count", v)?;
+            written.push("Failed_Count");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -27,6 +27,8 @@ mod inventory_line_item;
 pub use inventory_line_item::InventoryLineItem;
 mod layout;
 pub use layout::Layout;
+mod lead;
+pub use lead::Lead;
 mod license_details;
 pub use license_details::LicenseDetails;
 mod line_tax;

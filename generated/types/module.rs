@@ -154,67 +154,95 @@ impl crate::__private::Entity for Module {
         "profiles",
         "parent_module",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
-            "module_name" => self.module_name = map.next_value()?,
-            "singular_label" => self.singular_label = map.next_value()?,
-            "plural_label" => self.plural_label = map.next_value()?,
-            "generated_type" => self.generated_type = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
+            "module_name" => self.module_name = crate::__private::from_raw(raw)?,
+            "singular_label" => self.singular_label = crate::__private::from_raw(raw)?,
+            "plural_label" => self.plural_label = crate::__private::from_raw(raw)?,
+            "generated_type" => self.generated_type = crate::__private::from_raw(raw)?,
             "api_supported" => {
-                self.api_supported = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.api_supported = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "creatable" => {
-                self.creatable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.creatable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "editable" => {
-                self.editable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.editable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "deletable" => {
-                self.deletable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.deletable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "viewable" => {
-                self.viewable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.viewable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "convertable" => {
-                self.convertable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.convertable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "global_search_supported" => {
-                self.global_search_supported = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.global_search_supported = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "scoring_supported" => {
-                self.scoring_supported = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.scoring_supported = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "visibility" => {
-                self.visibility = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.visibility = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "sequence_number" => {
-                self.sequence_number = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.sequence_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "per_page" => {
-                self.per_page = map.next_value::<crate::__private::Lenient<_>>()?.0;
-            }
-            "business_card_field_limit" => {
-                self.business_card_field_limit = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.per_page = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "web_link" => self.web_link = map.next_value()?,
-            "modified_time" => self.modified_time = map.next_value()?,
-            "modified_by" => self.modified_by = map.next_value()?,
-            "profiles" => self.profiles = map.next_value()?,
-            "parent_module" => self.parent_module = map.next_value()?,
+            "business_card_field_limit" => {
+                self.business_card_field_limit = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "web_link" => self.web_link = crate::__private::from_raw(raw)?,
+            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
+            "profiles" => self.profiles = crate::__private::from_raw(raw)?,
+            "parent_module" => self.parent_module = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -240,76 +268,100 @@ impl crate::__private::Serialize for Module {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.module_name {
             m.serialize_entry("module_name", v)?;
+            written.push("module_name");
         }
         if let ::std::option::Option::Some(v) = &self.singular_label {
             m.serialize_entry("singular_label", v)?;
+            written.push("singular_label");
         }
         if let ::std::option::Option::Some(v) = &self.plural_label {
             m.serialize_entry("plural_label", v)?;
+            written.push("plural_label");
         }
         if let ::std::option::Option::Some(v) = &self.generated_type {
             m.serialize_entry("generated_type", v)?;
+            written.push("generated_type");
         }
         if let ::std::option::Option::Some(v) = &self.api_supported {
             m.serialize_entry("api_supported", v)?;
+            written.push("api_supported");
         }
         if let ::std::option::Option::Some(v) = &self.creatable {
             m.serialize_entry("creatable", v)?;
+            written.push("creatable");
         }
         if let ::std::option::Option::Some(v) = &self.editable {
             m.serialize_entry("editable", v)?;
+            written.push("editable");
         }
         if let ::std::option::Option::Some(v) = &self.deletable {
             m.serialize_entry("deletable", v)?;
+            written.push("deletable");
         }
         if let ::std::option::Option::Some(v) = &self.viewable {
             m.serialize_entry("viewable", v)?;
+            written.push("viewable");
         }
         if let ::std::option::Option::Some(v) = &self.convertable {
             m.serialize_entry("convertable", v)?;
+            written.push("convertable");
         }
         if let ::std::option::Option::Some(v) = &self.global_search_supported {
             m.serialize_entry("global_search_supported", v)?;
+            written.push("global_search_supported");
         }
         if let ::std::option::Option::Some(v) = &self.scoring_supported {
             m.serialize_entry("scoring_supported", v)?;
+            written.push("scoring_supported");
         }
         if let ::std::option::Option::Some(v) = &self.visibility {
             m.serialize_entry("visibility", v)?;
+            written.push("visibility");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
         if let ::std::option::Option::Some(v) = &self.per_page {
             m.serialize_entry("per_page", v)?;
+            written.push("per_page");
         }
         if let ::std::option::Option::Some(v) = &self.business_card_field_limit {
             m.serialize_entry("business_card_field_limit", v)?;
+            written.push("business_card_field_limit");
         }
         if let ::std::option::Option::Some(v) = &self.web_link {
             m.serialize_entry("web_link", v)?;
+            written.push("web_link");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("modified_time", v)?;
+            written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("modified_by", v)?;
+            written.push("modified_by");
         }
         if let ::std::option::Option::Some(v) = &self.profiles {
             m.serialize_entry("profiles", v)?;
+            written.push("profiles");
         }
         if let ::std::option::Option::Some(v) = &self.parent_module {
             m.serialize_entry("parent_module", v)?;
+            written.push("parent_module");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

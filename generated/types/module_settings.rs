@@ -66,19 +66,28 @@ impl crate::__private::Entity for ModuleSettings {
         "territory",
         "related_list_properties",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
             "per_page" => {
-                self.per_page = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.per_page = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "business_card_fields" => self.business_card_fields = map.next_value()?,
-            "default_custom_view" => self.default_custom_view = map.next_value()?,
-            "territory" => self.territory = map.next_value()?,
-            "related_list_properties" => self.related_list_properties = map.next_value()?,
+            "business_card_fields" => {
+                self.business_card_fields = crate::__private::from_raw(raw)?;
+            }
+            "default_custom_view" => {
+                self.default_custom_view = crate::__private::from_raw(raw)?;
+            }
+            "territory" => self.territory = crate::__private::from_raw(raw)?,
+            "related_list_properties" => {
+                self.related_list_properties = crate::__private::from_raw(raw)?;
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -104,22 +113,28 @@ impl crate::__private::Serialize for ModuleSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.per_page {
             m.serialize_entry("per_page", v)?;
+            written.push("per_page");
         }
         if let ::std::option::Option::Some(v) = &self.business_card_fields {
             m.serialize_entry("business_card_fields", v)?;
+            written.push("business_card_fields");
         }
         if let ::std::option::Option::Some(v) = &self.default_custom_view {
             m.serialize_entry("default_custom_view", v)?;
+            written.push("default_custom_view");
         }
         if let ::std::option::Option::Some(v) = &self.territory {
             m.serialize_entry("territory", v)?;
+            written.push("territory");
         }
         if let ::std::option::Option::Some(v) = &self.related_list_properties {
             m.serialize_entry("related_list_properties", v)?;
+            written.push("related_list_properties");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -109,30 +109,41 @@ impl crate::__private::Entity for Note {
         "$editable",
         "$attachments",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "Note_Title" => self.note_title = map.next_value()?,
-            "Note_Content" => self.note_content = map.next_value()?,
-            "Parent_Id" => self.parent_id = map.next_value()?,
-            "$se_module" => self.se_module = map.next_value()?,
-            "Owner" => self.owner = map.next_value()?,
-            "Created_By" => self.created_by = map.next_value()?,
-            "Modified_By" => self.modified_by = map.next_value()?,
-            "Created_Time" => self.created_time = map.next_value()?,
-            "Modified_Time" => self.modified_time = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "Note_Title" => self.note_title = crate::__private::from_raw(raw)?,
+            "Note_Content" => self.note_content = crate::__private::from_raw(raw)?,
+            "Parent_Id" => self.parent_id = crate::__private::from_raw(raw)?,
+            "$se_module" => self.se_module = crate::__private::from_raw(raw)?,
+            "Owner" => self.owner = crate::__private::from_raw(raw)?,
+            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
+            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
+            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
             "$voice_note" => {
-                self.voice_note = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.voice_note = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "$size" => self.size = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "$size" => {
+                self.size = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "$editable" => {
-                self.editable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.editable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "$attachments" => self.attachments = map.next_value()?,
+            "$attachments" => self.attachments = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -158,49 +169,64 @@ impl crate::__private::Serialize for Note {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.note_title {
             m.serialize_entry("Note_Title", v)?;
+            written.push("Note_Title");
         }
         if let ::std::option::Option::Some(v) = &self.note_content {
             m.serialize_entry("Note_Content", v)?;
+            written.push("Note_Content");
         }
         if let ::std::option::Option::Some(v) = &self.parent_id {
             m.serialize_entry("Parent_Id", v)?;
+            written.push("Parent_Id");
         }
         if let ::std::option::Option::Some(v) = &self.se_module {
             m.serialize_entry("$se_module", v)?;
+            written.push("$se_module");
         }
         if let ::std::option::Option::Some(v) = &self.owner {
             m.serialize_entry("Owner", v)?;
+            written.push("Owner");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
+            written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
+            written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", v)?;
+            written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("Modified_Time", v)?;
+            written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.voice_note {
             m.serialize_entry("$voice_note", v)?;
+            written.push("$voice_note");
         }
         if let ::std::option::Option::Some(v) = &self.size {
             m.serialize_entry("$size", v)?;
+            written.push("$size");
         }
         if let ::std::option::Option::Some(v) = &self.editable {
             m.serialize_entry("$editable", v)?;
+            written.push("$editable");
         }
         if let ::std::option::Option::Some(v) = &self.attachments {
             m.serialize_entry("$attachments", v)?;
+            written.push("$attachments");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -64,19 +64,25 @@ impl crate::__private::Entity for OrgTax {
         "value",
         "sequence_number",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "value" => self.value = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "value" => {
+                self.value = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "sequence_number" => {
-                self.sequence_number = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.sequence_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             _ => return ::std::result::Result::Ok(false),
@@ -104,22 +110,28 @@ impl crate::__private::Serialize for OrgTax {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.value {
             m.serialize_entry("value", v)?;
+            written.push("value");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -189,54 +189,62 @@ impl crate::__private::Entity for Organization {
         "photo_id",
         "license_details",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "company_name" => self.company_name = map.next_value()?,
-            "alias" => self.alias = map.next_value()?,
-            "primary_email" => self.primary_email = map.next_value()?,
-            "primary_zuid" => self.primary_zuid = map.next_value()?,
-            "zgid" => self.zgid = map.next_value()?,
-            "domain_name" => self.domain_name = map.next_value()?,
-            "phone" => self.phone = map.next_value()?,
-            "mobile" => self.mobile = map.next_value()?,
-            "fax" => self.fax = map.next_value()?,
-            "website" => self.website = map.next_value()?,
-            "employee_count" => self.employee_count = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "time_zone" => self.time_zone = map.next_value()?,
-            "iso_code" => self.iso_code = map.next_value()?,
-            "currency_locale" => self.currency_locale = map.next_value()?,
-            "currency_symbol" => self.currency_symbol = map.next_value()?,
-            "currency" => self.currency = map.next_value()?,
-            "street" => self.street = map.next_value()?,
-            "city" => self.city = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "country" => self.country = map.next_value()?,
-            "country_code" => self.country_code = map.next_value()?,
-            "zip" => self.zip = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "company_name" => self.company_name = crate::__private::from_raw(raw)?,
+            "alias" => self.alias = crate::__private::from_raw(raw)?,
+            "primary_email" => self.primary_email = crate::__private::from_raw(raw)?,
+            "primary_zuid" => self.primary_zuid = crate::__private::from_raw(raw)?,
+            "zgid" => self.zgid = crate::__private::from_raw(raw)?,
+            "domain_name" => self.domain_name = crate::__private::from_raw(raw)?,
+            "phone" => self.phone = crate::__private::from_raw(raw)?,
+            "mobile" => self.mobile = crate::__private::from_raw(raw)?,
+            "fax" => self.fax = crate::__private::from_raw(raw)?,
+            "website" => self.website = crate::__private::from_raw(raw)?,
+            "employee_count" => self.employee_count = crate::__private::from_raw(raw)?,
+            "description" => self.description = crate::__private::from_raw(raw)?,
+            "time_zone" => self.time_zone = crate::__private::from_raw(raw)?,
+            "iso_code" => self.iso_code = crate::__private::from_raw(raw)?,
+            "currency_locale" => self.currency_locale = crate::__private::from_raw(raw)?,
+            "currency_symbol" => self.currency_symbol = crate::__private::from_raw(raw)?,
+            "currency" => self.currency = crate::__private::from_raw(raw)?,
+            "street" => self.street = crate::__private::from_raw(raw)?,
+            "city" => self.city = crate::__private::from_raw(raw)?,
+            "state" => self.state = crate::__private::from_raw(raw)?,
+            "country" => self.country = crate::__private::from_raw(raw)?,
+            "country_code" => self.country_code = crate::__private::from_raw(raw)?,
+            "zip" => self.zip = crate::__private::from_raw(raw)?,
             "mc_status" => {
-                self.mc_status = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.mc_status = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "gapps_enabled" => {
-                self.gapps_enabled = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.gapps_enabled = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "translation_enabled" => {
-                self.translation_enabled = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.translation_enabled = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "privacy_settings" => {
-                self.privacy_settings = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.privacy_settings = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "photo_id" => self.photo_id = map.next_value()?,
-            "license_details" => self.license_details = map.next_value()?,
+            "photo_id" => self.photo_id = crate::__private::from_raw(raw)?,
+            "license_details" => self.license_details = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -262,97 +270,128 @@ impl crate::__private::Serialize for Organization {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.company_name {
             m.serialize_entry("company_name", v)?;
+            written.push("company_name");
         }
         if let ::std::option::Option::Some(v) = &self.alias {
             m.serialize_entry("alias", v)?;
+            written.push("alias");
         }
         if let ::std::option::Option::Some(v) = &self.primary_email {
             m.serialize_entry("primary_email", v)?;
+            written.push("primary_email");
         }
         if let ::std::option::Option::Some(v) = &self.primary_zuid {
             m.serialize_entry("primary_zuid", v)?;
+            written.push("primary_zuid");
         }
         if let ::std::option::Option::Some(v) = &self.zgid {
             m.serialize_entry("zgid", v)?;
+            written.push("zgid");
         }
         if let ::std::option::Option::Some(v) = &self.domain_name {
             m.serialize_entry("domain_name", v)?;
+            written.push("domain_name");
         }
         if let ::std::option::Option::Some(v) = &self.phone {
             m.serialize_entry("phone", v)?;
+            written.push("phone");
         }
         if let ::std::option::Option::Some(v) = &self.mobile {
             m.serialize_entry("mobile", v)?;
+            written.push("mobile");
         }
         if let ::std::option::Option::Some(v) = &self.fax {
             m.serialize_entry("fax", v)?;
+            written.push("fax");
         }
         if let ::std::option::Option::Some(v) = &self.website {
             m.serialize_entry("website", v)?;
+            written.push("website");
         }
         if let ::std::option::Option::Some(v) = &self.employee_count {
             m.serialize_entry("employee_count", v)?;
+            written.push("employee_count");
         }
         if let ::std::option::Option::Some(v) = &self.description {
             m.serialize_entry("description", v)?;
+            written.push("description");
         }
         if let ::std::option::Option::Some(v) = &self.time_zone {
             m.serialize_entry("time_zone", v)?;
+            written.push("time_zone");
         }
         if let ::std::option::Option::Some(v) = &self.iso_code {
             m.serialize_entry("iso_code", v)?;
+            written.push("iso_code");
         }
         if let ::std::option::Option::Some(v) = &self.currency_locale {
             m.serialize_entry("currency_locale", v)?;
+            written.push("currency_locale");
         }
         if let ::std::option::Option::Some(v) = &self.currency_symbol {
             m.serialize_entry("currency_symbol", v)?;
+            written.push("currency_symbol");
         }
         if let ::std::option::Option::Some(v) = &self.currency {
             m.serialize_entry("currency", v)?;
+            written.push("currency");
         }
         if let ::std::option::Option::Some(v) = &self.street {
             m.serialize_entry("street", v)?;
+            written.push("street");
         }
         if let ::std::option::Option::Some(v) = &self.city {
             m.serialize_entry("city", v)?;
+            written.push("city");
         }
         if let ::std::option::Option::Some(v) = &self.state {
             m.serialize_entry("state", v)?;
+            written.push("state");
         }
         if let ::std::option::Option::Some(v) = &self.country {
             m.serialize_entry("country", v)?;
+            written.push("country");
         }
         if let ::std::option::Option::Some(v) = &self.country_code {
             m.serialize_entry("country_code", v)?;
+            written.push("country_code");
         }
         if let ::std::option::Option::Some(v) = &self.zip {
             m.serialize_entry("zip", v)?;
+            written.push("zip");
         }
         if let ::std::option::Option::Some(v) = &self.mc_status {
             m.serialize_entry("mc_status", v)?;
+            written.push("mc_status");
         }
         if let ::std::option::Option::Some(v) = &self.gapps_enabled {
             m.serialize_entry("gapps_enabled", v)?;
+            written.push("gapps_enabled");
         }
         if let ::std::option::Option::Some(v) = &self.translation_enabled {
             m.serialize_entry("translation_enabled", v)?;
+            written.push("translation_enabled");
         }
         if let ::std::option::Option::Some(v) = &self.privacy_settings {
             m.serialize_entry("privacy_settings", v)?;
+            written.push("privacy_settings");
         }
         if let ::std::option::Option::Some(v) = &self.photo_id {
             m.serialize_entry("photo_id", v)?;
+            written.push("photo_id");
         }
         if let ::std::option::Option::Some(v) = &self.license_details {
             m.serialize_entry("license_details", v)?;
+            written.push("license_details");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

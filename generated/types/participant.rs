@@ -69,20 +69,23 @@ impl crate::__private::Entity for Participant {
         "invited",
         "status",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "participant" => self.participant = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "Email" => self.email = map.next_value()?,
+            "participant" => self.participant = crate::__private::from_raw(raw)?,
+            "type" => self.type_ = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "Email" => self.email = crate::__private::from_raw(raw)?,
             "invited" => {
-                self.invited = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.invited = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "status" => self.status = map.next_value()?,
+            "status" => self.status = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -108,25 +111,32 @@ impl crate::__private::Serialize for Participant {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.participant {
             m.serialize_entry("participant", v)?;
+            written.push("participant");
         }
         if let ::std::option::Option::Some(v) = &self.type_ {
             m.serialize_entry("type", v)?;
+            written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.email {
             m.serialize_entry("Email", v)?;
+            written.push("Email");
         }
         if let ::std::option::Option::Some(v) = &self.invited {
             m.serialize_entry("invited", v)?;
+            written.push("invited");
         }
         if let ::std::option::Option::Some(v) = &self.status {
             m.serialize_entry("status", v)?;
+            written.push("status");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -59,20 +59,21 @@ impl crate::__private::Entity for PickListValue {
         "sequence_number",
         "maps",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "display_value" => self.display_value = map.next_value()?,
-            "actual_value" => self.actual_value = map.next_value()?,
+            "display_value" => self.display_value = crate::__private::from_raw(raw)?,
+            "actual_value" => self.actual_value = crate::__private::from_raw(raw)?,
             "sequence_number" => {
-                self.sequence_number = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.sequence_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "maps" => self.maps = map.next_value()?,
+            "maps" => self.maps = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -98,19 +99,24 @@ impl crate::__private::Serialize for PickListValue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.display_value {
             m.serialize_entry("display_value", v)?;
+            written.push("display_value");
         }
         if let ::std::option::Option::Some(v) = &self.actual_value {
             m.serialize_entry("actual_value", v)?;
+            written.push("actual_value");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
         if let ::std::option::Option::Some(v) = &self.maps {
             m.serialize_entry("maps", v)?;
+            written.push("maps");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

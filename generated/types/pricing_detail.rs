@@ -54,21 +54,30 @@ impl PricingDetail {
 impl crate::__private::Entity for PricingDetail {
     const NAME: &'static str = "PricingDetail";
     const KEYS: &'static [&'static str] = &["id", "from_range", "to_range", "discount"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
             "from_range" => {
-                self.from_range = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.from_range = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "to_range" => {
-                self.to_range = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.to_range = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "discount" => {
-                self.discount = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.discount = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -95,19 +104,24 @@ impl crate::__private::Serialize for PricingDetail {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.from_range {
             m.serialize_entry("from_range", v)?;
+            written.push("from_range");
         }
         if let ::std::option::Option::Some(v) = &self.to_range {
             m.serialize_entry("to_range", v)?;
+            written.push("to_range");
         }
         if let ::std::option::Option::Some(v) = &self.discount {
             m.serialize_entry("discount", v)?;
+            written.push("discount");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -94,27 +94,33 @@ impl crate::__private::Entity for ProcessInfo {
         "continuous",
         "escalation",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
-            "field_id" => self.field_id = map.next_value()?,
-            "field_name" => self.field_name = map.next_value()?,
-            "field_label" => self.field_label = map.next_value()?,
-            "column_name" => self.column_name = map.next_value()?,
-            "field_value" => self.field_value = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
+            "field_id" => self.field_id = crate::__private::from_raw(raw)?,
+            "field_name" => self.field_name = crate::__private::from_raw(raw)?,
+            "field_label" => self.field_label = crate::__private::from_raw(raw)?,
+            "column_name" => self.column_name = crate::__private::from_raw(raw)?,
+            "field_value" => self.field_value = crate::__private::from_raw(raw)?,
             "is_continuous" => {
-                self.is_continuous = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.is_continuous = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "continuous" => {
-                self.continuous = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.continuous = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "escalation" => self.escalation = map.next_value()?,
+            "escalation" => self.escalation = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -140,40 +146,52 @@ impl crate::__private::Serialize for ProcessInfo {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.field_id {
             m.serialize_entry("field_id", v)?;
+            written.push("field_id");
         }
         if let ::std::option::Option::Some(v) = &self.field_name {
             m.serialize_entry("field_name", v)?;
+            written.push("field_name");
         }
         if let ::std::option::Option::Some(v) = &self.field_label {
             m.serialize_entry("field_label", v)?;
+            written.push("field_label");
         }
         if let ::std::option::Option::Some(v) = &self.column_name {
             m.serialize_entry("column_name", v)?;
+            written.push("column_name");
         }
         if let ::std::option::Option::Some(v) = &self.field_value {
             m.serialize_entry("field_value", v)?;
+            written.push("field_value");
         }
         if let ::std::option::Option::Some(v) = &self.is_continuous {
             m.serialize_entry("is_continuous", v)?;
+            written.push("is_continuous");
         }
         if let ::std::option::Option::Some(v) = &self.continuous {
             m.serialize_entry("continuous", v)?;
+            written.push("continuous");
         }
         if let ::std::option::Option::Some(v) = &self.escalation {
             m.serialize_entry("escalation", v)?;
+            written.push("escalation");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

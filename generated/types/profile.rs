@@ -101,28 +101,36 @@ impl crate::__private::Entity for Profile {
         "permissions_details",
         "sections",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "description" => self.description = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "description" => self.description = crate::__private::from_raw(raw)?,
             "category" => {
-                self.category = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.category = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "default" => {
-                self.default = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.default = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "created_time" => self.created_time = map.next_value()?,
-            "modified_time" => self.modified_time = map.next_value()?,
-            "created_by" => self.created_by = map.next_value()?,
-            "modified_by" => self.modified_by = map.next_value()?,
-            "permissions_details" => self.permissions_details = map.next_value()?,
-            "sections" => self.sections = map.next_value()?,
+            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
+            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
+            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
+            "permissions_details" => {
+                self.permissions_details = crate::__private::from_raw(raw)?;
+            }
+            "sections" => self.sections = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -148,43 +156,56 @@ impl crate::__private::Serialize for Profile {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.description {
             m.serialize_entry("description", v)?;
+            written.push("description");
         }
         if let ::std::option::Option::Some(v) = &self.category {
             m.serialize_entry("category", v)?;
+            written.push("category");
         }
         if let ::std::option::Option::Some(v) = &self.default {
             m.serialize_entry("default", v)?;
+            written.push("default");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("created_time", v)?;
+            written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("modified_time", v)?;
+            written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("created_by", v)?;
+            written.push("created_by");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("modified_by", v)?;
+            written.push("modified_by");
         }
         if let ::std::option::Option::Some(v) = &self.permissions_details {
             m.serialize_entry("permissions_details", v)?;
+            written.push("permissions_details");
         }
         if let ::std::option::Option::Some(v) = &self.sections {
             m.serialize_entry("sections", v)?;
+            written.push("sections");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

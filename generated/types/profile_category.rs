@@ -59,16 +59,18 @@ impl crate::__private::Entity for ProfileCategory {
         "module",
         "permissions_details",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "module" => self.module = map.next_value()?,
-            "permissions_details" => self.permissions_details = map.next_value()?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "module" => self.module = crate::__private::from_raw(raw)?,
+            "permissions_details" => {
+                self.permissions_details = crate::__private::from_raw(raw)?;
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -94,19 +96,24 @@ impl crate::__private::Serialize for ProfileCategory {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.module {
             m.serialize_entry("module", v)?;
+            written.push("module");
         }
         if let ::std::option::Option::Some(v) = &self.permissions_details {
             m.serialize_entry("permissions_details", v)?;
+            written.push("permissions_details");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -48,14 +48,14 @@ impl ProfileSection {
 impl crate::__private::Entity for ProfileSection {
     const NAME: &'static str = "ProfileSection";
     const KEYS: &'static [&'static str] = &["name", "categories"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "categories" => self.categories = map.next_value()?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "categories" => self.categories = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -81,13 +81,16 @@ impl crate::__private::Serialize for ProfileSection {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.categories {
             m.serialize_entry("categories", v)?;
+            written.push("categories");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -143,42 +143,59 @@ impl crate::__private::Entity for Record {
         "Pricing_Details",
         "Participants",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "Owner" => self.owner = map.next_value()?,
-            "Created_By" => self.created_by = map.next_value()?,
-            "Modified_By" => self.modified_by = map.next_value()?,
-            "Created_Time" => self.created_time = map.next_value()?,
-            "Modified_Time" => self.modified_time = map.next_value()?,
-            "Last_Activity_Time" => self.last_activity_time = map.next_value()?,
-            "Layout" => self.layout = map.next_value()?,
-            "Tag" => self.tag = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "Owner" => self.owner = crate::__private::from_raw(raw)?,
+            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
+            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
+            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "Last_Activity_Time" => {
+                self.last_activity_time = crate::__private::from_raw(raw)?;
+            }
+            "Layout" => self.layout = crate::__private::from_raw(raw)?,
+            "Tag" => self.tag = crate::__private::from_raw(raw)?,
             "$approved" => {
-                self.approved = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.approved = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "$editable" => {
-                self.editable = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.editable = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "$converted" => {
-                self.converted = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.converted = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "$state" => self.state = map.next_value()?,
+            "$state" => self.state = crate::__private::from_raw(raw)?,
             "$process_flow" => {
-                self.process_flow = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.process_flow = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "$in_merge" => {
-                self.in_merge = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.in_merge = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "$currency_symbol" => self.currency_symbol = map.next_value()?,
-            "$approval_state" => self.approval_state = map.next_value()?,
-            "Product_Details" => self.product_details = map.next_value()?,
-            "Pricing_Details" => self.pricing_details = map.next_value()?,
-            "Participants" => self.participants = map.next_value()?,
+            "$currency_symbol" => self.currency_symbol = crate::__private::from_raw(raw)?,
+            "$approval_state" => self.approval_state = crate::__private::from_raw(raw)?,
+            "Product_Details" => self.product_details = crate::__private::from_raw(raw)?,
+            "Pricing_Details" => self.pricing_details = crate::__private::from_raw(raw)?,
+            "Participants" => self.participants = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -204,67 +221,88 @@ impl crate::__private::Serialize for Record {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.owner {
             m.serialize_entry("Owner", v)?;
+            written.push("Owner");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
+            written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
+            written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", v)?;
+            written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("Modified_Time", v)?;
+            written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.last_activity_time {
             m.serialize_entry("Last_Activity_Time", v)?;
+            written.push("Last_Activity_Time");
         }
         if let ::std::option::Option::Some(v) = &self.layout {
             m.serialize_entry("Layout", v)?;
+            written.push("Layout");
         }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
+            written.push("Tag");
         }
         if let ::std::option::Option::Some(v) = &self.approved {
             m.serialize_entry("$approved", v)?;
+            written.push("$approved");
         }
         if let ::std::option::Option::Some(v) = &self.editable {
             m.serialize_entry("$editable", v)?;
+            written.push("$editable");
         }
         if let ::std::option::Option::Some(v) = &self.converted {
             m.serialize_entry("$converted", v)?;
+            written.push("$converted");
         }
         if let ::std::option::Option::Some(v) = &self.state {
             m.serialize_entry("$state", v)?;
+            written.push("$state");
         }
         if let ::std::option::Option::Some(v) = &self.process_flow {
             m.serialize_entry("$process_flow", v)?;
+            written.push("$process_flow");
         }
         if let ::std::option::Option::Some(v) = &self.in_merge {
             m.serialize_entry("$in_merge", v)?;
+            written.push("$in_merge");
         }
         if let ::std::option::Option::Some(v) = &self.currency_symbol {
             m.serialize_entry("$currency_symbol", v)?;
+            written.push("$currency_symbol");
         }
         if let ::std::option::Option::Some(v) = &self.approval_state {
             m.serialize_entry("$approval_state", v)?;
+            written.push("$approval_state");
         }
         if let ::std::option::Option::Some(v) = &self.product_details {
             m.serialize_entry("Product_Details", v)?;
+            written.push("Product_Details");
         }
         if let ::std::option::Option::Some(v) = &self.pricing_details {
             m.serialize_entry("Pricing_Details", v)?;
+            written.push("Pricing_Details");
         }
         if let ::std::option::Option::Some(v) = &self.participants {
             m.serialize_entry("Participants", v)?;
+            written.push("Participants");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

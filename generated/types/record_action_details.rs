@@ -64,17 +64,17 @@ impl crate::__private::Entity for RecordActionDetails {
         "Created_By",
         "Modified_By",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "Created_Time" => self.created_time = map.next_value()?,
-            "Modified_Time" => self.modified_time = map.next_value()?,
-            "Created_By" => self.created_by = map.next_value()?,
-            "Modified_By" => self.modified_by = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
+            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -100,22 +100,28 @@ impl crate::__private::Serialize for RecordActionDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", v)?;
+            written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("Modified_Time", v)?;
+            written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
+            written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
+            written.push("Modified_By");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

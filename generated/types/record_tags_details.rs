@@ -46,14 +46,14 @@ impl RecordTagsDetails {
 impl crate::__private::Entity for RecordTagsDetails {
     const NAME: &'static str = "RecordTagsDetails";
     const KEYS: &'static [&'static str] = &["id", "tags"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "tags" => self.tags = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "tags" => self.tags = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -79,13 +79,16 @@ impl crate::__private::Serialize for RecordTagsDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.tags {
             m.serialize_entry("tags", v)?;
+            written.push("tags");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -99,26 +99,29 @@ impl crate::__private::Entity for RelatedList {
         "connectedmodule",
         "linkingmodule",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "module" => self.module = map.next_value()?,
-            "href" => self.href = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "module" => self.module = crate::__private::from_raw(raw)?,
+            "href" => self.href = crate::__private::from_raw(raw)?,
+            "type" => self.type_ = crate::__private::from_raw(raw)?,
             "visible" => {
-                self.visible = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.visible = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
-            "sequence_number" => self.sequence_number = map.next_value()?,
-            "action" => self.action = map.next_value()?,
-            "connectedmodule" => self.connectedmodule = map.next_value()?,
-            "linkingmodule" => self.linkingmodule = map.next_value()?,
+            "sequence_number" => self.sequence_number = crate::__private::from_raw(raw)?,
+            "action" => self.action = crate::__private::from_raw(raw)?,
+            "connectedmodule" => self.connectedmodule = crate::__private::from_raw(raw)?,
+            "linkingmodule" => self.linkingmodule = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -144,43 +147,56 @@ impl crate::__private::Serialize for RelatedList {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.module {
             m.serialize_entry("module", v)?;
+            written.push("module");
         }
         if let ::std::option::Option::Some(v) = &self.href {
             m.serialize_entry("href", v)?;
+            written.push("href");
         }
         if let ::std::option::Option::Some(v) = &self.type_ {
             m.serialize_entry("type", v)?;
+            written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.visible {
             m.serialize_entry("visible", v)?;
+            written.push("visible");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
         if let ::std::option::Option::Some(v) = &self.action {
             m.serialize_entry("action", v)?;
+            written.push("action");
         }
         if let ::std::option::Option::Some(v) = &self.connectedmodule {
             m.serialize_entry("connectedmodule", v)?;
+            written.push("connectedmodule");
         }
         if let ::std::option::Option::Some(v) = &self.linkingmodule {
             m.serialize_entry("linkingmodule", v)?;
+            written.push("linkingmodule");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

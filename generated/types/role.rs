@@ -79,26 +79,32 @@ impl crate::__private::Entity for Role {
         "reporting_to",
         "forecast_manager",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "description" => self.description = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "description" => self.description = crate::__private::from_raw(raw)?,
             "admin_user" => {
-                self.admin_user = map.next_value::<crate::__private::Lenient<_>>()?.0;
-            }
-            "share_with_peers" => {
-                self.share_with_peers = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.admin_user = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "reporting_to" => self.reporting_to = map.next_value()?,
-            "forecast_manager" => self.forecast_manager = map.next_value()?,
+            "share_with_peers" => {
+                self.share_with_peers = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "reporting_to" => self.reporting_to = crate::__private::from_raw(raw)?,
+            "forecast_manager" => {
+                self.forecast_manager = crate::__private::from_raw(raw)?;
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -124,31 +130,40 @@ impl crate::__private::Serialize for Role {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.description {
             m.serialize_entry("description", v)?;
+            written.push("description");
         }
         if let ::std::option::Option::Some(v) = &self.admin_user {
             m.serialize_entry("admin_user", v)?;
+            written.push("admin_user");
         }
         if let ::std::option::Option::Some(v) = &self.share_with_peers {
             m.serialize_entry("share_with_peers", v)?;
+            written.push("share_with_peers");
         }
         if let ::std::option::Option::Some(v) = &self.reporting_to {
             m.serialize_entry("reporting_to", v)?;
+            written.push("reporting_to");
         }
         if let ::std::option::Option::Some(v) = &self.forecast_manager {
             m.serialize_entry("forecast_manager", v)?;
+            written.push("forecast_manager");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

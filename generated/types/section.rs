@@ -79,32 +79,40 @@ impl crate::__private::Entity for Section {
         "isSubformSection",
         "fields",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "display_label" => self.display_label = map.next_value()?,
-            "api_name" => self.api_name = map.next_value()?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
             "column_count" => {
-                self.column_count = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.column_count = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             "sequence_number" => {
-                self.sequence_number = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.sequence_number = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
             "tab_traversal" => {
-                self.tab_traversal = map.next_value::<crate::__private::Lenient<_>>()?.0;
-            }
-            "isSubformSection" => {
-                self.is_subform_section = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.tab_traversal = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "fields" => self.fields = map.next_value()?,
+            "isSubformSection" => {
+                self.is_subform_section = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "fields" => self.fields = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -130,31 +138,40 @@ impl crate::__private::Serialize for Section {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.display_label {
             m.serialize_entry("display_label", v)?;
+            written.push("display_label");
         }
         if let ::std::option::Option::Some(v) = &self.api_name {
             m.serialize_entry("api_name", v)?;
+            written.push("api_name");
         }
         if let ::std::option::Option::Some(v) = &self.column_count {
             m.serialize_entry("column_count", v)?;
+            written.push("column_count");
         }
         if let ::std::option::Option::Some(v) = &self.sequence_number {
             m.serialize_entry("sequence_number", v)?;
+            written.push("sequence_number");
         }
         if let ::std::option::Option::Some(v) = &self.tab_traversal {
             m.serialize_entry("tab_traversal", v)?;
+            written.push("tab_traversal");
         }
         if let ::std::option::Option::Some(v) = &self.is_subform_section {
             m.serialize_entry("isSubformSection", v)?;
+            written.push("isSubformSection");
         }
         if let ::std::option::Option::Some(v) = &self.fields {
             m.serialize_entry("fields", v)?;
+            written.push("fields");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -54,16 +54,16 @@ impl StatusMessage {
 impl crate::__private::Entity for StatusMessage {
     const NAME: &'static str = "StatusMessage";
     const KEYS: &'static [&'static str] = &["code", "status", "message", "details"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "code" => self.code = map.next_value()?,
-            "status" => self.status = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "details" => self.details = map.next_value()?,
+            "code" => self.code = crate::__private::from_raw(raw)?,
+            "status" => self.status = crate::__private::from_raw(raw)?,
+            "message" => self.message = crate::__private::from_raw(raw)?,
+            "details" => self.details = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -89,19 +89,24 @@ impl crate::__private::Serialize for StatusMessage {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.code {
             m.serialize_entry("code", v)?;
+            written.push("code");
         }
         if let ::std::option::Option::Some(v) = &self.status {
             m.serialize_entry("status", v)?;
+            written.push("status");
         }
         if let ::std::option::Option::Some(v) = &self.message {
             m.serialize_entry("message", v)?;
+            written.push("message");
         }
         if let ::std::option::Option::Some(v) = &self.details {
             m.serialize_entry("details", v)?;
+            written.push("details");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

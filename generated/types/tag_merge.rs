@@ -42,13 +42,13 @@ impl TagMerge {
 impl crate::__private::Entity for TagMerge {
     const NAME: &'static str = "TagMerge";
     const KEYS: &'static [&'static str] = &["conflict_id"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "conflict_id" => self.conflict_id = map.next_value()?,
+            "conflict_id" => self.conflict_id = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -74,10 +74,12 @@ impl crate::__private::Serialize for TagMerge {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.conflict_id {
             m.serialize_entry("conflict_id", v)?;
+            written.push("conflict_id");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -96,31 +96,39 @@ impl crate::__private::Entity for Transition {
         "percent_partial_save",
         "execution_time",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "next_field_value" => self.next_field_value = map.next_value()?,
-            "next_transitions" => self.next_transitions = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
-            "data" => self.data = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "type" => self.type_ = crate::__private::from_raw(raw)?,
+            "next_field_value" => {
+                self.next_field_value = crate::__private::from_raw(raw)?;
+            }
+            "next_transitions" => {
+                self.next_transitions = crate::__private::from_raw(raw)?;
+            }
+            "fields" => self.fields = crate::__private::from_raw(raw)?,
+            "data" => self.data = crate::__private::from_raw(raw)?,
             "criteria_matched" => {
-                self.criteria_matched = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.criteria_matched = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "criteria_message" => self.criteria_message = map.next_value()?,
+            "criteria_message" => {
+                self.criteria_message = crate::__private::from_raw(raw)?;
+            }
             "percent_partial_save" => {
-                self.percent_partial_save = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.percent_partial_save = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "execution_time" => self.execution_time = map.next_value()?,
+            "execution_time" => self.execution_time = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -146,40 +154,52 @@ impl crate::__private::Serialize for Transition {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.type_ {
             m.serialize_entry("type", v)?;
+            written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.next_field_value {
             m.serialize_entry("next_field_value", v)?;
+            written.push("next_field_value");
         }
         if let ::std::option::Option::Some(v) = &self.next_transitions {
             m.serialize_entry("next_transitions", v)?;
+            written.push("next_transitions");
         }
         if let ::std::option::Option::Some(v) = &self.fields {
             m.serialize_entry("fields", v)?;
+            written.push("fields");
         }
         if let ::std::option::Option::Some(v) = &self.data {
             m.serialize_entry("data", v)?;
+            written.push("data");
         }
         if let ::std::option::Option::Some(v) = &self.criteria_matched {
             m.serialize_entry("criteria_matched", v)?;
+            written.push("criteria_matched");
         }
         if let ::std::option::Option::Some(v) = &self.criteria_message {
             m.serialize_entry("criteria_message", v)?;
+            written.push("criteria_message");
         }
         if let ::std::option::Option::Some(v) = &self.percent_partial_save {
             m.serialize_entry("percent_partial_save", v)?;
+            written.push("percent_partial_save");
         }
         if let ::std::option::Option::Some(v) = &self.execution_time {
             m.serialize_entry("execution_time", v)?;
+            written.push("execution_time");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -69,18 +69,18 @@ impl crate::__private::Entity for TrashRecord {
         "deleted_by",
         "created_by",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "display_name" => self.display_name = map.next_value()?,
-            "type" => self.type_ = map.next_value()?,
-            "deleted_time" => self.deleted_time = map.next_value()?,
-            "deleted_by" => self.deleted_by = map.next_value()?,
-            "created_by" => self.created_by = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "display_name" => self.display_name = crate::__private::from_raw(raw)?,
+            "type" => self.type_ = crate::__private::from_raw(raw)?,
+            "deleted_time" => self.deleted_time = crate::__private::from_raw(raw)?,
+            "deleted_by" => self.deleted_by = crate::__private::from_raw(raw)?,
+            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -106,25 +106,32 @@ impl crate::__private::Serialize for TrashRecord {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.display_name {
             m.serialize_entry("display_name", v)?;
+            written.push("display_name");
         }
         if let ::std::option::Option::Some(v) = &self.type_ {
             m.serialize_entry("type", v)?;
+            written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_time {
             m.serialize_entry("deleted_time", v)?;
+            written.push("deleted_time");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_by {
             m.serialize_entry("deleted_by", v)?;
+            written.push("deleted_by");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("created_by", v)?;
+            written.push("created_by");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

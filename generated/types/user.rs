@@ -244,61 +244,77 @@ impl crate::__private::Entity for User {
         "Reporting_To",
         "territories",
     ];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "id" => self.id = map.next_value()?,
-            "email" => self.email = map.next_value()?,
-            "first_name" => self.first_name = map.next_value()?,
-            "last_name" => self.last_name = map.next_value()?,
-            "full_name" => self.full_name = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "alias" => self.alias = map.next_value()?,
-            "status" => self.status = map.next_value()?,
+            "id" => self.id = crate::__private::from_raw(raw)?,
+            "email" => self.email = crate::__private::from_raw(raw)?,
+            "first_name" => self.first_name = crate::__private::from_raw(raw)?,
+            "last_name" => self.last_name = crate::__private::from_raw(raw)?,
+            "full_name" => self.full_name = crate::__private::from_raw(raw)?,
+            "name" => self.name = crate::__private::from_raw(raw)?,
+            "alias" => self.alias = crate::__private::from_raw(raw)?,
+            "status" => self.status = crate::__private::from_raw(raw)?,
             "confirm" => {
-                self.confirm = map.next_value::<crate::__private::Lenient<_>>()?.0;
-            }
-            "zuid" => self.zuid = map.next_value()?,
-            "role" => self.role = map.next_value()?,
-            "profile" => self.profile = map.next_value()?,
-            "phone" => self.phone = map.next_value()?,
-            "mobile" => self.mobile = map.next_value()?,
-            "website" => self.website = map.next_value()?,
-            "fax" => self.fax = map.next_value()?,
-            "dob" => self.dob = map.next_value()?,
-            "street" => self.street = map.next_value()?,
-            "city" => self.city = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "country" => self.country = map.next_value()?,
-            "zip" => self.zip = map.next_value()?,
-            "language" => self.language = map.next_value()?,
-            "locale" => self.locale = map.next_value()?,
-            "country_locale" => self.country_locale = map.next_value()?,
-            "time_zone" => self.time_zone = map.next_value()?,
-            "time_format" => self.time_format = map.next_value()?,
-            "date_format" => self.date_format = map.next_value()?,
-            "decimal_separator" => self.decimal_separator = map.next_value()?,
-            "name_format" => self.name_format = map.next_value()?,
-            "signature" => self.signature = map.next_value()?,
-            "personal_account" => {
-                self.personal_account = map
-                    .next_value::<crate::__private::Lenient<_>>()?
+                self.confirm = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
                     .0;
             }
-            "default_tab_group" => self.default_tab_group = map.next_value()?,
-            "offset" => self.offset = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "Isonline" => {
-                self.is_online = map.next_value::<crate::__private::Lenient<_>>()?.0;
+            "zuid" => self.zuid = crate::__private::from_raw(raw)?,
+            "role" => self.role = crate::__private::from_raw(raw)?,
+            "profile" => self.profile = crate::__private::from_raw(raw)?,
+            "phone" => self.phone = crate::__private::from_raw(raw)?,
+            "mobile" => self.mobile = crate::__private::from_raw(raw)?,
+            "website" => self.website = crate::__private::from_raw(raw)?,
+            "fax" => self.fax = crate::__private::from_raw(raw)?,
+            "dob" => self.dob = crate::__private::from_raw(raw)?,
+            "street" => self.street = crate::__private::from_raw(raw)?,
+            "city" => self.city = crate::__private::from_raw(raw)?,
+            "state" => self.state = crate::__private::from_raw(raw)?,
+            "country" => self.country = crate::__private::from_raw(raw)?,
+            "zip" => self.zip = crate::__private::from_raw(raw)?,
+            "language" => self.language = crate::__private::from_raw(raw)?,
+            "locale" => self.locale = crate::__private::from_raw(raw)?,
+            "country_locale" => self.country_locale = crate::__private::from_raw(raw)?,
+            "time_zone" => self.time_zone = crate::__private::from_raw(raw)?,
+            "time_format" => self.time_format = crate::__private::from_raw(raw)?,
+            "date_format" => self.date_format = crate::__private::from_raw(raw)?,
+            "decimal_separator" => {
+                self.decimal_separator = crate::__private::from_raw(raw)?;
             }
-            "created_time" => self.created_time = map.next_value()?,
-            "Modified_Time" => self.modified_time = map.next_value()?,
-            "created_by" => self.created_by = map.next_value()?,
-            "Modified_By" => self.modified_by = map.next_value()?,
-            "Reporting_To" => self.reporting_to = map.next_value()?,
-            "territories" => self.territories = map.next_value()?,
+            "name_format" => self.name_format = crate::__private::from_raw(raw)?,
+            "signature" => self.signature = crate::__private::from_raw(raw)?,
+            "personal_account" => {
+                self.personal_account = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "default_tab_group" => {
+                self.default_tab_group = crate::__private::from_raw(raw)?;
+            }
+            "offset" => {
+                self.offset = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "Isonline" => {
+                self.is_online = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
+            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
+            "Reporting_To" => self.reporting_to = crate::__private::from_raw(raw)?,
+            "territories" => self.territories = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -324,130 +340,172 @@ impl crate::__private::Serialize for User {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
             m.serialize_entry("id", v)?;
+            written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.email {
             m.serialize_entry("email", v)?;
+            written.push("email");
         }
         if let ::std::option::Option::Some(v) = &self.first_name {
             m.serialize_entry("first_name", v)?;
+            written.push("first_name");
         }
         if let ::std::option::Option::Some(v) = &self.last_name {
             m.serialize_entry("last_name", v)?;
+            written.push("last_name");
         }
         if let ::std::option::Option::Some(v) = &self.full_name {
             m.serialize_entry("full_name", v)?;
+            written.push("full_name");
         }
         if let ::std::option::Option::Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+            written.push("name");
         }
         if let ::std::option::Option::Some(v) = &self.alias {
             m.serialize_entry("alias", v)?;
+            written.push("alias");
         }
         if let ::std::option::Option::Some(v) = &self.status {
             m.serialize_entry("status", v)?;
+            written.push("status");
         }
         if let ::std::option::Option::Some(v) = &self.confirm {
             m.serialize_entry("confirm", v)?;
+            written.push("confirm");
         }
         if let ::std::option::Option::Some(v) = &self.zuid {
             m.serialize_entry("zuid", v)?;
+            written.push("zuid");
         }
         if let ::std::option::Option::Some(v) = &self.role {
             m.serialize_entry("role", v)?;
+            written.push("role");
         }
         if let ::std::option::Option::Some(v) = &self.profile {
             m.serialize_entry("profile", v)?;
+            written.push("profile");
         }
         if let ::std::option::Option::Some(v) = &self.phone {
             m.serialize_entry("phone", v)?;
+            written.push("phone");
         }
         if let ::std::option::Option::Some(v) = &self.mobile {
             m.serialize_entry("mobile", v)?;
+            written.push("mobile");
         }
         if let ::std::option::Option::Some(v) = &self.website {
             m.serialize_entry("website", v)?;
+            written.push("website");
         }
         if let ::std::option::Option::Some(v) = &self.fax {
             m.serialize_entry("fax", v)?;
+            written.push("fax");
         }
         if let ::std::option::Option::Some(v) = &self.dob {
             m.serialize_entry("dob", v)?;
+            written.push("dob");
         }
         if let ::std::option::Option::Some(v) = &self.street {
             m.serialize_entry("street", v)?;
+            written.push("street");
         }
         if let ::std::option::Option::Some(v) = &self.city {
             m.serialize_entry("city", v)?;
+            written.push("city");
         }
         if let ::std::option::Option::Some(v) = &self.state {
             m.serialize_entry("state", v)?;
+            written.push("state");
         }
         if let ::std::option::Option::Some(v) = &self.country {
             m.serialize_entry("country", v)?;
+            written.push("country");
         }
         if let ::std::option::Option::Some(v) = &self.zip {
             m.serialize_entry("zip", v)?;
+            written.push("zip");
         }
         if let ::std::option::Option::Some(v) = &self.language {
             m.serialize_entry("language", v)?;
+            written.push("language");
         }
         if let ::std::option::Option::Some(v) = &self.locale {
             m.serialize_entry("locale", v)?;
+            written.push("locale");
         }
         if let ::std::option::Option::Some(v) = &self.country_locale {
             m.serialize_entry("country_locale", v)?;
+            written.push("country_locale");
         }
         if let ::std::option::Option::Some(v) = &self.time_zone {
             m.serialize_entry("time_zone", v)?;
+            written.push("time_zone");
         }
         if let ::std::option::Option::Some(v) = &self.time_format {
             m.serialize_entry("time_format", v)?;
+            written.push("time_format");
         }
         if let ::std::option::Option::Some(v) = &self.date_format {
             m.serialize_entry("date_format", v)?;
+            written.push("date_format");
         }
         if let ::std::option::Option::Some(v) = &self.decimal_separator {
             m.serialize_entry("decimal_separator", v)?;
+            written.push("decimal_separator");
         }
         if let ::std::option::Option::Some(v) = &self.name_format {
             m.serialize_entry("name_format", v)?;
+            written.push("name_format");
         }
         if let ::std::option::Option::Some(v) = &self.signature {
             m.serialize_entry("signature", v)?;
+            written.push("signature");
         }
         if let ::std::option::Option::Some(v) = &self.personal_account {
             m.serialize_entry("personal_account", v)?;
+            written.push("personal_account");
         }
         if let ::std::option::Option::Some(v) = &self.default_tab_group {
             m.serialize_entry("default_tab_group", v)?;
+            written.push("default_tab_group");
         }
         if let ::std::option::Option::Some(v) = &self.offset {
             m.serialize_entry("offset", v)?;
+            written.push("offset");
         }
         if let ::std::option::Option::Some(v) = &self.is_online {
             m.serialize_entry("Isonline", v)?;
+            written.push("Isonline");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("created_time", v)?;
+            written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
             m.serialize_entry("Modified_Time", v)?;
+            written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("created_by", v)?;
+            written.push("created_by");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
+            written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.reporting_to {
             m.serialize_entry("Reporting_To", v)?;
+            written.push("Reporting_To");
         }
         if let ::std::option::Option::Some(v) = &self.territories {
             m.serialize_entry("territories", v)?;
+            written.push("territories");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }

@@ -54,17 +54,35 @@ impl ViewType {
 impl crate::__private::Entity for ViewType {
     const NAME: &'static str = "ViewType";
     const KEYS: &'static [&'static str] = &["view", "edit", "create", "quick_create"];
-    fn decode_field<'de, A: crate::__private::MapAccess<'de>>(
+    fn decode_raw(
         &mut self,
         key: &str,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+        raw: &str,
+    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
         match key {
-            "view" => self.view = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "edit" => self.edit = map.next_value::<crate::__private::Lenient<_>>()?.0,
-            "create" => self.create = map.next_value::<crate::__private::Lenient<_>>()?.0,
+            "view" => {
+                self.view = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "edit" => {
+                self.edit = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "create" => {
+                self.create = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
             "quick_create" => {
-                self.quick_create = map.next_value::<crate::__private::Lenient<_>>()?.0;
+                self.quick_create = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -91,19 +109,24 @@ impl crate::__private::Serialize for ViewType {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
+        let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.view {
             m.serialize_entry("view", v)?;
+            written.push("view");
         }
         if let ::std::option::Option::Some(v) = &self.edit {
             m.serialize_entry("edit", v)?;
+            written.push("edit");
         }
         if let ::std::option::Option::Some(v) = &self.create {
             m.serialize_entry("create", v)?;
+            written.push("create");
         }
         if let ::std::option::Option::Some(v) = &self.quick_create {
             m.serialize_entry("quick_create", v)?;
+            written.push("quick_create");
         }
-        self.extra.serialize_except(&mut m, <Self as crate::__private::Entity>::KEYS)?;
+        self.extra.serialize_except(&mut m, &written)?;
         m.end()
     }
 }
