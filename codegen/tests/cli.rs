@@ -189,3 +189,65 @@ fn a_bad_spec_prints_file_line_column() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn org_entity_writes_and_checks_for_drift() {
+    let dir = temp("org");
+    let fields = dir.join("fields.json");
+    let out = dir.join("org_leads.yaml");
+    std::fs::write(
+        &fields,
+        r#"{"fields":[{"api_name":"Last_Name","data_type":"text","system_mandatory":true},{"api_name":"Score__c","data_type":"integer"}]}"#,
+    )
+    .unwrap();
+    let run = |check: bool| {
+        let mut c = bin();
+        c.args([
+            "org-entity",
+            "--fields",
+            fields.to_str().unwrap(),
+            "--module",
+            "Leads",
+            "--entity",
+            "Lead",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if check {
+            c.arg("--check");
+        }
+        c.output().unwrap()
+    };
+    assert!(run(false).status.success());
+    let yaml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        yaml.contains(r#"score_c: { key: "Score__c", type: "integer""#),
+        "{yaml}"
+    );
+    // The written entity loads with a spec that defines LookupRef, like ours.
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("spec");
+    let mut sources = vec![(
+        "common.yaml".to_owned(),
+        std::fs::read_to_string(spec.join("common.yaml")).unwrap(),
+    )];
+    sources.push(("org_leads.yaml".to_owned(), yaml));
+    zohocrm_codegen::load_sources(&sources).unwrap();
+
+    assert!(run(true).status.success(), "no drift yet");
+    std::fs::write(
+        &fields,
+        r#"[{"api_name":"Last_Name","data_type":"text","system_mandatory":true},{"api_name":"Score__c","data_type":"decimal"}]"#,
+    )
+    .unwrap();
+    let o = run(true);
+    assert_eq!(o.status.code(), Some(1), "a changed field type is drift");
+    assert!(
+        text(&o).contains("differs from the org's Leads fields"),
+        "{}",
+        text(&o)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
