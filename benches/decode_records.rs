@@ -70,7 +70,11 @@ fn main() {
     let fetched = fetch_and_decode();
     println!(
         "target: 200 records fetched and decoded under 1.5 ms of client CPU -> {} (decode {:.3} ms, fetch+decode {:.3} ms)",
-        if fetched < Duration::from_micros(1500) { "met" } else { "NOT met" },
+        if fetched < Duration::from_micros(1500) {
+            "met"
+        } else {
+            "NOT met"
+        },
         typed.as_secs_f64() * 1e3,
         fetched.as_secs_f64() * 1e3,
     );

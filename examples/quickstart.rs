@@ -6,8 +6,8 @@
 
 use futures_util::TryStreamExt;
 use std::time::Instant;
-use zohocrm::types::Record;
 use zohocrm::Client;
+use zohocrm::types::Record;
 use zohocrm_emulator::Emulator;
 
 /// Everything the example does; `main` runs it, and so does `tests/examples.rs`.

@@ -1,7 +1,7 @@
 //! `Client`: configuration, the one execution path every operation goes through (URL, auth
 //! header, send, classify the status, retry), and per-user token state.
 
-use crate::config::{normalize_api_version, normalize_base_url, DataCenter, Environment};
+use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
 use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result, TransportError};
 use crate::request::{Body, FormPart, Request};
 use crate::response::RawResponse;

@@ -22,15 +22,15 @@ pub enum Error {
     #[error(transparent)]
     OAuth(OAuthError),
     /// Zoho throttled token refreshes for this refresh token; wait before trying again.
-    #[error(
-        "Zoho throttled token refreshes (too many in 10 minutes); retry after {retry_after:?}"
-    )]
+    #[error("Zoho throttled token refreshes (too many in 10 minutes); retry after {retry_after:?}")]
     RefreshThrottled {
         /// How long to wait before the next refresh.
         retry_after: Duration,
     },
     /// No stored token for this user: run the grant-token step for them first.
-    #[error("no stored OAuth token for user {user:?}: run the one-time grant step for this user (Client::generate_access_token) or load their refresh token")]
+    #[error(
+        "no stored OAuth token for user {user:?}: run the one-time grant step for this user (Client::generate_access_token) or load their refresh token"
+    )]
     TokenNotFound {
         /// The user (email) that was looked up.
         user: String,
@@ -279,11 +279,17 @@ pub struct OAuthError {
 impl OAuthError {
     fn fix(&self) -> &'static str {
         match self.error.as_str() {
-            "invalid_code" => "the grant token expired or was already used, or the refresh token was revoked: generate a new grant token and exchange it within its validity (about 2 minutes)",
-            "invalid_client" => "the accounts server does not know this client id/secret: the grant token must come from the same data centre as the accounts URL in use, so check data_center / accounts_url",
+            "invalid_code" => {
+                "the grant token expired or was already used, or the refresh token was revoked: generate a new grant token and exchange it within its validity (about 2 minutes)"
+            }
+            "invalid_client" => {
+                "the accounts server does not know this client id/secret: the grant token must come from the same data centre as the accounts URL in use, so check data_center / accounts_url"
+            }
             "invalid_redirect_uri" => "redirect_uri must equal the one registered for the client",
             "invalid_client_secret" => "client_secret is wrong",
-            "access_denied" | "Access Denied" => "Zoho throttled token requests; wait before retrying",
+            "access_denied" | "Access Denied" => {
+                "Zoho throttled token requests; wait before retrying"
+            }
             _ => "see Zoho's OAuth documentation for this error",
         }
     }

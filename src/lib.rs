@@ -66,10 +66,10 @@ pub mod stream {
 /// What generated code uses. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entity::{decode_entity, decode_enum, from_raw, set_field, Entity, Lenient};
+    pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
     pub use crate::paging::{items, paginate, send_chunks};
     pub use crate::request::{
-        check_count, check_max, check_min, check_min_count, Method, Request, ToParam,
+        Method, Request, ToParam, check_count, check_max, check_min, check_min_count,
     };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;

@@ -5,7 +5,7 @@
 use crate::client::{Client, UserState};
 use crate::error::{Error, OAuthError, Result, TransportError};
 use crate::secret::Secret;
-use crate::token::{now_ms, Token};
+use crate::token::{Token, now_ms};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
 
@@ -99,14 +99,14 @@ impl Client {
         };
         // Tokens are keyed by the API base this client calls. Zoho names the domain the token
         // belongs to; a different one means calls will fail with INVALID_TOKEN, so say so now.
-        if let Some(domain) = r.api_domain.as_deref() {
-            if domain.trim_end_matches('/') != self.inner.api_base {
-                tracing::warn!(
-                    token_api_domain = domain,
-                    api_base_url = %self.inner.api_base,
-                    "the token was issued for another API domain; check data_center / api_base_url"
-                );
-            }
+        if let Some(domain) = r.api_domain.as_deref()
+            && domain.trim_end_matches('/') != self.inner.api_base
+        {
+            tracing::warn!(
+                token_api_domain = domain,
+                api_base_url = %self.inner.api_base,
+                "the token was issued for another API domain; check data_center / api_base_url"
+            );
         }
         Token {
             id: None,
@@ -307,12 +307,12 @@ impl Client {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if let Some(t) = cached {
-            if t.access_token.as_ref() != Some(failed) && t.is_fresh(now_ms(), self.margin_ms()) {
-                if let Some(a) = t.access_token {
-                    return Ok(a);
-                }
-            }
+        if let Some(t) = cached
+            && t.access_token.as_ref() != Some(failed)
+            && t.is_fresh(now_ms(), self.margin_ms())
+            && let Some(a) = t.access_token
+        {
+            return Ok(a);
         }
         let token = self.refresh_locked(&user, &state, Some(failed)).await?;
         let access = token.access_token.clone();

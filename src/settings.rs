@@ -22,12 +22,12 @@
 //! variable and [`ClientBuilder`] method.
 
 use crate::client::ClientBuilder;
-use crate::config::{normalize_api_version, normalize_base_url, DataCenter, Environment};
+use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::store::{FileStore, MemoryStore, TokenStore};
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -824,37 +824,38 @@ impl Settings {
         match kind {
             StoreKind::Memory => {}
             StoreKind::File => {
-                let path =
-                    match (&ts.path, &self.token_persistence_path) {
-                        (Some(_), Some(_)) => {
+                let path = match (&ts.path, &self.token_persistence_path) {
+                    (Some(_), Some(_)) => {
+                        return Err(Error::config(
+                            "token_persistence_path",
+                            "and token_store.path both name the token file; keep one",
+                        ));
+                    }
+                    (Some(path), None) => {
+                        check_parent_dir(path)?;
+                        path.clone()
+                    }
+                    (None, Some(dir)) => {
+                        if !dir.is_dir() {
                             return Err(Error::config(
                                 "token_persistence_path",
-                                "and token_store.path both name the token file; keep one",
-                            ))
-                        }
-                        (Some(path), None) => {
-                            check_parent_dir(path)?;
-                            path.clone()
-                        }
-                        (None, Some(dir)) => {
-                            if !dir.is_dir() {
-                                return Err(Error::config(
-                                    "token_persistence_path",
-                                    format!(
+                                format!(
                                     "`{}` is not an existing directory (it is the directory the \
                                      token file {TOKEN_FILE_NAME} goes in)",
                                     dir.display()
                                 ),
-                                ));
-                            }
-                            dir.join(TOKEN_FILE_NAME)
+                            ));
                         }
-                        (None, None) => return Err(Error::config(
+                        dir.join(TOKEN_FILE_NAME)
+                    }
+                    (None, None) => {
+                        return Err(Error::config(
                             "token_store.path",
                             "is missing: a file token store needs the token file's path (or set \
                              token_persistence_path to a directory)",
-                        )),
-                    };
+                        ));
+                    }
+                };
                 plan.path = Some(path);
             }
             StoreKind::Sqlite => {
@@ -863,7 +864,7 @@ impl Settings {
                         return Err(Error::config(
                             "token_store.path",
                             "and token_store.url both name the sqlite database; keep one",
-                        ))
+                        ));
                     }
                     (Some(url), None) => url.clone(),
                     (None, Some(path)) => {
@@ -1019,7 +1020,7 @@ impl StorePlan {
                 return Err(Error::config(
                     "token_store.kind",
                     format!("the `{kind}` token store is not compiled in"),
-                ))
+                ));
             }
         })
     }

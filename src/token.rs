@@ -79,10 +79,10 @@ impl Token {
         if query.client_id.is_some() && self.client_id != query.client_id {
             return false;
         }
-        if let (Some(a), Some(b)) = (&self.api_domain, &query.api_domain) {
-            if a != b {
-                return false;
-            }
+        if let (Some(a), Some(b)) = (&self.api_domain, &query.api_domain)
+            && a != b
+        {
+            return false;
         }
         if let Some(user) = &query.user_name {
             return self.user_name.as_deref() == Some(user.as_str());

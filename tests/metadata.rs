@@ -4,8 +4,8 @@
 mod support;
 
 use support::{lookup, only_error, record, setup};
-use zohocrm::types::{Field, ModuleSettings};
 use zohocrm::ErrorCode;
+use zohocrm::types::{Field, ModuleSettings};
 
 fn field<'a>(fields: &'a [Field], api_name: &str) -> &'a Field {
     fields
@@ -209,10 +209,11 @@ async fn custom_views_and_related_lists() {
     assert_eq!(defaults[0].system_name.as_deref(), Some("ALLVIEWS"));
     assert_eq!(views.info.as_ref().and_then(|i| i.count), Some(3));
     let mine = &views.data[1];
-    assert!(mine
-        .criteria
-        .as_ref()
-        .is_some_and(|c| c["field"]["api_name"] == "Owner"));
+    assert!(
+        mine.criteria
+            .as_ref()
+            .is_some_and(|c| c["field"]["api_name"] == "Owner")
+    );
     let one = accounts
         .get_customview(mine.id.clone().unwrap())
         .send()

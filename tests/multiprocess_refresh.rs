@@ -7,8 +7,8 @@ mod support;
 
 use common::Kind;
 use std::sync::Arc;
-use zohocrm::store::TokenStore;
 use zohocrm::Client;
+use zohocrm::store::TokenStore;
 use zohocrm_emulator::Emulator;
 
 const PROCESSES: usize = 4;

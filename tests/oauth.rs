@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{admin_on_store, client_for, setup, ADMIN};
+use support::{ADMIN, admin_on_store, client_for, setup};
 use zohocrm::store::{MemoryStore, TokenStore};
 use zohocrm::{Client, Error, ErrorCode};
 use zohocrm_emulator::{Emulator, EmulatorConfig};

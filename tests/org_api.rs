@@ -68,10 +68,12 @@ async fn every_user_listing_selects_its_own_users() {
     assert_eq!(logins(&active_confirmed.data), names(&["ada", "ben", "cy"]));
     let admins = org.get_all_admin_users().send().await.unwrap();
     assert_eq!(logins(&admins.data), names(&["ada", "dee"]));
-    assert!(admins
-        .data
-        .iter()
-        .all(|u| u.profile.as_ref().and_then(|p| p.name.as_deref()) == Some("Administrator")));
+    assert!(
+        admins
+            .data
+            .iter()
+            .all(|u| u.profile.as_ref().and_then(|p| p.name.as_deref()) == Some("Administrator"))
+    );
     let ready_admins = org
         .get_all_active_confirmed_admin_users()
         .send()
@@ -269,11 +271,13 @@ async fn profiles_and_roles() {
         .send()
         .await
         .unwrap();
-    assert!(admin
-        .permissions_details
-        .iter()
-        .flatten()
-        .all(|d| d.enabled == Some(true)));
+    assert!(
+        admin
+            .permissions_details
+            .iter()
+            .flatten()
+            .all(|d| d.enabled == Some(true))
+    );
     // Every permission a section lists is one of the profile's permissions.
     let known: Vec<Id> = admin
         .permissions_details

@@ -221,10 +221,12 @@ async fn mass_update_applies_and_reports_counts() {
         .send()
         .await
         .unwrap();
-    assert!(accounts
-        .data
-        .iter()
-        .all(|r| r.extra.get_str("Industry").as_deref() == Some("Emulation")));
+    assert!(
+        accounts
+            .data
+            .iter()
+            .all(|r| r.extra.get_str("Industry").as_deref() == Some("Emulation"))
+    );
     let err = leads.get_mass_update_status(job).send().await.unwrap_err();
     assert_eq!(
         err.code(),

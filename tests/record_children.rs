@@ -390,10 +390,12 @@ async fn note_attachments_round_trip_and_show_on_the_note() {
     assert_eq!(listed.data.len(), 2);
     let same = n.get_attachments().send().await.unwrap();
     assert_eq!(same.data, listed.data, "the alias lists the same");
-    assert!(listed
-        .data
-        .iter()
-        .all(|a| a.se_module.as_deref() == Some("Notes")));
+    assert!(
+        listed
+            .data
+            .iter()
+            .all(|a| a.se_module.as_deref() == Some("Notes"))
+    );
 
     let got = n
         .note_download_attachment(att.clone())
@@ -437,10 +439,11 @@ async fn note_attachments_round_trip_and_show_on_the_note() {
         .await
         .unwrap();
     rec.delete_record().send().await.unwrap();
-    assert!(emu
-        .records("Notes")
-        .iter()
-        .all(|x| x["id"] != note_id.as_str()));
+    assert!(
+        emu.records("Notes")
+            .iter()
+            .all(|x| x["id"] != note_id.as_str())
+    );
     let err = n.note_get_attachments().send().await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidData));
 }

@@ -17,10 +17,12 @@ async fn rest_client_operations() {
     let me = client.get_current_user().send().await.unwrap();
     assert_eq!(me.data[0].email.as_deref(), Some(support::ADMIN));
     let modules = client.get_all_modules().send().await.unwrap();
-    assert!(modules
-        .data
-        .iter()
-        .any(|m| m.api_name.as_deref() == Some("Leads")));
+    assert!(
+        modules
+            .data
+            .iter()
+            .any(|m| m.api_name.as_deref() == Some("Leads"))
+    );
     let leads = client.get_module("Leads").send().await.unwrap();
     assert_eq!(leads.api_name.as_deref(), Some("Leads"));
     let err = client.get_module("Nope").send().await.unwrap_err();
@@ -200,10 +202,12 @@ async fn get_records_pages_sorts_and_streams() {
         .send()
         .await
         .unwrap();
-    assert!(projected
-        .data
-        .iter()
-        .all(|r| r.extra.get("Email").is_none()));
+    assert!(
+        projected
+            .data
+            .iter()
+            .all(|r| r.extra.get("Email").is_none())
+    );
 }
 
 #[tokio::test]

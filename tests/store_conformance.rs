@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{chain, run, Fixture, Kind};
+use common::{Fixture, Kind, chain, run};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

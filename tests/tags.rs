@@ -65,10 +65,11 @@ async fn module_tags_and_counts() {
     let names: Vec<_> = tags.data.iter().filter_map(|t| t.name.as_deref()).collect();
     assert_eq!(names, vec!["Hot", "Conference", "Newsletter"]);
     assert_eq!(tags.info.as_ref().and_then(|i| i.count), Some(3));
-    assert!(tags
-        .data
-        .iter()
-        .all(|t| t.created_by.is_some() && t.created_time.is_some()));
+    assert!(
+        tags.data
+            .iter()
+            .all(|t| t.created_by.is_some() && t.created_time.is_some())
+    );
     let hot = tag_id(&client, "Leads", "Hot").await;
     assert_eq!(count(&client, &hot).await, 2);
     assert_eq!(
@@ -87,9 +88,11 @@ async fn module_tags_and_counts() {
         .unwrap();
     assert_eq!(res.http_status, 201);
     let created = res.into_result().unwrap();
-    assert!(created
-        .iter()
-        .all(|s| s.message == "tags created successfully"));
+    assert!(
+        created
+            .iter()
+            .all(|s| s.message == "tags created successfully")
+    );
     assert_eq!(created[0].details.name.as_deref(), Some("Warm"));
     let warm = created[0].details.id.clone().unwrap();
     assert_eq!(leads.get_tags().send().await.unwrap().data.len(), 5);
@@ -195,11 +198,12 @@ async fn tagging_one_record() {
         .await
         .unwrap();
     let hot = tag_id(&client, "Leads", "Hot").await;
-    assert!(got
-        .tag
-        .unwrap()
-        .iter()
-        .any(|t| t.id.as_ref() == Some(&hot) && t.name.as_deref() == Some("Hot")));
+    assert!(
+        got.tag
+            .unwrap()
+            .iter()
+            .any(|t| t.id.as_ref() == Some(&hot) && t.name.as_deref() == Some("Hot"))
+    );
     assert_eq!(count(&client, &hot).await, 3);
 
     let res = rec.remove_tags(["alpha"]).send().await.unwrap();

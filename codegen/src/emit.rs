@@ -583,6 +583,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             text.push_str(&format!("\n- `{}`: {}", a.name, a.doc));
         }
     }
+    text.push_str(&example(o, h));
     let d = doc(&text);
     let alias_docs = o.aliases.iter().map(|a| quote!(#[doc(alias = #a)]));
     let aliases = o.aliases.iter().map(|a| {
@@ -615,6 +616,60 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             }
         }
         #(#aliases)*
+    }
+}
+
+/// A `no_run` call of the method, checked by rustdoc so the docs cannot rot.
+fn example(o: &Operation, h: &Handle) -> String {
+    let mut args: Vec<String> = required_params(o)
+        .iter()
+        .map(|p| example_value(&p.ty, &p.name))
+        .collect();
+    if let Some(b) = &o.body {
+        let item = format!("zohocrm::types::{}::new()", b.entity);
+        args.push(match b.items {
+            Items::One => item,
+            Items::Many => format!("[{item}]"),
+        });
+    }
+    let target = match &h.accessor {
+        Some(acc) => {
+            let scope: Vec<String> = h
+                .scope
+                .iter()
+                .map(|s| example_value(&s.ty, &s.name))
+                .collect();
+            format!(
+                "client.{}({})",
+                crate::names::field_ident(acc),
+                scope.join(", ")
+            )
+        }
+        None => "client".to_owned(),
+    };
+    format!(
+        "\n\n```no_run\n# async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {{\nlet answer = {target}\n    .{}({})\n    .send()\n    .await?;\n# Ok(())\n# }}\n```",
+        crate::names::field_ident(&o.name),
+        args.join(", ")
+    )
+}
+
+/// A plausible literal for an argument, by type (and by name for the usual suspects).
+fn example_value(ty: &Type, name: &str) -> String {
+    match ty {
+        Type::String if name.contains("module") => "\"Leads\"".into(),
+        Type::String if name == "related_list" => "\"Contacts\"".into(),
+        Type::String if name.ends_with("url") => "\"https://example.com/brochure.pdf\"".into(),
+        Type::String | Type::Date | Type::DateTime => format!("\"{name}\""),
+        Type::Id => "\"4150868000000224001\"".into(),
+        Type::Integer => "1".into(),
+        Type::Decimal => "1.0".into(),
+        Type::Boolean => "true".into(),
+        Type::File => "zohocrm::UploadFile::new(\"brochure.pdf\", b\"%PDF\".to_vec())".into(),
+        Type::List(inner) => format!("[{}]", example_value(inner, name.trim_end_matches('s'))),
+        Type::Enum(n) => format!("zohocrm::types::{n}::default()"),
+        Type::Entity(n) => format!("zohocrm::types::{n}::new()"),
+        Type::Map | Type::Any => "Default::default()".into(),
     }
 }
 

@@ -40,6 +40,16 @@ impl ModuleHandle {
     /// Lists the module's fields.
     ///
     /// `GET /crm/v2/settings/fields`; OAuth scope `ZohoCRM.settings.fields.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_fields()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_all_fields")]
     pub fn get_fields(&self) -> crate::handles::module::GetFields {
         crate::handles::module::GetFields {
@@ -59,6 +69,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/settings/fields/{field_id}`; OAuth scope `ZohoCRM.settings.fields.READ`.
     ///
     /// - `field_id`: The field id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_field("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_field(
         &self,
         field_id: impl ::std::convert::Into<crate::Id>,
@@ -73,6 +93,16 @@ impl ModuleHandle {
     /// Lists the module's layouts.
     ///
     /// `GET /crm/v2/settings/layouts`; OAuth scope `ZohoCRM.settings.layouts.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_layouts()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_layouts(&self) -> crate::handles::module::GetAllLayouts {
         crate::handles::module::GetAllLayouts {
             client: self.client.clone(),
@@ -85,6 +115,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/settings/layouts/{layout_id}`; OAuth scope `ZohoCRM.settings.layouts.READ`.
     ///
     /// - `layout_id`: The layout id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_layout("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layout(
         &self,
         layout_id: impl ::std::convert::Into<crate::Id>,
@@ -99,6 +139,16 @@ impl ModuleHandle {
     /// Lists the module's custom views.
     ///
     /// `GET /crm/v2/settings/custom_views`; OAuth scope `ZohoCRM.settings.custom_views.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_customviews()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_customviews(&self) -> crate::handles::module::GetAllCustomviews {
         crate::handles::module::GetAllCustomviews {
             client: self.client.clone(),
@@ -111,6 +161,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/settings/custom_views/{cv_id}`; OAuth scope `ZohoCRM.settings.custom_views.READ`.
     ///
     /// - `cv_id`: The custom view id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_customview("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_customview(
         &self,
         cv_id: impl ::std::convert::Into<crate::Id>,
@@ -125,6 +185,16 @@ impl ModuleHandle {
     /// Lists the module's related lists.
     ///
     /// `GET /crm/v2/settings/related_lists`; OAuth scope `ZohoCRM.settings.related_lists.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_relatedlists()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_relatedlists(&self) -> crate::handles::module::GetAllRelatedlists {
         crate::handles::module::GetAllRelatedlists {
             client: self.client.clone(),
@@ -137,6 +207,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/settings/related_lists/{related_list_id}`; OAuth scope `ZohoCRM.settings.related_lists.READ`.
     ///
     /// - `related_list_id`: The related list id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_relatedlist("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_relatedlist(
         &self,
         related_list_id: impl ::std::convert::Into<crate::Id>,
@@ -153,6 +233,16 @@ impl ModuleHandle {
     /// `PUT /crm/v2/settings/modules/{module_api_name}`; OAuth scope `ZohoCRM.settings.modules.UPDATE`.
     ///
     /// - `module_settings`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_module_settings(zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_module_settings(
         &self,
         module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
@@ -167,6 +257,16 @@ impl ModuleHandle {
     /// Lists the module's records, one page at a time.
     ///
     /// `GET /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_records(&self) -> crate::handles::module::GetRecords {
         crate::handles::module::GetRecords {
             client: self.client.clone(),
@@ -191,6 +291,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/{id}`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `id`: The record id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_record("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_record(
         &self,
         id: impl ::std::convert::Into<crate::Id>,
@@ -208,6 +318,16 @@ impl ModuleHandle {
     /// `POST /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.CREATE`.
     ///
     /// - `records`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .create_records([zohocrm::types::Record::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_records(
         &self,
         records: impl ::std::iter::IntoIterator<
@@ -229,6 +349,16 @@ impl ModuleHandle {
     /// `PUT /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.UPDATE`.
     ///
     /// - `records`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_records([zohocrm::types::Record::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_records(
         &self,
         records: impl ::std::iter::IntoIterator<
@@ -249,6 +379,16 @@ impl ModuleHandle {
     /// `POST /crm/v2/{module_api_name}/upsert`; OAuth scope `ZohoCRM.modules.CREATE`.
     ///
     /// - `records`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .upsert_records([zohocrm::types::Record::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upsert_records(
         &self,
         records: impl ::std::iter::IntoIterator<
@@ -271,6 +411,16 @@ impl ModuleHandle {
     /// `DELETE /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.DELETE`.
     ///
     /// - `ids`: The record ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .delete_records(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_records(
         &self,
         ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
@@ -288,6 +438,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/search`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `word`: The word to search for.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records("word")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records(
         &self,
         word: impl ::std::convert::Into<::std::string::String>,
@@ -308,6 +468,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/search`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `phone`: The phone number.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records_by_phone("phone")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records_by_phone(
         &self,
         phone: impl ::std::convert::Into<::std::string::String>,
@@ -326,6 +496,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/search`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `email`: The email address.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_record_email("email")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "search_records_by_email")]
     pub fn search_record_email(
         &self,
@@ -353,6 +533,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/search`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `criteria`: Criteria: `(field:operator:value)` joined with and/or; escape `(`, `)` and `,` in values with `\`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records_by_criteria("criteria")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records_by_criteria(
         &self,
         criteria: impl ::std::convert::Into<::std::string::String>,
@@ -369,6 +559,16 @@ impl ModuleHandle {
     /// Lists every deleted record (recycle bin and permanently deleted), one page at a time.
     ///
     /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_deleted_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_all_deleted_records")]
     pub fn get_deleted_records(&self) -> crate::handles::module::GetDeletedRecords {
         crate::handles::module::GetDeletedRecords {
@@ -388,6 +588,16 @@ impl ModuleHandle {
     /// Lists records in the recycle bin, one page at a time.
     ///
     /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_recyclebin_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_recyclebin_records(
         &self,
     ) -> crate::handles::module::GetRecyclebinRecords {
@@ -403,6 +613,16 @@ impl ModuleHandle {
     /// Lists permanently deleted records, one page at a time.
     ///
     /// `GET /crm/v2/{module_api_name}/deleted`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_permanently_deleted_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_permanently_deleted_records(
         &self,
     ) -> crate::handles::module::GetPermanentlyDeletedRecords {
@@ -420,6 +640,16 @@ impl ModuleHandle {
     /// `POST /crm/v2/{module_api_name}/actions/mass_update`; OAuth scope `ZohoCRM.mass_update.ALL`.
     ///
     /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .mass_update_records(zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mass_update_records(
         &self,
         record: impl ::std::convert::Into<crate::types::Record>,
@@ -440,6 +670,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/{module_api_name}/actions/mass_update`; OAuth scope `ZohoCRM.mass_update.ALL`.
     ///
     /// - `job_id`: The job id from mass_update_records.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_mass_update_status("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mass_update_status(
         &self,
         job_id: impl ::std::convert::Into<crate::Id>,
@@ -456,6 +696,16 @@ impl ModuleHandle {
     /// `POST /crm/v2/{module_api_name}`; OAuth scope `ZohoCRM.modules.CREATE`.
     ///
     /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .create_record(zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_record(
         &self,
         record: impl ::std::convert::Into<crate::types::Record>,
@@ -473,6 +723,16 @@ impl ModuleHandle {
     /// Lists the module's tags.
     ///
     /// `GET /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_tags()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tags(&self) -> crate::handles::module::GetTags {
         crate::handles::module::GetTags {
             client: self.client.clone(),
@@ -486,6 +746,16 @@ impl ModuleHandle {
     /// `GET /crm/v2/settings/tags/{tag_id}/actions/records_count`; OAuth scope `ZohoCRM.settings.tags.READ`.
     ///
     /// - `tag_id`: The tag.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_tag_count("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tag_count(
         &self,
         tag_id: impl ::std::convert::Into<crate::Id>,
@@ -502,6 +772,16 @@ impl ModuleHandle {
     /// `POST /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.CREATE`.
     ///
     /// - `tags`: the items to send (at most 50)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .create_tags([zohocrm::types::Tag::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tags(
         &self,
         tags: impl ::std::iter::IntoIterator<
@@ -520,6 +800,16 @@ impl ModuleHandle {
     /// `PUT /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.UPDATE`.
     ///
     /// - `tags`: the items to send (at most 50)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_tags([zohocrm::types::Tag::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tags(
         &self,
         tags: impl ::std::iter::IntoIterator<
@@ -539,6 +829,16 @@ impl ModuleHandle {
     ///
     /// - `tag_names`: Tag names.
     /// - `ids`: Record ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .add_tags_to_multiple_records(["tag_name"], ["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tags_to_multiple_records(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -561,6 +861,16 @@ impl ModuleHandle {
     ///
     /// - `tag_names`: Tag names.
     /// - `ids`: Record ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .remove_tags_from_multiple_records(["tag_name"], ["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tags_from_multiple_records(
         &self,
         tag_names: impl ::std::iter::IntoIterator<

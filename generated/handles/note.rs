@@ -37,6 +37,16 @@ impl NoteHandle {
     /// Lists this note's attachments.
     ///
     /// `GET /crm/v2/Notes/{note_id}/Attachments`; OAuth scope `ZohoCRM.modules.notes.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .note_get_attachments()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_attachments")]
     pub fn note_get_attachments(&self) -> crate::handles::note::NoteGetAttachments {
         crate::handles::note::NoteGetAttachments {
@@ -57,6 +67,16 @@ impl NoteHandle {
     /// `POST /crm/v2/Notes/{note_id}/Attachments`; OAuth scope `ZohoCRM.modules.notes.CREATE`.
     ///
     /// - `file`: The file.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .note_upload_attachment(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "upload_attachment")]
     pub fn note_upload_attachment(
         &self,
@@ -82,6 +102,16 @@ impl NoteHandle {
     /// `GET /crm/v2/Notes/{note_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.notes.READ`.
     ///
     /// - `attachment_id`: The attachment id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .note_download_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "download_attachment")]
     pub fn note_download_attachment(
         &self,
@@ -107,6 +137,16 @@ impl NoteHandle {
     /// `DELETE /crm/v2/Notes/{note_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.notes.DELETE`.
     ///
     /// - `attachment_id`: The attachment id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .note_delete_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "delete_attachment")]
     pub fn note_delete_attachment(
         &self,

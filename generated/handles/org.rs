@@ -26,6 +26,16 @@ impl OrgHandle {
     /// Lists every profile.
     ///
     /// `GET /crm/v2/settings/profiles`; OAuth scope `ZohoCRM.settings.profiles.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_profiles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_all_profiles")]
     pub fn get_profiles(&self) -> crate::handles::org::GetProfiles {
         crate::handles::org::GetProfiles {
@@ -43,6 +53,16 @@ impl OrgHandle {
     /// `GET /crm/v2/settings/profiles/{profile_id}`; OAuth scope `ZohoCRM.settings.profiles.READ`.
     ///
     /// - `profile_id`: The profile id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_profile("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_profile(
         &self,
         profile_id: impl ::std::convert::Into<crate::Id>,
@@ -56,6 +76,16 @@ impl OrgHandle {
     /// Lists every role.
     ///
     /// `GET /crm/v2/settings/roles`; OAuth scope `ZohoCRM.settings.roles.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_roles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_roles(&self) -> crate::handles::org::GetAllRoles {
         crate::handles::org::GetAllRoles {
             client: self.client.clone(),
@@ -67,6 +97,16 @@ impl OrgHandle {
     /// `GET /crm/v2/settings/roles/{role_id}`; OAuth scope `ZohoCRM.settings.roles.READ`.
     ///
     /// - `role_id`: The role id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_role("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_role(
         &self,
         role_id: impl ::std::convert::Into<crate::Id>,
@@ -80,6 +120,16 @@ impl OrgHandle {
     /// Lists the org's taxes.
     ///
     /// `GET /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_organization_taxes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_taxes(&self) -> crate::handles::org::GetOrganizationTaxes {
         crate::handles::org::GetOrganizationTaxes {
             client: self.client.clone(),
@@ -91,6 +141,16 @@ impl OrgHandle {
     /// `GET /crm/v2/org/taxes/{tax_id}`; OAuth scope `ZohoCRM.org.READ`.
     ///
     /// - `tax_id`: The tax id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_organization_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -106,6 +166,16 @@ impl OrgHandle {
     /// `POST /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.CREATE`.
     ///
     /// - `org_taxes`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_organization_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_organization_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -123,6 +193,16 @@ impl OrgHandle {
     /// `PUT /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.UPDATE`.
     ///
     /// - `org_taxes`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_organization_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_organization_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -140,6 +220,16 @@ impl OrgHandle {
     /// `DELETE /crm/v2/org/taxes`; OAuth scope `ZohoCRM.org.DELETE`.
     ///
     /// - `ids`: The tax ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_organization_taxes(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_organization_taxes(
         &self,
         ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
@@ -155,6 +245,16 @@ impl OrgHandle {
     /// `DELETE /crm/v2/org/taxes/{tax_id}`; OAuth scope `ZohoCRM.org.DELETE`.
     ///
     /// - `tax_id`: The tax id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_organization_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_organization_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -168,6 +268,16 @@ impl OrgHandle {
     /// Fetches the user whose token is in use.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_current_user()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_current_user(&self) -> crate::handles::org::GetCurrentUser {
         crate::handles::org::GetCurrentUser {
             client: self.client.clone(),
@@ -179,6 +289,16 @@ impl OrgHandle {
     /// `GET /crm/v2/users/{user_id}`; OAuth scope `ZohoCRM.users.READ`.
     ///
     /// - `user_id`: The user id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_user("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(
         &self,
         user_id: impl ::std::convert::Into<crate::Id>,
@@ -192,6 +312,16 @@ impl OrgHandle {
     /// Lists every user, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_users(&self) -> crate::handles::org::GetAllUsers {
         crate::handles::org::GetAllUsers {
             client: self.client.clone(),
@@ -204,6 +334,16 @@ impl OrgHandle {
     /// Lists active users, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_active_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_active_users(&self) -> crate::handles::org::GetAllActiveUsers {
         crate::handles::org::GetAllActiveUsers {
             client: self.client.clone(),
@@ -216,6 +356,16 @@ impl OrgHandle {
     /// Lists deactivated users, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_deactive_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_deactive_users(&self) -> crate::handles::org::GetAllDeactiveUsers {
         crate::handles::org::GetAllDeactiveUsers {
             client: self.client.clone(),
@@ -228,6 +378,16 @@ impl OrgHandle {
     /// Lists active users who confirmed their invitation, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_active_confirmed_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_active_confirmed_users(
         &self,
     ) -> crate::handles::org::GetAllActiveConfirmedUsers {
@@ -242,6 +402,16 @@ impl OrgHandle {
     /// Lists users who confirmed their invitation, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_confirmed_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_confirmed_users(&self) -> crate::handles::org::GetAllConfirmedUsers {
         crate::handles::org::GetAllConfirmedUsers {
             client: self.client.clone(),
@@ -254,6 +424,16 @@ impl OrgHandle {
     /// Lists users who have not confirmed their invitation, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_not_confirmed_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_not_confirmed_users(
         &self,
     ) -> crate::handles::org::GetAllNotConfirmedUsers {
@@ -268,6 +448,16 @@ impl OrgHandle {
     /// Lists deleted users, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_deleted_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_deleted_users(&self) -> crate::handles::org::GetAllDeletedUsers {
         crate::handles::org::GetAllDeletedUsers {
             client: self.client.clone(),
@@ -280,6 +470,16 @@ impl OrgHandle {
     /// Lists administrators, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_admin_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_admin_users(&self) -> crate::handles::org::GetAllAdminUsers {
         crate::handles::org::GetAllAdminUsers {
             client: self.client.clone(),
@@ -292,6 +492,16 @@ impl OrgHandle {
     /// Lists active and confirmed administrators, one page at a time.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_active_confirmed_admin_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_active_confirmed_admin_users(
         &self,
     ) -> crate::handles::org::GetAllActiveConfirmedAdminUsers {
@@ -308,6 +518,16 @@ impl OrgHandle {
     /// `POST /crm/v2/users`; OAuth scope `ZohoCRM.users.CREATE`.
     ///
     /// - `user`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_user(zohocrm::types::User::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user(
         &self,
         user: impl ::std::convert::Into<crate::types::User>,
@@ -324,6 +544,16 @@ impl OrgHandle {
     ///
     /// - `user_id`: The user id.
     /// - `user`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_user("4150868000000224001", zohocrm::types::User::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user(
         &self,
         user_id: impl ::std::convert::Into<crate::Id>,
@@ -341,6 +571,16 @@ impl OrgHandle {
     /// `DELETE /crm/v2/users/{user_id}`; OAuth scope `ZohoCRM.users.DELETE`.
     ///
     /// - `user_id`: The user id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_user("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user(
         &self,
         user_id: impl ::std::convert::Into<crate::Id>,
@@ -354,6 +594,16 @@ impl OrgHandle {
     /// Lists every variable group.
     ///
     /// `GET /crm/v2/settings/variable_groups`; OAuth scope `ZohoCRM.settings.variable_groups.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_variable_groups()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_groups(&self) -> crate::handles::org::GetVariableGroups {
         crate::handles::org::GetVariableGroups {
             client: self.client.clone(),
@@ -363,6 +613,16 @@ impl OrgHandle {
     /// Lists every variable.
     ///
     /// `GET /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_variables()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variables(&self) -> crate::handles::org::GetVariables {
         crate::handles::org::GetVariables {
             client: self.client.clone(),
@@ -375,6 +635,16 @@ impl OrgHandle {
     /// `POST /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.CREATE`.
     ///
     /// - `variables`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_variables([zohocrm::types::Variable::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_variables(
         &self,
         variables: impl ::std::iter::IntoIterator<
@@ -392,6 +662,16 @@ impl OrgHandle {
     /// `PUT /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.UPDATE`.
     ///
     /// - `variables`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_variables([zohocrm::types::Variable::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variables(
         &self,
         variables: impl ::std::iter::IntoIterator<

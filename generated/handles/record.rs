@@ -50,6 +50,16 @@ impl RecordHandle {
     /// Lists this record's attachments.
     ///
     /// `GET /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_attachments()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_attachments(&self) -> crate::handles::record::GetAttachments {
         crate::handles::record::GetAttachments {
             client: self.client.clone(),
@@ -66,6 +76,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.CREATE`.
     ///
     /// - `file`: The file.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .upload_attachment(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_attachment(
         &self,
         file: impl ::std::convert::Into<crate::UploadFile>,
@@ -83,6 +103,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.CREATE`.
     ///
     /// - `attachment_url`: The URL.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .upload_link_as_attachment("https://example.com/brochure.pdf")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_link_as_attachment(
         &self,
         attachment_url: impl ::std::convert::Into<::std::string::String>,
@@ -100,6 +130,16 @@ impl RecordHandle {
     /// `GET /crm/v2/{module_api_name}/{record_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.attachments.READ`.
     ///
     /// - `attachment_id`: The attachment id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .download_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_attachment(
         &self,
         attachment_id: impl ::std::convert::Into<crate::Id>,
@@ -117,6 +157,16 @@ impl RecordHandle {
     /// `DELETE /crm/v2/{module_api_name}/{record_id}/Attachments/{attachment_id}`; OAuth scope `ZohoCRM.modules.attachments.DELETE`.
     ///
     /// - `attachment_id`: The attachment id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_attachment(
         &self,
         attachment_id: impl ::std::convert::Into<crate::Id>,
@@ -134,6 +184,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
     ///
     /// - `file`: The image.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .upload_photo(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_photo(
         &self,
         file: impl ::std::convert::Into<crate::UploadFile>,
@@ -149,6 +209,16 @@ impl RecordHandle {
     /// Downloads this record's photo.
     ///
     /// `GET /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .download_photo()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_photo(&self) -> crate::handles::record::DownloadPhoto {
         crate::handles::record::DownloadPhoto {
             client: self.client.clone(),
@@ -160,6 +230,16 @@ impl RecordHandle {
     /// Removes this record's photo.
     ///
     /// `DELETE /crm/v2/{module_api_name}/{record_id}/photo`; OAuth scope `ZohoCRM.modules.ALL`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_photo()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_photo(&self) -> crate::handles::record::DeletePhoto {
         crate::handles::record::DeletePhoto {
             client: self.client.clone(),
@@ -171,6 +251,16 @@ impl RecordHandle {
     /// Lists this record's notes.
     ///
     /// `GET /crm/v2/{module_api_name}/{record_id}/Notes`; OAuth scope `ZohoCRM.modules.notes.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_notes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_notes(&self) -> crate::handles::record::GetNotes {
         crate::handles::record::GetNotes {
             client: self.client.clone(),
@@ -188,6 +278,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/Notes`; OAuth scope `ZohoCRM.modules.notes.CREATE`.
     ///
     /// - `note`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .add_note(zohocrm::types::Note::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_note(
         &self,
         note: impl ::std::convert::Into<crate::types::Note>,
@@ -206,6 +306,16 @@ impl RecordHandle {
     ///
     /// - `note_id`: The note id.
     /// - `note`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_note("4150868000000224001", zohocrm::types::Note::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,
@@ -225,6 +335,16 @@ impl RecordHandle {
     /// `DELETE /crm/v2/{module_api_name}/{record_id}/Notes/{note_id}`; OAuth scope `ZohoCRM.modules.notes.DELETE`.
     ///
     /// - `note_id`: The note id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_note("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,
@@ -242,6 +362,16 @@ impl RecordHandle {
     /// `PUT /crm/v2/{module_api_name}/{record_id}`; OAuth scope `ZohoCRM.modules.UPDATE`.
     ///
     /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_record(zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_record(
         &self,
         record: impl ::std::convert::Into<crate::types::Record>,
@@ -259,6 +389,16 @@ impl RecordHandle {
     /// Deletes this record (it moves to the recycle bin).
     ///
     /// `DELETE /crm/v2/{module_api_name}/{record_id}`; OAuth scope `ZohoCRM.modules.DELETE`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_record()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_record(&self) -> crate::handles::record::DeleteRecord {
         crate::handles::record::DeleteRecord {
             client: self.client.clone(),
@@ -273,6 +413,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/actions/convert`; OAuth scope `ZohoCRM.modules.CREATE`.
     ///
     /// - `convert_lead`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .convert_record(zohocrm::types::ConvertLead::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_record(
         &self,
         convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
@@ -290,6 +440,16 @@ impl RecordHandle {
     /// `GET /crm/v2/{module_api_name}/{record_id}/{related_list}`; OAuth scope `ZohoCRM.modules.READ`.
     ///
     /// - `related_list`: The related list's API name (`Contacts`, `Products` ...).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_related_records("Contacts")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_relatedlist_records")]
     pub fn get_related_records(
         &self,
@@ -321,6 +481,16 @@ impl RecordHandle {
     /// - `related_list`: The related list's API name.
     /// - `related_id`: The record to relate.
     /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .add_relation("Contacts", "4150868000000224001", zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -343,6 +513,16 @@ impl RecordHandle {
     ///
     /// - `related_list`: The related list's API name.
     /// - `related_id`: The related record.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .remove_relation("Contacts", "4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -360,6 +540,16 @@ impl RecordHandle {
     /// Fetches this record's blueprint state and the transitions open to it.
     ///
     /// `GET /crm/v2/{module_api_name}/{record_id}/actions/blueprint`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_blueprint()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_blueprint(&self) -> crate::handles::record::GetBlueprint {
         crate::handles::record::GetBlueprint {
             client: self.client.clone(),
@@ -373,6 +563,16 @@ impl RecordHandle {
     /// `PUT /crm/v2/{module_api_name}/{record_id}/actions/blueprint`; OAuth scope `ZohoCRM.modules.UPDATE`.
     ///
     /// - `blueprint_update`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_blueprint(zohocrm::types::BlueprintUpdate::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_blueprint(
         &self,
         blueprint_update: impl ::std::convert::Into<crate::types::BlueprintUpdate>,
@@ -390,6 +590,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/actions/add_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
     ///
     /// - `tag_names`: Tag names.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .add_tags(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -410,6 +620,16 @@ impl RecordHandle {
     /// `POST /crm/v2/{module_api_name}/{record_id}/actions/remove_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
     ///
     /// - `tag_names`: Tag names.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .remove_tags(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<

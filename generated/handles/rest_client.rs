@@ -5,6 +5,16 @@ impl crate::Client {
     /// Fetches the organization's details.
     ///
     /// `GET /crm/v2/org`; OAuth scope `ZohoCRM.org.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_organization_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[doc(alias = "get_org_details")]
     pub fn get_organization_details(
         &self,
@@ -24,6 +34,16 @@ impl crate::Client {
     /// Fetches the user whose token is in use.
     ///
     /// `GET /crm/v2/users`; OAuth scope `ZohoCRM.users.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_current_user()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_current_user(&self) -> crate::handles::rest_client::GetCurrentUser {
         crate::handles::rest_client::GetCurrentUser {
             client: self.clone(),
@@ -33,6 +53,16 @@ impl crate::Client {
     /// Lists every module of the account.
     ///
     /// `GET /crm/v2/settings/modules`; OAuth scope `ZohoCRM.settings.modules.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_all_modules()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_modules(&self) -> crate::handles::rest_client::GetAllModules {
         crate::handles::rest_client::GetAllModules {
             client: self.clone(),
@@ -45,6 +75,16 @@ impl crate::Client {
     /// `GET /crm/v2/settings/modules/{api_name}`; OAuth scope `ZohoCRM.settings.modules.READ`.
     ///
     /// - `api_name`: The module's API name (`Leads`).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_module("api_name")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_module(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,

@@ -37,6 +37,16 @@ impl TagHandle {
     /// Deletes this tag.
     ///
     /// `DELETE /crm/v2/settings/tags/{tag_id}`; OAuth scope `ZohoCRM.settings.tags.DELETE`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.tag("4150868000000224001")
+    ///     .delete_tag()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag(&self) -> crate::handles::tag::DeleteTag {
         crate::handles::tag::DeleteTag {
             client: self.client.clone(),
@@ -49,6 +59,16 @@ impl TagHandle {
     /// `POST /crm/v2/settings/tags/{tag_id}/actions/merge`; OAuth scope `ZohoCRM.settings.tags.UPDATE`.
     ///
     /// - `tag_merge`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.tag("4150868000000224001")
+    ///     .merge_tag(zohocrm::types::TagMerge::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn merge_tag(
         &self,
         tag_merge: impl ::std::convert::Into<crate::types::TagMerge>,

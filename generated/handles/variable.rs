@@ -40,6 +40,16 @@ impl VariableHandle {
     /// Fetches this variable.
     ///
     /// `GET /crm/v2/settings/variables/{variable_id}`; OAuth scope `ZohoCRM.settings.variables.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .get_variable()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable(&self) -> crate::handles::variable::GetVariable {
         crate::handles::variable::GetVariable {
             client: self.client.clone(),
@@ -53,6 +63,16 @@ impl VariableHandle {
     /// `PUT /crm/v2/settings/variables/{variable_id}`; OAuth scope `ZohoCRM.settings.variables.UPDATE`.
     ///
     /// - `variable`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .update_variable(zohocrm::types::Variable::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variable(
         &self,
         variable: impl ::std::convert::Into<crate::types::Variable>,
@@ -67,6 +87,16 @@ impl VariableHandle {
     /// Deletes this variable.
     ///
     /// `DELETE /crm/v2/settings/variables/{variable_id}`; OAuth scope `ZohoCRM.settings.variables.DELETE`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .delete_variable()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_variable(&self) -> crate::handles::variable::DeleteVariable {
         crate::handles::variable::DeleteVariable {
             client: self.client.clone(),

@@ -40,6 +40,16 @@ impl VariableGroupHandle {
     /// Fetches this variable group.
     ///
     /// `GET /crm/v2/settings/variable_groups/{group_id}`; OAuth scope `ZohoCRM.settings.variable_groups.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable_group("group_id")
+    ///     .get_variable_group()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_group(
         &self,
     ) -> crate::handles::variable_group::GetVariableGroup {

@@ -6,8 +6,8 @@ use crate::token::Token;
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Tokens in a JSON file (a list of tokens), shared safely between processes.
@@ -308,7 +308,7 @@ impl FileStore {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(io_err(&lock_path, "take the refresh lock", e))
+                    return Err(io_err(&lock_path, "take the refresh lock", e));
                 }
             }
             if tokio::time::Instant::now() + pause > deadline {

@@ -2,8 +2,8 @@
 
 use super::{StoreFuture, TokenStore};
 use crate::token::Token;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Keeps tokens in memory. Private to one process; the default store.
 #[derive(Debug, Default)]

@@ -1,7 +1,7 @@
 //! The MySQL / MariaDB store (feature `mysql`).
 
-use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
+use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
 use sqlx::mysql::MySqlConnection;

@@ -1,7 +1,7 @@
 //! The PostgreSQL store (feature `postgres`).
 
-use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
+use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
 use sqlx::postgres::PgConnection;

@@ -394,8 +394,8 @@ pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
 macro_rules! sql_backend {
     (db = $Db:ty, conn = $Conn:ty, store = $Store:ident, label = $label:literal) => {
         use $crate::store::sql::{
-            backend_error, best_match, id_order, insert_values, next_id, parse_expiry,
-            update_values, RawRow,
+            RawRow, backend_error, best_match, id_order, insert_values, next_id, parse_expiry,
+            update_values,
         };
 
         /// A text column that may also be stored as an integer or as bytes.

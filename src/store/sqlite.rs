@@ -1,11 +1,11 @@
 //! The SQLite store (feature `sqlite`).
 
-use super::sql::{self, Dialect, Message, Statements, TableName};
 use super::RefreshLock;
+use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
-use crate::token::{now_ms, Token};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+use crate::token::{Token, now_ms};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,8 +7,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use zohocrm::store::{FileStore, MemoryStore, TokenStore};
 
 /// Which store a fixture is for.

@@ -1,8 +1,8 @@
 //! Shared set-up for tests that talk to the emulator over real HTTP.
 #![allow(dead_code)]
 
-use zohocrm::types::Record;
 use zohocrm::Client;
+use zohocrm::types::Record;
 use zohocrm_emulator::{Emulator, EmulatorConfig};
 
 /// The emulator's admin user.
