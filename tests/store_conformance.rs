@@ -581,23 +581,7 @@ macro_rules! full_suite {
     };
 }
 
-// The memory store is private to one process: its refresh lock is a no-op by design, and it
-// replaces a row whole (so it does not keep a client secret a save leaves out).
-suite!(
-    memory,
-    Kind::Memory,
-    [
-        find_by_each_key,
-        upsert_keeps_one_row_and_id,
-        delete_token_removes_only_that_row,
-        get_and_delete_tokens,
-        users_and_domains_stay_separate,
-        concurrent_saves_one_row,
-        concurrent_saves_lose_nothing,
-        injection_round_trips,
-        expiry_round_trips,
-    ]
-);
+full_suite!(memory, Kind::Memory);
 full_suite!(file, Kind::File);
 #[cfg(feature = "sqlite")]
 full_suite!(sqlite, Kind::Sqlite);

@@ -1,15 +1,22 @@
 //! The in-process store.
 
+use super::RefreshLock;
 use super::{StoreFuture, TokenStore};
 use crate::token::Token;
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Keeps tokens in memory. Private to one process; the default store.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     rows: Mutex<Vec<Token>>,
     next_id: AtomicU64,
+    /// Refresh locks per (client id, user, api domain), so the store behaves like the shared
+    /// ones when several clients in one process use it.
+    locks: Mutex<
+        HashMap<(Option<String>, Option<String>, Option<String>), Arc<tokio::sync::Mutex<()>>>,
+    >,
 }
 
 impl MemoryStore {
@@ -36,8 +43,12 @@ impl TokenStore for MemoryStore {
         let id = match rows.iter_mut().find(|t| t.matches(token)) {
             Some(row) => {
                 let id = row.id.clone().unwrap_or_default();
+                // Like the SQL stores: a save that leaves out the client secret keeps the one
+                // stored (it was persisted on purpose, for the official SDK).
+                let client_secret = token.client_secret.clone().or(row.client_secret.take());
                 *row = Token {
                     id: Some(id.clone()),
+                    client_secret,
                     ..token.clone()
                 };
                 id
@@ -69,6 +80,28 @@ impl TokenStore for MemoryStore {
     fn delete_tokens(&self) -> StoreFuture<'_, ()> {
         self.rows().clear();
         Box::pin(async { Ok(()) })
+    }
+
+    fn lock_refresh<'a>(&'a self, key: &'a Token) -> StoreFuture<'a, RefreshLock> {
+        let k = (
+            key.client_id.clone(),
+            key.user_name.clone(),
+            key.api_domain.clone(),
+        );
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(k)
+            .or_default()
+            .clone();
+        Box::pin(async move {
+            let guard = lock.lock_owned().await;
+            Ok(RefreshLock::new(move || {
+                drop(guard);
+                Box::pin(async { Ok(()) })
+            }))
+        })
     }
 
     fn find_token_by_id<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<Token>> {
