@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// (client id, user, api domain).
+type LockKey = (Option<String>, Option<String>, Option<String>);
+
 /// Keeps tokens in memory. Private to one process; the default store.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -14,9 +17,7 @@ pub struct MemoryStore {
     next_id: AtomicU64,
     /// Refresh locks per (client id, user, api domain), so the store behaves like the shared
     /// ones when several clients in one process use it.
-    locks: Mutex<
-        HashMap<(Option<String>, Option<String>, Option<String>), Arc<tokio::sync::Mutex<()>>>,
-    >,
+    locks: Mutex<HashMap<LockKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl MemoryStore {
