@@ -331,12 +331,7 @@ async fn single_record_create_update_delete() {
     let upd = upd.into_result().unwrap();
     assert_eq!(upd[0].message, "record updated");
     assert_eq!(upd[0].details.id.as_ref(), Some(&id));
-    let got = client
-        .module("Contacts")
-        .get_record(id.clone())
-        .send()
-        .await
-        .unwrap();
+    let got = support::get(&client, "Contacts", id.clone()).await;
     assert_eq!(got.extra.get_str("Phone").as_deref(), Some("+1 555 0199"));
     assert_eq!(got.extra.get_str("Last_Name").as_deref(), Some("Single"));
 
@@ -396,12 +391,7 @@ async fn convert_lead_creates_contact_account_and_deal() {
     let account = res.accounts.clone().expect("an account");
     let deal = res.deals.clone().expect("a deal");
 
-    let c = client
-        .module("Contacts")
-        .get_record(contact.clone())
-        .send()
-        .await
-        .unwrap();
+    let c = support::get(&client, "Contacts", contact.clone()).await;
     assert_eq!(c.extra.get_str("Full_Name").as_deref(), Some("Conny Vert"));
     assert_eq!(
         c.extra.get_str("Email").as_deref(),
@@ -411,29 +401,14 @@ async fn convert_lead_creates_contact_account_and_deal() {
         lookup_id(&c, "Account_Name").as_deref(),
         Some(account.as_str())
     );
-    let c_tags: Vec<_> = c
-        .tag
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|t| t.name)
-        .collect();
+    let c_tags = support::tag_names(&c);
     assert_eq!(c_tags, ["vip"]);
-    let a = client
-        .module("Accounts")
-        .get_record(account.clone())
-        .send()
-        .await
-        .unwrap();
+    let a = support::get(&client, "Accounts", account.clone()).await;
     assert_eq!(
         a.extra.get_str("Account_Name").as_deref(),
         Some("Convert Co")
     );
-    let d = client
-        .module("Deals")
-        .get_record(deal.clone())
-        .send()
-        .await
-        .unwrap();
+    let d = support::get(&client, "Deals", deal.clone()).await;
     assert_eq!(
         d.extra.get_str("Deal_Name").as_deref(),
         Some("Convert Co pilot")
@@ -446,21 +421,11 @@ async fn convert_lead_creates_contact_account_and_deal() {
         lookup_id(&d, "Contact_Name").as_deref(),
         Some(contact.as_str())
     );
-    let d_tags: Vec<_> = d
-        .tag
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|t| t.name)
-        .collect();
+    let d_tags = support::tag_names(&d);
     assert_eq!(d_tags, ["hot"]);
 
     // The lead stays, converted, and drops out of default listings.
-    let l = client
-        .module("Leads")
-        .get_record(lead.clone())
-        .send()
-        .await
-        .unwrap();
+    let l = support::get(&client, "Leads", lead.clone()).await;
     assert_eq!(l.converted, Some(true));
     let listed = client.module("Leads").get_records().send().await.unwrap();
     assert!(!ids(&listed).contains(&lead));
@@ -580,12 +545,7 @@ async fn convert_lead_reuses_accounts_and_rejects_bad_input() {
         contacts_before,
         "nothing was created"
     );
-    let l = client
-        .module("Leads")
-        .get_record(lead.clone())
-        .send()
-        .await
-        .unwrap();
+    let l = support::get(&client, "Leads", lead.clone()).await;
     assert_eq!(l.converted, Some(false));
 
     let mut how = ConvertLead::new();
@@ -644,12 +604,7 @@ async fn related_records_through_lookups() {
     assert_eq!(ok[0].details.id.as_ref(), Some(&contact));
     let listed = acc.get_related_records("Contacts").send().await.unwrap();
     assert_eq!(ids(&listed), std::slice::from_ref(&contact));
-    let c = client
-        .module("Contacts")
-        .get_record(contact.clone())
-        .send()
-        .await
-        .unwrap();
+    let c = support::get(&client, "Contacts", contact.clone()).await;
     assert_eq!(
         lookup_id(&c, "Account_Name").as_deref(),
         Some(account.as_str())
@@ -886,12 +841,7 @@ async fn blueprint_transitions_move_the_stage() {
         done.message.as_deref(),
         Some("transition updated successfully")
     );
-    let d = client
-        .module("Deals")
-        .get_record(deal.clone())
-        .send()
-        .await
-        .unwrap();
+    let d = support::get(&client, "Deals", deal.clone()).await;
     assert_eq!(d.extra.get_str("Stage").as_deref(), Some("Needs Analysis"));
     assert_eq!(
         d.get_field_value::<f64>("Amount").map(Result::unwrap),
@@ -1060,12 +1010,7 @@ async fn pricing_details_and_participants_round_trip() {
                                    {"from_range": 11, "to_range": 100, "discount": 5.5}]}),
     )
     .await;
-    let r = client
-        .module("Price_Books")
-        .get_record(book)
-        .send()
-        .await
-        .unwrap();
+    let r = support::get(&client, "Price_Books", book).await;
     let ranges = r.pricing_details.expect("Pricing_Details");
     assert_eq!(ranges.len(), 2);
     assert_eq!(
@@ -1085,12 +1030,7 @@ async fn pricing_details_and_participants_round_trip() {
                                 {"participant": "guest@example.com", "type": "email", "invited": true}]}),
     )
     .await;
-    let r = client
-        .module("Events")
-        .get_record(event)
-        .send()
-        .await
-        .unwrap();
+    let r = support::get(&client, "Events", event).await;
     let people = r.participants.expect("Participants");
     assert_eq!(people.len(), 2);
     assert_eq!(people[0].name.as_deref(), Some("Mary Jackson"));

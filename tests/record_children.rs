@@ -471,12 +471,7 @@ async fn photos_upload_download_and_delete() {
     assert_eq!(&got.bytes[..], &image[..]);
     assert_eq!(got.content_type.as_deref(), Some("image/png"));
     assert_eq!(got.file_name.as_deref(), Some("portrait é.png"));
-    let shown: Record = client
-        .module("Contacts")
-        .get_record(contact.clone())
-        .send()
-        .await
-        .unwrap();
+    let shown: Record = support::get(&client, "Contacts", contact.clone()).await;
     assert!(shown.extra.get_str("Record_Image").is_some());
 
     // A second upload replaces the photo.

@@ -38,12 +38,7 @@ async fn count(client: &Client, tag: &Id) -> i64 {
 
 /// The tag names a record carries, as its `Tag` field says.
 async fn tags_on(client: &Client, id: &Id) -> Vec<String> {
-    let rec = client
-        .module("Leads")
-        .get_record(id.clone())
-        .send()
-        .await
-        .unwrap();
+    let rec = support::get(&client, "Leads", id.clone()).await;
     rec.tag
         .unwrap_or_default()
         .into_iter()
@@ -191,12 +186,7 @@ async fn tagging_one_record() {
         ok[0].details.tags.clone().unwrap(),
         vec!["Alpha", "Beta", "Hot"]
     );
-    let got = client
-        .module("Leads")
-        .get_record(id.clone())
-        .send()
-        .await
-        .unwrap();
+    let got = support::get(&client, "Leads", id.clone()).await;
     let hot = tag_id(&client, "Leads", "Hot").await;
     assert!(
         got.tag

@@ -123,3 +123,22 @@ pub fn all_bytes() -> Vec<u8> {
     v.extend((0..=255u8).rev());
     v
 }
+
+/// Fetches one record.
+pub async fn get(client: &Client, module: &str, id: impl Into<zohocrm::Id>) -> Record {
+    client
+        .module(module)
+        .get_record(id)
+        .send()
+        .await
+        .expect("the record exists")
+}
+
+/// The names of a record's tags.
+pub fn tag_names(r: &Record) -> Vec<String> {
+    r.tag
+        .iter()
+        .flatten()
+        .filter_map(|t| t.name.clone())
+        .collect()
+}
