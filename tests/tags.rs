@@ -38,7 +38,7 @@ async fn count(client: &Client, tag: &Id) -> i64 {
 
 /// The tag names a record carries, as its `Tag` field says.
 async fn tags_on(client: &Client, id: &Id) -> Vec<String> {
-    let rec = support::get(&client, "Leads", id.clone()).await;
+    let rec = support::get(client, "Leads", id.clone()).await;
     rec.tag
         .unwrap_or_default()
         .into_iter()
