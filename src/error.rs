@@ -47,6 +47,16 @@ pub enum Error {
         /// True when `limit` is a minimum.
         minimum: bool,
     },
+    /// The operation does not exist for this module (checked before sending).
+    #[error("{op} is not supported for module {module}; it works only for {}", allowed.join(", "))]
+    Unsupported {
+        /// The operation.
+        op: &'static str,
+        /// The module asked for.
+        module: String,
+        /// The modules that support it.
+        allowed: &'static [&'static str],
+    },
     /// The request never got an HTTP answer (connect, timeout, TLS ...).
     #[error(transparent)]
     Transport(TransportError),

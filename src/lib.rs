@@ -69,7 +69,7 @@ pub mod __private {
     pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
     pub use crate::paging::{items, paginate, send_chunks};
     pub use crate::request::{
-        Method, Request, ToParam, check_count, check_max, check_min, check_min_count,
+        Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
     };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;

@@ -287,6 +287,23 @@ pub fn check_min(what: &'static str, min: usize, got: i64) -> Result<()> {
     bound(got < min as i64, what, min, got.max(0) as usize, true)
 }
 
+/// Fails before sending when an operation does not support the module (photos exist only on
+/// Leads, Contacts, Accounts, Products and Vendors). Zoho matches module names without case.
+pub fn check_module(
+    op: &'static str,
+    module: &str,
+    allowed: &'static [&'static str],
+) -> Result<()> {
+    if allowed.iter().any(|m| m.eq_ignore_ascii_case(module)) {
+        return Ok(());
+    }
+    Err(Error::Unsupported {
+        op,
+        module: module.to_owned(),
+        allowed,
+    })
+}
+
 fn bound(broken: bool, what: &'static str, limit: usize, got: usize, minimum: bool) -> Result<()> {
     if broken {
         return Err(Error::Limit {

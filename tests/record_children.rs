@@ -503,12 +503,31 @@ async fn photos_only_for_photo_modules_images_and_within_the_limit() {
     };
     let (emu, client) = setup_with(config).await;
     let deal = emu.records("Deals")[0]["id"].as_str().unwrap().to_owned();
+    // The SDK knows which modules have photos and refuses before sending anything ...
+    let sent = emu.crm_request_count();
     let err = client
-        .record("Deals", deal)
+        .record("Deals", deal.clone())
         .upload_photo(UploadFile::new("a.png", b"png".to_vec()))
         .send()
         .await
         .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { module, .. } if module == "Deals"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("Leads, Contacts, Accounts, Products, Vendors"),
+        "{err}"
+    );
+    assert_eq!(emu.crm_request_count(), sent, "nothing was sent");
+    // ... and the server refuses too, as Zoho does, for clients that do not check.
+    let mut req = Request::new("upload_photo", Method::POST, false);
+    req.path_literal("Deals");
+    req.path_var(&deal);
+    req.path_literal("photo");
+    req.form_file("file", UploadFile::new("a.png", b"png".to_vec()));
+    let err = client.execute(req).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidModule), "{err}");
 
     let lead = create(&client, "Leads", &[("Last_Name", "Pic")]).await;

@@ -777,6 +777,10 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
             }
         }
     });
+    let module_check = (!o.modules.is_empty()).then(|| {
+        let allowed = &o.modules;
+        quote! { crate::__private::check_module(#name, &self.module_api_name, &[#(#allowed),*])?; }
+    });
     let checks = o
         .params
         .iter()
@@ -824,6 +828,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
             fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
                 let mut req = crate::__private::Request::new(#name, crate::__private::Method::#method, #idempotent);
                 #(#path)*
+                #module_check
                 #(#checks)*
                 #(#params)*
                 #body

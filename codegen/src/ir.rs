@@ -199,6 +199,8 @@ pub struct Operation {
     pub paginated: bool,
     /// Safe to retry.
     pub idempotent: bool,
+    /// Modules it is limited to (empty: all).
+    pub modules: Vec<String>,
     /// OAuth scope.
     pub scope: String,
     /// Definition site.

@@ -554,6 +554,15 @@ impl Lower {
                 self.err(&at, "paginated operation must have a `list` response");
             }
         }
+        if !o.modules.is_empty() && !handle.scope.iter().any(|s| s.name == "module_api_name") {
+            self.err(
+                &at,
+                format!(
+                    "`modules` needs a handle with a `module_api_name` scope; `{}` has none",
+                    handle.name
+                ),
+            );
+        }
         let idempotent = o
             .idempotent
             .unwrap_or(matches!(method.as_str(), "GET" | "PUT" | "DELETE"));
@@ -573,6 +582,7 @@ impl Lower {
             },
             paginated: o.paginated,
             idempotent,
+            modules: o.modules.clone(),
             scope: o.scope.clone(),
             source: at.source(),
         });

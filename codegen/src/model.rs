@@ -129,6 +129,10 @@ pub struct Operation {
     /// Safe to retry; defaults to true for GET, PUT and DELETE.
     #[serde(default)]
     pub idempotent: Option<bool>,
+    /// Only these modules support it (checked against the handle's `module_api_name` before
+    /// sending); empty means every module.
+    #[serde(default)]
+    pub modules: Vec<String>,
     /// The OAuth scope it needs.
     pub scope: String,
 }

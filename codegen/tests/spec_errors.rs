@@ -125,3 +125,15 @@ fn paginated_needs_page_params() {
         "{all}"
     );
 }
+
+#[test]
+fn modules_need_a_module_scope() {
+    let spec = format!(
+        "{HANDLE}entities:\n  Item:\n    doc: I.\noperations:\n  get_item:\n    handle: h\n    doc: D.\n    method: GET\n    path: /items\n    modules: [Leads]\n    response: {{ kind: object, entity: Item }}\n    scope: S\n"
+    );
+    let all = errors(&[("m.yaml", &spec)]).join("\n");
+    assert!(
+        all.contains("`modules` needs a handle with a `module_api_name` scope"),
+        "{all}"
+    );
+}

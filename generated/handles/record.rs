@@ -932,6 +932,11 @@ impl UploadPhoto {
         req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
         req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
         req.path_literal("photo");
+        crate::__private::check_module(
+            "upload_photo",
+            &self.module_api_name,
+            &["Leads", "Contacts", "Accounts", "Products", "Vendors"],
+        )?;
         {
             let v = &self.file;
             req.form_file("file", v.clone());
@@ -966,6 +971,11 @@ impl DownloadPhoto {
         req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
         req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
         req.path_literal("photo");
+        crate::__private::check_module(
+            "download_photo",
+            &self.module_api_name,
+            &["Leads", "Contacts", "Accounts", "Products", "Vendors"],
+        )?;
         ::std::result::Result::Ok((self.client, req))
     }
 
@@ -1003,6 +1013,11 @@ impl DeletePhoto {
         req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
         req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
         req.path_literal("photo");
+        crate::__private::check_module(
+            "delete_photo",
+            &self.module_api_name,
+            &["Leads", "Contacts", "Accounts", "Products", "Vendors"],
+        )?;
         ::std::result::Result::Ok((self.client, req))
     }
 
