@@ -267,10 +267,7 @@ impl Client {
                 rb.multipart(form)
             }
         };
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(context(), e)))?;
+        let resp = send(rb, context).await?;
         // A 204 has nothing to stream; it goes the buffered way and becomes NO_CONTENT.
         if streaming && resp.status().is_success() && resp.status().as_u16() != 204 {
             return Ok(Answer::Streaming(resp));
@@ -286,7 +283,17 @@ enum Answer {
     Streaming(reqwest::Response),
 }
 
-async fn read_body(resp: reqwest::Response) -> Result<RawResponse> {
+/// Sends, naming what was being done when no answer comes back (never with secrets).
+pub(crate) async fn send(
+    rb: reqwest::RequestBuilder,
+    context: impl FnOnce() -> String,
+) -> Result<reqwest::Response> {
+    rb.send()
+        .await
+        .map_err(|e| Error::Transport(TransportError::new(context(), e)))
+}
+
+pub(crate) async fn read_body(resp: reqwest::Response) -> Result<RawResponse> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let context = format!("reading the body of {}", resp.url().path());

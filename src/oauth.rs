@@ -2,8 +2,8 @@
 //! process and locked across processes through the store), user info and revoke. Secrets only
 //! ever travel in form bodies and headers, never in URLs.
 
-use crate::client::{Client, UserState};
-use crate::error::{Error, OAuthError, Result, TransportError};
+use crate::client::{Client, UserState, read_body, send};
+use crate::error::{Error, OAuthError, Result};
 use crate::secret::Secret;
 use crate::token::{Token, now_ms};
 use serde::Deserialize;
@@ -41,19 +41,9 @@ impl Client {
 
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
         let url = self.token_url();
-        let resp = self
-            .inner
-            .http
-            .post(&url)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
+        let rb = self.inner.http.post(&url).form(form);
+        let raw = read_body(send(rb, || format!("POST {url}")).await?).await?;
+        let (status, body) = (raw.status, raw.body);
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
             Error::from(crate::error::DecodeError::new(
                 status,
@@ -205,21 +195,13 @@ impl Client {
     /// allow it.
     async fn user_email(&self, access: &Secret) -> Result<UserInfo> {
         let url = format!("{}/oauth/user/info", self.inner.accounts_url);
-        let resp = self
-            .inner
-            .http
-            .get(&url)
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Zoho-oauthtoken {}", access.expose()),
-            )
-            .send()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(format!("GET {url}"), e)))?;
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::Transport(TransportError::new(format!("GET {url}"), e)))?;
+        let rb = self.inner.http.get(&url).header(
+            reqwest::header::AUTHORIZATION,
+            format!("Zoho-oauthtoken {}", access.expose()),
+        );
+        let body = read_body(send(rb, || format!("GET {url}")).await?)
+            .await?
+            .body;
         #[derive(Deserialize)]
         struct Info {
             #[serde(rename = "Email")]
@@ -244,13 +226,8 @@ impl Client {
         };
         if let Some(rt) = &stored.refresh_token {
             let url = format!("{}/oauth/v2/token/revoke", self.inner.accounts_url);
-            self.inner
-                .http
-                .post(&url)
-                .form(&[("token", rt.expose())])
-                .send()
-                .await
-                .map_err(|e| Error::Transport(TransportError::new(format!("POST {url}"), e)))?;
+            let rb = self.inner.http.post(&url).form(&[("token", rt.expose())]);
+            send(rb, || format!("POST {url}")).await?;
         }
         if let Some(id) = &stored.id {
             self.inner.store.delete_token(id).await?;

@@ -216,16 +216,7 @@ impl fmt::Debug for FileStream {
 /// A successful response whose body has not been read yet, as a [`FileStream`].
 pub(crate) fn file_stream(resp: reqwest::Response) -> Result<FileStream> {
     use futures_util::TryStreamExt;
-    let header = |name: reqwest::header::HeaderName| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let file_name = header(reqwest::header::CONTENT_DISPOSITION)
-        .as_deref()
-        .and_then(file_name_from_disposition);
-    let content_type = header(reqwest::header::CONTENT_TYPE);
+    let (file_name, content_type) = file_meta(resp.headers());
     let content_length = resp.content_length();
     let context = format!("streaming {}", resp.url().path());
     let chunks = resp
@@ -474,19 +465,24 @@ impl RawResponse {
     }
 
     fn file_meta(&self) -> (Option<String>, Option<String>) {
-        let header = |name: reqwest::header::HeaderName| {
-            self.headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        (
-            header(reqwest::header::CONTENT_DISPOSITION)
-                .as_deref()
-                .and_then(file_name_from_disposition),
-            header(reqwest::header::CONTENT_TYPE),
-        )
+        file_meta(&self.headers)
     }
+}
+
+/// File name (from `Content-Disposition`) and content type of a download.
+fn file_meta(headers: &reqwest::header::HeaderMap) -> (Option<String>, Option<String>) {
+    let header = |name: reqwest::header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    (
+        header(reqwest::header::CONTENT_DISPOSITION)
+            .as_deref()
+            .and_then(file_name_from_disposition),
+        header(reqwest::header::CONTENT_TYPE),
+    )
 }
 
 fn no_content(status: u16) -> Error {
