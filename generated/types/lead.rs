@@ -12,10 +12,18 @@ pub struct Lead {
     ///
     /// JSON key `Annual_Revenue`.
     pub annual_revenue: ::std::option::Option<f64>,
+    /// City (text).
+    ///
+    /// JSON key `City`.
+    pub city: ::std::option::Option<::std::string::String>,
     /// Company (text).
     ///
     /// JSON key `Company`.
     pub company: ::std::option::Option<::std::string::String>,
+    /// Country (text).
+    ///
+    /// JSON key `Country`.
+    pub country: ::std::option::Option<::std::string::String>,
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
@@ -24,6 +32,14 @@ pub struct Lead {
     ///
     /// JSON key `Created_Time`; read-only.
     pub created_time: ::std::option::Option<::std::string::String>,
+    /// Description (textarea).
+    ///
+    /// JSON key `Description`.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Designation (text).
+    ///
+    /// JSON key `Designation`.
+    pub designation: ::std::option::Option<::std::string::String>,
     /// Email (email).
     ///
     /// JSON key `Email`.
@@ -32,10 +48,38 @@ pub struct Lead {
     ///
     /// JSON key `Email_Opt_Out`.
     pub email_opt_out: ::std::option::Option<bool>,
+    /// Engagement Score (double).
+    ///
+    /// JSON key `Engagement_Score`.
+    pub engagement_score: ::std::option::Option<f64>,
+    /// Expected Budget (currency).
+    ///
+    /// JSON key `Expected_Budget`.
+    pub expected_budget: ::std::option::Option<f64>,
+    /// External Ref (bigint).
+    ///
+    /// JSON key `External_Ref`.
+    pub external_ref: ::std::option::Option<i64>,
+    /// Fax (text).
+    ///
+    /// JSON key `Fax`.
+    pub fax: ::std::option::Option<::std::string::String>,
     /// First Name (text).
     ///
     /// JSON key `First_Name`.
     pub first_name: ::std::option::Option<::std::string::String>,
+    /// Full Name (text).
+    ///
+    /// JSON key `Full_Name`.
+    pub full_name: ::std::option::Option<::std::string::String>,
+    /// Industry (picklist).
+    ///
+    /// JSON key `Industry`.
+    pub industry: ::std::option::Option<::std::string::String>,
+    /// Last Demo At (datetime).
+    ///
+    /// JSON key `Last_Demo_At`.
+    pub last_demo_at: ::std::option::Option<::std::string::String>,
     /// Last Name (text).
     ///
     /// JSON key `Last_Name`; mandatory on create.
@@ -60,6 +104,14 @@ pub struct Lead {
     ///
     /// JSON key `Modified_Time`; read-only.
     pub modified_time: ::std::option::Option<::std::string::String>,
+    /// Newsletter Opt In (boolean).
+    ///
+    /// JSON key `Newsletter_Opt_In`.
+    pub newsletter_opt_in: ::std::option::Option<bool>,
+    /// Next Follow Up (date).
+    ///
+    /// JSON key `Next_Follow_Up`.
+    pub next_follow_up: ::std::option::Option<::std::string::String>,
     /// No of Employees (integer).
     ///
     /// JSON key `No_of_Employees`.
@@ -72,14 +124,58 @@ pub struct Lead {
     ///
     /// JSON key `Phone`.
     pub phone: ::std::option::Option<::std::string::String>,
+    /// Product Interests (multiselectpicklist).
+    ///
+    /// JSON key `Product_Interests`.
+    pub product_interests: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Rating (picklist).
+    ///
+    /// JSON key `Rating`.
+    pub rating: ::std::option::Option<::std::string::String>,
+    /// Referred By (lookup).
+    ///
+    /// JSON key `Referred_By`.
+    pub referred_by: ::std::option::Option<crate::types::LookupRef>,
+    /// Salutation (picklist).
+    ///
+    /// JSON key `Salutation`.
+    pub salutation: ::std::option::Option<::std::string::String>,
+    /// Secondary Email (email).
+    ///
+    /// JSON key `Secondary_Email`.
+    pub secondary_email: ::std::option::Option<::std::string::String>,
+    /// Skype ID (text).
+    ///
+    /// JSON key `Skype_ID`.
+    pub skype_id: ::std::option::Option<::std::string::String>,
+    /// State (text).
+    ///
+    /// JSON key `State`.
+    pub state: ::std::option::Option<::std::string::String>,
+    /// Street (text).
+    ///
+    /// JSON key `Street`.
+    pub street: ::std::option::Option<::std::string::String>,
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Twitter (text).
+    ///
+    /// JSON key `Twitter`.
+    pub twitter: ::std::option::Option<::std::string::String>,
     /// Website (website).
     ///
     /// JSON key `Website`.
     pub website: ::std::option::Option<::std::string::String>,
+    /// Weighted Budget (formula).
+    ///
+    /// JSON key `Weighted_Budget`; read-only.
+    pub weighted_budget: ::std::option::Option<crate::__private::JsonValue>,
+    /// Zip Code (text).
+    ///
+    /// JSON key `Zip_Code`.
+    pub zip_code: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -116,23 +212,47 @@ impl crate::__private::Entity for Lead {
     const KEYS: &'static [&'static str] = &[
         "id",
         "Annual_Revenue",
+        "City",
         "Company",
+        "Country",
         "Created_By",
         "Created_Time",
+        "Description",
+        "Designation",
         "Email",
         "Email_Opt_Out",
+        "Engagement_Score",
+        "Expected_Budget",
+        "External_Ref",
+        "Fax",
         "First_Name",
+        "Full_Name",
+        "Industry",
+        "Last_Demo_At",
         "Last_Name",
         "Lead_Source",
         "Lead_Status",
         "Mobile",
         "Modified_By",
         "Modified_Time",
+        "Newsletter_Opt_In",
+        "Next_Follow_Up",
         "No_of_Employees",
         "Owner",
         "Phone",
+        "Product_Interests",
+        "Rating",
+        "Referred_By",
+        "Salutation",
+        "Secondary_Email",
+        "Skype_ID",
+        "State",
+        "Street",
         "Tag",
+        "Twitter",
         "Website",
+        "Weighted_Budget",
+        "Zip_Code",
     ];
     fn decode_raw(
         &mut self,
@@ -147,9 +267,13 @@ impl crate::__private::Entity for Lead {
                 >(raw)?
                     .0;
             }
+            "City" => self.city = crate::__private::from_raw(raw)?,
             "Company" => self.company = crate::__private::from_raw(raw)?,
+            "Country" => self.country = crate::__private::from_raw(raw)?,
             "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
             "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
+            "Description" => self.description = crate::__private::from_raw(raw)?,
+            "Designation" => self.designation = crate::__private::from_raw(raw)?,
             "Email" => self.email = crate::__private::from_raw(raw)?,
             "Email_Opt_Out" => {
                 self.email_opt_out = crate::__private::from_raw::<
@@ -157,13 +281,42 @@ impl crate::__private::Entity for Lead {
                 >(raw)?
                     .0;
             }
+            "Engagement_Score" => {
+                self.engagement_score = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "Expected_Budget" => {
+                self.expected_budget = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "External_Ref" => {
+                self.external_ref = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "Fax" => self.fax = crate::__private::from_raw(raw)?,
             "First_Name" => self.first_name = crate::__private::from_raw(raw)?,
+            "Full_Name" => self.full_name = crate::__private::from_raw(raw)?,
+            "Industry" => self.industry = crate::__private::from_raw(raw)?,
+            "Last_Demo_At" => self.last_demo_at = crate::__private::from_raw(raw)?,
             "Last_Name" => self.last_name = crate::__private::from_raw(raw)?,
             "Lead_Source" => self.lead_source = crate::__private::from_raw(raw)?,
             "Lead_Status" => self.lead_status = crate::__private::from_raw(raw)?,
             "Mobile" => self.mobile = crate::__private::from_raw(raw)?,
             "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
             "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "Newsletter_Opt_In" => {
+                self.newsletter_opt_in = crate::__private::from_raw::<
+                    crate::__private::Lenient<_>,
+                >(raw)?
+                    .0;
+            }
+            "Next_Follow_Up" => self.next_follow_up = crate::__private::from_raw(raw)?,
             "No_of_Employees" => {
                 self.no_of_employees = crate::__private::from_raw::<
                     crate::__private::Lenient<_>,
@@ -172,8 +325,21 @@ impl crate::__private::Entity for Lead {
             }
             "Owner" => self.owner = crate::__private::from_raw(raw)?,
             "Phone" => self.phone = crate::__private::from_raw(raw)?,
+            "Product_Interests" => {
+                self.product_interests = crate::__private::from_raw(raw)?;
+            }
+            "Rating" => self.rating = crate::__private::from_raw(raw)?,
+            "Referred_By" => self.referred_by = crate::__private::from_raw(raw)?,
+            "Salutation" => self.salutation = crate::__private::from_raw(raw)?,
+            "Secondary_Email" => self.secondary_email = crate::__private::from_raw(raw)?,
+            "Skype_ID" => self.skype_id = crate::__private::from_raw(raw)?,
+            "State" => self.state = crate::__private::from_raw(raw)?,
+            "Street" => self.street = crate::__private::from_raw(raw)?,
             "Tag" => self.tag = crate::__private::from_raw(raw)?,
+            "Twitter" => self.twitter = crate::__private::from_raw(raw)?,
             "Website" => self.website = crate::__private::from_raw(raw)?,
+            "Weighted_Budget" => self.weighted_budget = crate::__private::from_raw(raw)?,
+            "Zip_Code" => self.zip_code = crate::__private::from_raw(raw)?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -208,9 +374,17 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Annual_Revenue", v)?;
             written.push("Annual_Revenue");
         }
+        if let ::std::option::Option::Some(v) = &self.city {
+            m.serialize_entry("City", v)?;
+            written.push("City");
+        }
         if let ::std::option::Option::Some(v) = &self.company {
             m.serialize_entry("Company", v)?;
             written.push("Company");
+        }
+        if let ::std::option::Option::Some(v) = &self.country {
+            m.serialize_entry("Country", v)?;
+            written.push("Country");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
@@ -220,6 +394,14 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Created_Time", v)?;
             written.push("Created_Time");
         }
+        if let ::std::option::Option::Some(v) = &self.description {
+            m.serialize_entry("Description", v)?;
+            written.push("Description");
+        }
+        if let ::std::option::Option::Some(v) = &self.designation {
+            m.serialize_entry("Designation", v)?;
+            written.push("Designation");
+        }
         if let ::std::option::Option::Some(v) = &self.email {
             m.serialize_entry("Email", v)?;
             written.push("Email");
@@ -228,9 +410,37 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Email_Opt_Out", v)?;
             written.push("Email_Opt_Out");
         }
+        if let ::std::option::Option::Some(v) = &self.engagement_score {
+            m.serialize_entry("Engagement_Score", v)?;
+            written.push("Engagement_Score");
+        }
+        if let ::std::option::Option::Some(v) = &self.expected_budget {
+            m.serialize_entry("Expected_Budget", v)?;
+            written.push("Expected_Budget");
+        }
+        if let ::std::option::Option::Some(v) = &self.external_ref {
+            m.serialize_entry("External_Ref", v)?;
+            written.push("External_Ref");
+        }
+        if let ::std::option::Option::Some(v) = &self.fax {
+            m.serialize_entry("Fax", v)?;
+            written.push("Fax");
+        }
         if let ::std::option::Option::Some(v) = &self.first_name {
             m.serialize_entry("First_Name", v)?;
             written.push("First_Name");
+        }
+        if let ::std::option::Option::Some(v) = &self.full_name {
+            m.serialize_entry("Full_Name", v)?;
+            written.push("Full_Name");
+        }
+        if let ::std::option::Option::Some(v) = &self.industry {
+            m.serialize_entry("Industry", v)?;
+            written.push("Industry");
+        }
+        if let ::std::option::Option::Some(v) = &self.last_demo_at {
+            m.serialize_entry("Last_Demo_At", v)?;
+            written.push("Last_Demo_At");
         }
         if let ::std::option::Option::Some(v) = &self.last_name {
             m.serialize_entry("Last_Name", v)?;
@@ -256,6 +466,14 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Modified_Time", v)?;
             written.push("Modified_Time");
         }
+        if let ::std::option::Option::Some(v) = &self.newsletter_opt_in {
+            m.serialize_entry("Newsletter_Opt_In", v)?;
+            written.push("Newsletter_Opt_In");
+        }
+        if let ::std::option::Option::Some(v) = &self.next_follow_up {
+            m.serialize_entry("Next_Follow_Up", v)?;
+            written.push("Next_Follow_Up");
+        }
         if let ::std::option::Option::Some(v) = &self.no_of_employees {
             m.serialize_entry("No_of_Employees", v)?;
             written.push("No_of_Employees");
@@ -268,13 +486,57 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Phone", v)?;
             written.push("Phone");
         }
+        if let ::std::option::Option::Some(v) = &self.product_interests {
+            m.serialize_entry("Product_Interests", v)?;
+            written.push("Product_Interests");
+        }
+        if let ::std::option::Option::Some(v) = &self.rating {
+            m.serialize_entry("Rating", v)?;
+            written.push("Rating");
+        }
+        if let ::std::option::Option::Some(v) = &self.referred_by {
+            m.serialize_entry("Referred_By", v)?;
+            written.push("Referred_By");
+        }
+        if let ::std::option::Option::Some(v) = &self.salutation {
+            m.serialize_entry("Salutation", v)?;
+            written.push("Salutation");
+        }
+        if let ::std::option::Option::Some(v) = &self.secondary_email {
+            m.serialize_entry("Secondary_Email", v)?;
+            written.push("Secondary_Email");
+        }
+        if let ::std::option::Option::Some(v) = &self.skype_id {
+            m.serialize_entry("Skype_ID", v)?;
+            written.push("Skype_ID");
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            m.serialize_entry("State", v)?;
+            written.push("State");
+        }
+        if let ::std::option::Option::Some(v) = &self.street {
+            m.serialize_entry("Street", v)?;
+            written.push("Street");
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
             written.push("Tag");
         }
+        if let ::std::option::Option::Some(v) = &self.twitter {
+            m.serialize_entry("Twitter", v)?;
+            written.push("Twitter");
+        }
         if let ::std::option::Option::Some(v) = &self.website {
             m.serialize_entry("Website", v)?;
             written.push("Website");
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            m.serialize_entry("Weighted_Budget", v)?;
+            written.push("Weighted_Budget");
+        }
+        if let ::std::option::Option::Some(v) = &self.zip_code {
+            m.serialize_entry("Zip_Code", v)?;
+            written.push("Zip_Code");
         }
         self.extra.serialize_except(&mut m, &written)?;
         m.end()
@@ -290,8 +552,14 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.annual_revenue {
             d.field("annual_revenue", v);
         }
+        if let ::std::option::Option::Some(v) = &self.city {
+            d.field("city", v);
+        }
         if let ::std::option::Option::Some(v) = &self.company {
             d.field("company", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.country {
+            d.field("country", v);
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
@@ -299,14 +567,41 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.created_time {
             d.field("created_time", v);
         }
+        if let ::std::option::Option::Some(v) = &self.description {
+            d.field("description", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.designation {
+            d.field("designation", v);
+        }
         if let ::std::option::Option::Some(v) = &self.email {
             d.field("email", v);
         }
         if let ::std::option::Option::Some(v) = &self.email_opt_out {
             d.field("email_opt_out", v);
         }
+        if let ::std::option::Option::Some(v) = &self.engagement_score {
+            d.field("engagement_score", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.expected_budget {
+            d.field("expected_budget", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.external_ref {
+            d.field("external_ref", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.fax {
+            d.field("fax", v);
+        }
         if let ::std::option::Option::Some(v) = &self.first_name {
             d.field("first_name", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.full_name {
+            d.field("full_name", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.industry {
+            d.field("industry", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.last_demo_at {
+            d.field("last_demo_at", v);
         }
         if let ::std::option::Option::Some(v) = &self.last_name {
             d.field("last_name", v);
@@ -326,6 +621,12 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.modified_time {
             d.field("modified_time", v);
         }
+        if let ::std::option::Option::Some(v) = &self.newsletter_opt_in {
+            d.field("newsletter_opt_in", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.next_follow_up {
+            d.field("next_follow_up", v);
+        }
         if let ::std::option::Option::Some(v) = &self.no_of_employees {
             d.field("no_of_employees", v);
         }
@@ -335,11 +636,44 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.phone {
             d.field("phone", v);
         }
+        if let ::std::option::Option::Some(v) = &self.product_interests {
+            d.field("product_interests", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.rating {
+            d.field("rating", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.referred_by {
+            d.field("referred_by", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.salutation {
+            d.field("salutation", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.secondary_email {
+            d.field("secondary_email", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.skype_id {
+            d.field("skype_id", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            d.field("state", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.street {
+            d.field("street", v);
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             d.field("tag", v);
         }
+        if let ::std::option::Option::Some(v) = &self.twitter {
+            d.field("twitter", v);
+        }
         if let ::std::option::Option::Some(v) = &self.website {
             d.field("website", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            d.field("weighted_budget", v);
+        }
+        if let ::std::option::Option::Some(v) = &self.zip_code {
+            d.field("zip_code", v);
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);
