@@ -1,5 +1,5 @@
-//! `coverage`: which operations of the two reference lists the spec provides: the seed's tables
-//! (per handle) and the official zohocrmsdk2-0 6.0.0 SDK (per SDK package).
+//! `coverage`: which operations of the two reference lists the spec provides: the official
+//! Python SDK's operation tables of zcrmsdk 2.0 (per handle) and the official zohocrmsdk2-0 6.0.0 SDK (per SDK package).
 
 use crate::ir::Api;
 use indexmap::IndexMap;
@@ -9,8 +9,8 @@ use std::fmt;
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
-    /// Seed 000 §9: handle → operation names.
-    pub seed: IndexMap<String, Vec<String>>,
+    /// zcrmsdk 2.0, the official Python SDK's operation tables: handle → operation names.
+    pub zcrmsdk_2_0: IndexMap<String, Vec<String>>,
     /// zohocrmsdk2-0 6.0.0: SDK package → (SDK method name → the handle carrying it here).
     pub zohocrmsdk2_0: IndexMap<String, IndexMap<String, String>>,
 }
@@ -31,14 +31,14 @@ pub fn parse_reference(file: &str, text: &str) -> Result<Reference, crate::SpecE
     })
 }
 
-/// Coverage of one group: a handle (seed list) or an SDK package (SDK list).
+/// Coverage of one group: a handle (zcrmsdk 2.0 list) or an SDK package (SDK list).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GroupCoverage {
     /// Handle or SDK package name.
     pub group: String,
     /// Reference operations the spec has (by name or alias).
     pub covered: Vec<String>,
-    /// Reference operations it lacks, as `name` (seed) or `handle.name` (SDK list).
+    /// Reference operations it lacks, as `name` (zcrmsdk 2.0) or `handle.name` (SDK list).
     pub missing: Vec<String>,
 }
 
@@ -54,8 +54,8 @@ pub struct Coverage {
 /// Both lists.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
-    /// The seed's tables.
-    pub seed: Coverage,
+    /// zcrmsdk 2.0's operation tables.
+    pub zcrmsdk_2_0: Coverage,
     /// zohocrmsdk2-0 6.0.0.
     pub zohocrmsdk2_0: Coverage,
 }
@@ -86,14 +86,14 @@ impl Coverage {
 impl Report {
     /// The lower of the two percentages (what `--min` compares).
     pub fn percent(&self) -> f64 {
-        self.seed.percent().min(self.zohocrmsdk2_0.percent())
+        self.zcrmsdk_2_0.percent().min(self.zohocrmsdk2_0.percent())
     }
 }
 
 /// Compares the spec with both reference lists.
 pub fn coverage(api: &Api, reference: &Reference) -> Report {
-    let seed = reference
-        .seed
+    let tables = reference
+        .zcrmsdk_2_0
         .iter()
         .map(|(handle, ops)| {
             let (covered, missing) = ops
@@ -127,9 +127,9 @@ pub fn coverage(api: &Api, reference: &Reference) -> Report {
         })
         .collect();
     Report {
-        seed: Coverage {
-            title: "seed 000 §9 (the seed's tables)".into(),
-            groups: seed,
+        zcrmsdk_2_0: Coverage {
+            title: "zcrmsdk 2.0 (the official Python SDK's operation tables)".into(),
+            groups: tables,
         },
         zohocrmsdk2_0: Coverage {
             title: "zohocrmsdk2-0 6.0.0 (official Python SDK)".into(),
@@ -160,6 +160,6 @@ impl fmt::Display for Coverage {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n\n{}", self.seed, self.zohocrmsdk2_0)
+        write!(f, "{}\n\n{}", self.zcrmsdk_2_0, self.zohocrmsdk2_0)
     }
 }

@@ -60,7 +60,7 @@ enum Cmd {
         #[arg(long, requires = "out")]
         check: bool,
     },
-    /// Compare the spec with spec/reference-operations.yaml: the seed's tables and the 139
+    /// Compare the spec with spec/reference-operations.yaml: the official Python SDK's tables (93) and the 139
     /// operations of the official zohocrmsdk2-0 6.0.0 SDK.
     Coverage {
         #[arg(long, default_value = "spec")]

@@ -156,13 +156,13 @@ fn coverage_prints_per_handle_and_total() {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
-    let (seed, sdk) = t.split_once("\n\n").expect("two lists");
-    assert!(seed.starts_with("seed 000"), "{t}");
+    let (tables, sdk) = t.split_once("\n\n").expect("two lists");
+    assert!(tables.starts_with("zcrmsdk 2.0"), "{t}");
     assert!(
-        seed.contains("  rest_client: 4/4") && seed.contains("  org: 28/28"),
+        tables.contains("  rest_client: 4/4") && tables.contains("  org: 28/28"),
         "{t}"
     );
-    assert!(seed.trim_end().ends_with("total: 93/93 (100.0%)"), "{t}");
+    assert!(tables.trim_end().ends_with("total: 93/93 (100.0%)"), "{t}");
     assert!(sdk.starts_with("zohocrmsdk2-0 6.0.0"), "{t}");
     assert!(sdk.contains("  taxes: 6/6"), "{t}");
     assert!(sdk.contains("/139 ("), "{t}");
