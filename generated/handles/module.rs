@@ -1497,7 +1497,8 @@ impl GetRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1508,7 +1509,8 @@ impl GetRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1538,7 +1540,8 @@ impl GetRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2162,7 +2165,8 @@ impl SearchRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2173,7 +2177,8 @@ impl SearchRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2203,7 +2208,8 @@ impl SearchRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2283,7 +2289,8 @@ impl SearchRecordsByPhone {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2294,7 +2301,8 @@ impl SearchRecordsByPhone {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2324,7 +2332,8 @@ impl SearchRecordsByPhone {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2404,7 +2413,8 @@ impl SearchRecordEmail {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2415,7 +2425,8 @@ impl SearchRecordEmail {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2445,7 +2456,8 @@ impl SearchRecordEmail {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2525,7 +2537,8 @@ impl SearchRecordsByCriteria {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2536,7 +2549,8 @@ impl SearchRecordsByCriteria {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2566,7 +2580,8 @@ impl SearchRecordsByCriteria {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2664,7 +2679,8 @@ impl GetDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2675,7 +2691,8 @@ impl GetDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2779,7 +2796,8 @@ impl GetRecyclebinRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2790,7 +2808,8 @@ impl GetRecyclebinRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2894,7 +2913,8 @@ impl GetPermanentlyDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2905,7 +2925,8 @@ impl GetPermanentlyDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 

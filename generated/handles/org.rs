@@ -1178,7 +1178,8 @@ impl GetAllUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1189,7 +1190,8 @@ impl GetAllUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1291,7 +1293,8 @@ impl GetAllActiveUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1302,7 +1305,8 @@ impl GetAllActiveUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1404,7 +1408,8 @@ impl GetAllDeactiveUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1415,7 +1420,8 @@ impl GetAllDeactiveUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1517,7 +1523,8 @@ impl GetAllActiveConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1528,7 +1535,8 @@ impl GetAllActiveConfirmedUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1630,7 +1638,8 @@ impl GetAllConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1641,7 +1650,8 @@ impl GetAllConfirmedUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1743,7 +1753,8 @@ impl GetAllNotConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1754,7 +1765,8 @@ impl GetAllNotConfirmedUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1856,7 +1868,8 @@ impl GetAllDeletedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1867,7 +1880,8 @@ impl GetAllDeletedUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1969,7 +1983,8 @@ impl GetAllAdminUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1980,7 +1995,8 @@ impl GetAllAdminUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2082,7 +2098,8 @@ impl GetAllActiveConfirmedAdminUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2093,7 +2110,8 @@ impl GetAllActiveConfirmedAdminUsers {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 

@@ -742,7 +742,8 @@ impl GetAttachments {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -753,7 +754,8 @@ impl GetAttachments {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1144,7 +1146,8 @@ impl GetNotes {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1155,7 +1158,8 @@ impl GetNotes {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1530,7 +1534,8 @@ impl GetRelatedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1541,7 +1546,8 @@ impl GetRelatedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1571,7 +1577,8 @@ impl GetRelatedRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
