@@ -27,6 +27,12 @@ async fn create_leads(client: &Client, n: usize, company: &str) -> Vec<Id> {
         .collect()
 }
 
+/// Asserts that a read was refused with the cap error.
+fn assert_capped<T: std::fmt::Debug>(r: zohocrm::Result<T>) {
+    let e = cap_error(r.expect_err("the read is refused"));
+    assert_eq!(e.code, ErrorCode::DiscretePaginationLimitExceeded);
+}
+
 fn cap_error(e: Error) -> zohocrm::ApiError {
     match e {
         Error::Api(a) => *a,
@@ -54,42 +60,26 @@ async fn page_past_2000_is_refused_for_records_search_and_related_lists() {
     // The cap is on page × per_page, not on the page number alone.
     let ok = leads.get_records().page(20).per_page(100).send().await;
     assert!(ok.is_ok(), "record 1,901..2,000 are reachable: {ok:?}");
-    let e = leads
-        .get_records()
-        .page(21)
-        .per_page(100)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        cap_error(e).code,
-        ErrorCode::DiscretePaginationLimitExceeded
-    );
+    assert_capped(leads.get_records().page(21).per_page(100).send().await);
 
-    let e = leads
-        .search_records_by_criteria("(Last_Name:starts_with:a)")
-        .page(11)
-        .per_page(200)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        cap_error(e).code,
-        ErrorCode::DiscretePaginationLimitExceeded
+    assert_capped(
+        leads
+            .search_records_by_criteria("(Last_Name:starts_with:a)")
+            .page(11)
+            .per_page(200)
+            .send()
+            .await,
     );
 
     let account = create(&client, "Accounts", &[("Account_Name", "Capco")]).await;
-    let e = client
-        .record("Accounts", account)
-        .get_related_records("Contacts")
-        .page(11)
-        .per_page(200)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        cap_error(e).code,
-        ErrorCode::DiscretePaginationLimitExceeded
+    assert_capped(
+        client
+            .record("Accounts", account)
+            .get_related_records("Contacts")
+            .page(11)
+            .per_page(200)
+            .send()
+            .await,
     );
 }
 
