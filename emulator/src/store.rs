@@ -163,6 +163,12 @@ impl Crm {
         }
     }
 
+    /// Every record of every module (building generated modules not yet read).
+    pub fn all_records(&self) -> impl Iterator<Item = &Value> {
+        let built = self.records.values().flatten();
+        built.chain(self.lazy.values().flat_map(Lazy::get))
+    }
+
     /// The records of a module to change in place (created empty when none).
     pub fn records_mut(&mut self, module: &str) -> &mut Vec<Value> {
         if let Some(lazy) = self.lazy.remove(module) {
