@@ -25,12 +25,16 @@
 
 mod client;
 pub mod config;
+mod datetime;
+mod decimal;
 mod decode;
 mod entity;
 pub mod error;
 mod fields;
+mod nullable;
 mod oauth;
 mod paging;
+mod raw;
 mod request;
 mod response;
 mod secret;
@@ -44,11 +48,17 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
+/// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
+/// formatting are at hand without a version to match.
+pub use chrono;
 pub use client::{Client, ClientBuilder};
 pub use config::{DataCenter, Environment};
+pub use datetime::{Date, DateTime};
+pub use decimal::{Decimal, DecimalError};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
+pub use nullable::Nullable;
 pub use request::{Method, Request, UploadFile};
 pub use response::{
     ActionResults, ActionSuccess, FileDownload, FileStream, Info, Page, RawResponse,
@@ -66,7 +76,11 @@ pub mod stream {
 /// What generated code uses. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
+    pub use crate::datetime::ZohoDateTime;
+    pub use crate::entity::{
+        Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
+        decode_enum, from_raw, set_field,
+    };
     pub use crate::paging::{items, paginate, send_chunks};
     pub use crate::request::{
         Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
