@@ -175,6 +175,7 @@ impl crate::request::ToParam for Decimal {
 }
 
 #[cfg(feature = "rust_decimal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rust_decimal")))]
 impl TryFrom<&Decimal> for rust_decimal::Decimal {
     type Error = rust_decimal::Error;
     /// Exact when the value fits `rust_decimal`'s 96-bit mantissa.
@@ -188,6 +189,7 @@ impl TryFrom<&Decimal> for rust_decimal::Decimal {
 }
 
 #[cfg(feature = "rust_decimal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rust_decimal")))]
 impl From<rust_decimal::Decimal> for Decimal {
     fn from(v: rust_decimal::Decimal) -> Self {
         Decimal {
