@@ -4,12 +4,14 @@
 
 mod client;
 pub mod config;
+mod coql;
 mod datetime;
 mod decimal;
 mod decode;
 mod entity;
 pub mod error;
 mod fields;
+mod full_read;
 mod nullable;
 mod oauth;
 mod paging;
@@ -62,7 +64,8 @@ pub mod __private {
         Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
         decode_enum, from_raw, set_field,
     };
-    pub use crate::paging::{items, paginate, send_chunks};
+    pub use crate::full_read::paginate;
+    pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
         Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
     };
