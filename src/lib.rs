@@ -31,6 +31,7 @@ pub mod error;
 mod fields;
 mod oauth;
 mod paging;
+mod redact;
 mod request;
 mod response;
 mod secret;
@@ -44,9 +45,9 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
 pub use request::{Method, Request, UploadFile};
