@@ -277,8 +277,7 @@ const RT: &str = "1000.ffeeddccbbaa99887766554433221100.0123456789abcdef01234567
 
 fn leaks(text: &str) -> Option<&'static str> {
     [AT, RT].into_iter().find(|s| {
-        s[5..]
-            .as_bytes()
+        s.as_bytes()[5..]
             .windows(12)
             .any(|w| text.contains(std::str::from_utf8(w).unwrap()))
     })
