@@ -60,7 +60,7 @@ enum Cmd {
         #[arg(long, requires = "out")]
         check: bool,
     },
-    /// Compare the spec with spec/reference-operations.yaml (the seed's operation tables).
+    /// Compare the spec with spec/reference-operations.yaml (the official Python SDK's operation tables).
     Coverage {
         #[arg(long, default_value = "spec")]
         spec: PathBuf,
