@@ -307,18 +307,20 @@ pub(crate) fn classify(raw: RawResponse, method: crate::Method) -> Result<RawRes
     }
 }
 
-/// `{"<key>": [{"status": "error", ...}, ...]}`: every item of a write failed.
+/// `{"<key>": [{"status": "error", ...}, ...]}` (or one such object): every item of a write
+/// failed.
 fn all_items_failed(body: &[u8]) -> bool {
     let Ok(top) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) else {
         return false;
     };
-    top.values().any(|v| {
-        v.as_array().is_some_and(|items| {
-            !items.is_empty()
-                && items
-                    .iter()
-                    .all(|it| it.get("status").and_then(serde_json::Value::as_str) == Some("error"))
-        })
+    let failed = |it: &serde_json::Value| {
+        it.get("status").and_then(serde_json::Value::as_str) == Some("error")
+    };
+    // An array of results, or the single result object a few writes answer with.
+    top.values().any(|v| match v {
+        serde_json::Value::Array(items) => !items.is_empty() && items.iter().all(failed),
+        serde_json::Value::Object(_) => failed(v),
+        _ => false,
     })
 }
 
@@ -460,13 +462,37 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
     }
 }
 
+/// An array, or one object as a list of one: a few write calls answer with a single result
+/// object under their key (`{"base_currency": {...}}` of the currency actions, `{"share":
+/// {...}}` of revoking a share; zohocrmsdk2-0 6.0.0's BaseCurrencyActionWrapper and
+/// DeleteActionWrapper).
 struct ListOf<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
     /// `None` for `null`: the list is missing, which is not the same as empty.
     type Value = Option<Vec<T>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
-        Option::<Vec<T>>::deserialize(d)
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOf<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array or an object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+        while let Some(item) = seq.next_element::<T>()? {
+            out.push(item);
+        }
+        Ok(Some(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| Some(vec![t]))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 

@@ -142,13 +142,13 @@ pub(crate) fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply
 }
 
 // `fields` keeps only the listed keys; the id always comes back, as Zoho does.
-fn project(rec: &Value, fields: Option<&[&str]>) -> Value {
+pub(crate) fn project<S: AsRef<str>>(rec: &Value, fields: Option<&[S]>) -> Value {
     let (Some(fields), Some(obj)) = (fields, rec.as_object()) else {
         return rec.clone();
     };
     let out: Map<String, Value> = obj
         .iter()
-        .filter(|(k, _)| k.as_str() == "id" || fields.contains(&k.as_str()))
+        .filter(|(k, _)| k.as_str() == "id" || fields.iter().any(|f| f.as_ref() == k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Value::Object(out)
