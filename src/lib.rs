@@ -16,6 +16,7 @@ mod nullable;
 mod oauth;
 mod paging;
 mod raw;
+mod redact;
 mod report;
 mod request;
 mod response;
@@ -33,11 +34,11 @@ mod generated;
 /// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
 /// formatting are at hand without a version to match.
 pub use chrono;
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
 pub use datetime::{Date, DateTime};
 pub use decimal::{Decimal, DecimalError};
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
 pub use nullable::Nullable;
