@@ -14,6 +14,9 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "ZohoCRM.users.ALL",
     "ZohoCRM.org.ALL",
     "ZohoCRM.mass_update.ALL",
+    "ZohoCRM.share.ALL",
+    "ZohoCRM.notifications.ALL",
+    "ZohoFiles.files.ALL",
     "aaaserver.profile.READ",
 ];
 
