@@ -17,6 +17,8 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "ZohoCRM.share.ALL",
     "ZohoCRM.notifications.ALL",
     "ZohoFiles.files.ALL",
+    "ZohoCRM.coql.READ",
+    "ZohoCRM.bulk.ALL",
     "aaaserver.profile.READ",
 ];
 

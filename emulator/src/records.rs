@@ -31,6 +31,9 @@ pub fn get_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let Some(m) = module_of(crm, ctx) else {
         return errors::invalid_module();
     };
+    if let Some(over) = crate::pagination::check(ctx) {
+        return over;
+    }
     let mut recs: Vec<&Value> = crm.records_of(&m.api_name).iter().collect();
     if let Some(ids) = ctx.q("ids") {
         let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
@@ -507,6 +510,9 @@ pub fn search(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let Some(m) = module_of(crm, ctx) else {
         return errors::invalid_module();
     };
+    if let Some(over) = crate::pagination::check(ctx) {
+        return over;
+    }
     let all = crm.records_of(&m.api_name);
     let mut recs: Vec<&Value> = if let Some(c) = ctx.q("criteria") {
         let expr = match criteria::parse(c) {

@@ -333,6 +333,7 @@ fn crm(
         None => None,
     };
     let module_def = module.as_deref().and_then(|m| st.crm.module(m));
+    let raw_body = body.clone();
     let body = match validate::check_body(&shared.api, op, module_def, body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -348,6 +349,7 @@ fn crm(
         user,
         module,
         now: crate::time::now_secs(),
+        raw_body,
         form,
     };
     let names = std::iter::once(&op.name).chain(op.aliases.iter());
@@ -456,6 +458,7 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_all_modules" => org::get_all_modules(crm, ctx),
         "get_module" => org::get_module(crm, ctx),
         "get_records" => records::get_records(crm, ctx),
+        "coql" => crate::coql::query(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),

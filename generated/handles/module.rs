@@ -1862,7 +1862,8 @@ impl GetRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1873,7 +1874,8 @@ impl GetRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1903,7 +1905,8 @@ impl GetRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2527,7 +2530,8 @@ impl SearchRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2538,7 +2542,8 @@ impl SearchRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2568,7 +2573,8 @@ impl SearchRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2648,7 +2654,8 @@ impl SearchRecordsByPhone {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2659,7 +2666,8 @@ impl SearchRecordsByPhone {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2689,7 +2697,8 @@ impl SearchRecordsByPhone {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2769,7 +2778,8 @@ impl SearchRecordEmail {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2780,7 +2790,8 @@ impl SearchRecordEmail {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2810,7 +2821,8 @@ impl SearchRecordEmail {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2890,7 +2902,8 @@ impl SearchRecordsByCriteria {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2901,7 +2914,8 @@ impl SearchRecordsByCriteria {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2931,7 +2945,8 @@ impl SearchRecordsByCriteria {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -3029,7 +3044,8 @@ impl GetDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -3040,7 +3056,8 @@ impl GetDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3144,7 +3161,8 @@ impl GetRecyclebinRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -3155,7 +3173,8 @@ impl GetRecyclebinRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3259,7 +3278,8 @@ impl GetPermanentlyDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -3270,7 +3290,8 @@ impl GetPermanentlyDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3809,7 +3830,8 @@ impl GetRelatedRecordsUsingExternalId {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -3820,7 +3842,8 @@ impl GetRelatedRecordsUsingExternalId {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3850,7 +3873,8 @@ impl GetRelatedRecordsUsingExternalId {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
