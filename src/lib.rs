@@ -12,6 +12,7 @@ mod fields;
 mod full_read;
 mod oauth;
 mod paging;
+mod redact;
 mod report;
 mod request;
 mod response;
@@ -26,9 +27,9 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
 pub use report::Report;
