@@ -1588,7 +1588,7 @@ pub struct GetRecords {
     pub(crate) include_child: ::std::option::Option<bool>,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRecords {
@@ -1781,7 +1781,7 @@ impl GetRecords {
     /// Only records modified since this ISO-8601 time (304/empty when none).
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1790,7 +1790,7 @@ impl GetRecords {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -1919,14 +1919,14 @@ pub struct GetRecord {
     pub(crate) client: crate::Client,
     pub(crate) module_api_name: ::std::string::String,
     pub(crate) id: crate::Id,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRecord {
     /// Only if modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1935,7 +1935,7 @@ impl GetRecord {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2960,7 +2960,7 @@ pub struct GetDeletedRecords {
     pub(crate) module_api_name: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetDeletedRecords {
@@ -2991,7 +2991,7 @@ impl GetDeletedRecords {
     /// Only records deleted since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3000,7 +3000,7 @@ impl GetDeletedRecords {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -3077,7 +3077,7 @@ pub struct GetRecyclebinRecords {
     pub(crate) module_api_name: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRecyclebinRecords {
@@ -3108,7 +3108,7 @@ impl GetRecyclebinRecords {
     /// Only records deleted since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3117,7 +3117,7 @@ impl GetRecyclebinRecords {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -3194,7 +3194,7 @@ pub struct GetPermanentlyDeletedRecords {
     pub(crate) module_api_name: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetPermanentlyDeletedRecords {
@@ -3225,7 +3225,7 @@ impl GetPermanentlyDeletedRecords {
     /// Only records deleted since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3234,7 +3234,7 @@ impl GetPermanentlyDeletedRecords {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -3558,14 +3558,14 @@ pub struct GetRecordUsingExternalId {
     pub(crate) module_api_name: ::std::string::String,
     pub(crate) external_value: ::std::string::String,
     pub(crate) x_external: ::std::string::String,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRecordUsingExternalId {
     /// Only if modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3574,7 +3574,7 @@ impl GetRecordUsingExternalId {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -3742,7 +3742,7 @@ pub struct GetRelatedRecordsUsingExternalId {
     pub(crate) x_external: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRelatedRecordsUsingExternalId {
@@ -3773,7 +3773,7 @@ impl GetRelatedRecordsUsingExternalId {
     /// Only records modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3782,7 +3782,7 @@ impl GetRelatedRecordsUsingExternalId {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -4003,14 +4003,14 @@ pub struct GetRelatedRecordUsingExternalId {
     pub(crate) related_list: ::std::string::String,
     pub(crate) external_related_value: ::std::string::String,
     pub(crate) x_external: ::std::string::String,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRelatedRecordUsingExternalId {
     /// Only if modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -4019,7 +4019,7 @@ impl GetRelatedRecordUsingExternalId {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

@@ -1787,7 +1787,7 @@ pub struct GetRelatedRecords {
     pub(crate) related_list: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRelatedRecords {
@@ -1818,7 +1818,7 @@ impl GetRelatedRecords {
     /// Only records modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1827,7 +1827,7 @@ impl GetRelatedRecords {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2169,14 +2169,14 @@ pub struct GetRelatedRecord {
     pub(crate) record_id: crate::Id,
     pub(crate) related_list: ::std::string::String,
     pub(crate) related_id: crate::Id,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetRelatedRecord {
     /// Only if modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2185,7 +2185,7 @@ impl GetRelatedRecord {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

@@ -23,7 +23,7 @@ pub struct ShareRecord {
     /// When it was shared.
     ///
     /// JSON key `shared_time`; read-only.
-    pub shared_time: ::std::option::Option<::std::string::String>,
+    pub shared_time: ::std::option::Option<crate::DateTime>,
     /// Who shared it.
     ///
     /// JSON key `shared_by`; read-only.
@@ -48,7 +48,8 @@ impl ShareRecord {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,18 +75,47 @@ impl crate::__private::Entity for ShareRecord {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "user" => self.user = crate::__private::from_raw(raw)?,
-            "permission" => self.permission = crate::__private::from_raw(raw)?,
-            "share_related_records" => {
-                self.share_related_records = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+            "user" => {
+                self.user = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
             }
-            "shared_through" => self.shared_through = crate::__private::from_raw(raw)?,
-            "shared_time" => self.shared_time = crate::__private::from_raw(raw)?,
-            "shared_by" => self.shared_by = crate::__private::from_raw(raw)?,
+            "permission" => {
+                self.permission = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "share_related_records" => {
+                self.share_related_records = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "shared_through" => {
+                self.shared_through = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "shared_time" => {
+                self.shared_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "shared_by" => {
+                self.shared_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -129,7 +159,7 @@ impl crate::__private::Serialize for ShareRecord {
             written.push("shared_through");
         }
         if let ::std::option::Option::Some(v) = &self.shared_time {
-            m.serialize_entry("shared_time", v)?;
+            m.serialize_entry("shared_time", &crate::__private::ZohoDateTime(v))?;
             written.push("shared_time");
         }
         if let ::std::option::Option::Some(v) = &self.shared_by {
