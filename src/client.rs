@@ -215,7 +215,9 @@ impl Client {
             match result {
                 Ok(raw) => return Ok(raw),
                 // A revoked or rotated access token: refresh once and retry once, never loop.
-                Err(Error::Api(e)) if e.code == ErrorCode::InvalidToken && !refreshed => {
+                // Zoho answers such a token with 401 INVALID_TOKEN or AUTHENTICATION_FAILURE
+                // (zoho-api-v2.md §4 status codes), so both get the same single refresh.
+                Err(Error::Api(e)) if rejected_token(&e) && !refreshed => {
                     refreshed = true;
                     tracing::info!("access token rejected; refreshing once");
                     token = self.force_refresh(&token).await?;
@@ -239,7 +241,7 @@ impl Client {
     /// Adds what the user needs to fix a cross-data-centre token mistake.
     fn with_hint(&self, e: Error) -> Error {
         match e {
-            Error::Api(mut api) if api.code == ErrorCode::InvalidToken => {
+            Error::Api(mut api) if rejected_token(&api) => {
                 api.hint = Some(format!(
                     "the API domain in use is {}; access tokens only work on the data centre and environment that issued them (invalid_oauth_token), so check data_center / api_base_url",
                     self.inner.api_base
@@ -314,6 +316,15 @@ impl Client {
         }
         crate::response::classify(raw, req.method).map(Answer::Buffered)
     }
+}
+
+/// A 401 saying the access token itself was refused (not a scope problem).
+fn rejected_token(e: &crate::error::ApiError) -> bool {
+    e.http_status == 401
+        && matches!(
+            e.code,
+            ErrorCode::InvalidToken | ErrorCode::AuthenticationFailure
+        )
 }
 
 /// What a call produced: a read body, or a response whose body is still on the socket.

@@ -148,7 +148,36 @@ pub fn normalize_base_url(key: &'static str, url: &str) -> Result<String> {
             format!("`{raw}` has no valid host name; give a URL such as https://www.zohoapis.com"),
         ));
     }
+    if key == "api_base_url" {
+        return strip_api_path(key, raw, with_scheme, parsed.path());
+    }
     Ok(with_scheme)
+}
+
+/// Calls go to `{api_base_url}/crm/v2/...`, so a base that already ends in `/crm/v2` (a common
+/// configuration value: Zoho's docs write URLs as `https://www.zohoapis.com/crm/v2/Leads`) is
+/// cut back to the domain, never doubled into `/crm/v2/crm/v2`. Any other `/crm/...` path
+/// (another version, a resource) is a configuration mistake and named as one.
+fn strip_api_path(key: &'static str, raw: &str, url: String, path: &str) -> Result<String> {
+    let path = path.trim_end_matches('/');
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with("/crm/v2") {
+        let keep = url.len() - "/crm/v2".len();
+        return Ok(url
+            .get(..keep)
+            .unwrap_or(&url)
+            .trim_end_matches('/')
+            .to_owned());
+    }
+    if lower.ends_with("/crm") || lower.contains("/crm/") {
+        return Err(Error::config(
+            key,
+            format!(
+                "`{raw}` includes the API path `{path}`; give the API domain only, such as https://www.zohoapis.com (the SDK adds /crm/v2)"
+            ),
+        ));
+    }
+    Ok(url)
 }
 
 /// The ranges numeric settings must fall in, shared by [`crate::ClientBuilder::build`] and
@@ -238,6 +267,38 @@ mod tests {
             "https://accounts.zohocloud.ca"
         );
         assert_eq!(DataCenter::parse("com.cn"), Some(DataCenter::CN));
+    }
+
+    #[test]
+    fn api_base_url_ending_in_crm_v2_is_cut_back() {
+        for given in [
+            "https://www.zohoapis.com/crm/v2",
+            "https://www.zohoapis.com/crm/v2/",
+            "www.zohoapis.com/CRM/V2",
+        ] {
+            assert_eq!(
+                normalize_base_url("api_base_url", given).unwrap(),
+                "https://www.zohoapis.com",
+                "{given}"
+            );
+        }
+        // A proxy prefix before /crm/v2 stays.
+        assert_eq!(
+            normalize_base_url("api_base_url", "http://127.0.0.1:9/zoho/crm/v2").unwrap(),
+            "http://127.0.0.1:9/zoho"
+        );
+        for bad in [
+            "https://www.zohoapis.com/crm/v3",
+            "https://www.zohoapis.com/crm/v2/Leads",
+            "https://www.zohoapis.com/crm",
+        ] {
+            let e = normalize_base_url("api_base_url", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("api_base_url") && e.contains("/crm"), "{e}");
+        }
+        // Only the API base is about the CRM path.
+        assert!(normalize_base_url("accounts_url", "https://accounts.zoho.com/crm").is_ok());
     }
 
     #[test]

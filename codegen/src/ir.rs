@@ -275,8 +275,10 @@ pub struct Param {
     pub from_scope: Option<String>,
     /// Upper bound (value or item count).
     pub max: Option<u64>,
-    /// Lower bound.
+    /// Lower bound, checked by the client before sending.
     pub min: Option<u64>,
+    /// Lower bound Zoho enforces (defaults to `min`); the emulator checks this one.
+    pub server_min: Option<u64>,
     /// Docs.
     pub doc: String,
 }

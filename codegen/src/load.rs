@@ -461,6 +461,7 @@ impl Lower {
                 from_scope: p.value.from_scope.clone(),
                 max: p.value.max,
                 min: p.value.min,
+                server_min: p.value.server_min.or(p.value.min),
                 doc: p.value.doc.clone(),
             });
         }

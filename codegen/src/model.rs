@@ -189,6 +189,10 @@ pub struct Param {
     /// Smallest allowed value or item count.
     #[serde(default)]
     pub min: Option<u64>,
+    /// Smallest value Zoho itself accepts, when it is looser than `min` (the client's own
+    /// check): the emulator enforces this one. `page: {min: 1, server_min: 0}`.
+    #[serde(default)]
+    pub server_min: Option<u64>,
     /// One line of docs.
     pub doc: String,
 }

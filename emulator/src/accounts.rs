@@ -363,6 +363,12 @@ impl Accounts {
     }
 
     /// The redirect URI registered for `client_id`.
+    /// How long a grant code stays valid.
+    pub fn grant_ttl(&self) -> Duration {
+        self.limits.grant_code_ttl
+    }
+
+    /// The redirect URI registered for `client_id`.
     pub fn redirect_of(&self, client_id: &str) -> Option<&str> {
         self.clients.get(client_id).map(|c| c.redirect_uri.as_str())
     }

@@ -19,14 +19,28 @@ pub fn bearer(headers: &HashMap<String, String>) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Who is calling, or 401 INVALID_TOKEN.
+/// The 401 code a missing, stale or revoked access token gets. Zoho answers both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RejectedToken {
+    /// `INVALID_TOKEN` ("invalid oauth token"), the common answer.
+    #[default]
+    InvalidToken,
+    /// `AUTHENTICATION_FAILURE` ("Authentication failed"), seen for stale or revoked tokens.
+    AuthenticationFailure,
+}
+
+/// Who is calling, or 401 with the configured code.
 pub fn authenticate(
     accounts: &Accounts,
     headers: &HashMap<String, String>,
+    rejected: RejectedToken,
 ) -> Result<TokenOwner, Reply> {
     bearer(headers)
         .and_then(|t| accounts.check_access(t))
-        .ok_or_else(errors::invalid_token)
+        .ok_or_else(|| match rejected {
+            RejectedToken::InvalidToken => errors::invalid_token(),
+            RejectedToken::AuthenticationFailure => errors::authentication_failure(),
+        })
 }
 
 /// 401 OAUTH_SCOPE_MISMATCH unless the token's scopes cover `required`.

@@ -100,6 +100,18 @@ pub fn invalid_token() -> Reply {
     )
 }
 
+/// 401 AUTHENTICATION_FAILURE: what Zoho also answers for a stale or revoked access token
+/// (zoho-api-v2.md §4 "Status codes": 401 INVALID_TOKEN, OAUTH_SCOPE_MISMATCH,
+/// AUTHENTICATION_FAILURE).
+pub fn authentication_failure() -> Reply {
+    Reply::error(
+        StatusCode::UNAUTHORIZED,
+        "AUTHENTICATION_FAILURE",
+        "Authentication failed",
+        json!({}),
+    )
+}
+
 /// 401 when the token's grant lacks the operation's scope.
 pub fn scope_mismatch() -> Reply {
     Reply::error(

@@ -29,6 +29,7 @@ pub mod external;
 pub mod extras;
 pub mod fields;
 pub mod files;
+pub mod grant_codes;
 pub mod line_items;
 pub mod metadata;
 pub mod module_notes;
@@ -99,6 +100,9 @@ pub struct EmulatorConfig {
     /// Concurrent CRM calls allowed; more get 429 TOO_MANY_REQUESTS, as Zoho does past the
     /// edition's cap (Standard 10, Professional 15, Enterprise 20 ...). Default: no cap.
     pub max_concurrent_requests: Option<usize>,
+    /// The 401 code a missing, stale or revoked access token gets (default `INVALID_TOKEN`;
+    /// Zoho also answers `AUTHENTICATION_FAILURE`).
+    pub rejected_token: auth::RejectedToken,
     /// Generated records added to each of Leads, Contacts, Accounts and Deals on top of the
     /// hand-written seed (default 0), every standard and custom field filled; ids and
     /// `Created_Time` increase together. See [`seed_records`]. 100,000 is fine for benches.
@@ -118,6 +122,7 @@ impl Default for EmulatorConfig {
             crm_latency: Duration::ZERO,
             max_concurrent_requests: None,
             records_per_module: 0,
+            rejected_token: auth::RejectedToken::InvalidToken,
         }
     }
 }
@@ -170,6 +175,7 @@ impl Emulator {
                 crm,
                 faults: Default::default(),
                 crm_requests: 0,
+                rejected_token: config.rejected_token,
             }),
             routes: spec::Routes::new(&api),
             api,
@@ -264,6 +270,11 @@ impl Emulator {
     /// Makes every access token issued so far expired (refresh tokens stay valid).
     pub fn expire_access_tokens(&self) {
         self.inner.shared.lock().accounts.expire_all();
+    }
+
+    /// Sets the 401 code rejected access tokens get from now on.
+    pub fn set_rejected_token(&self, code: auth::RejectedToken) {
+        self.inner.shared.lock().rejected_token = code;
     }
 
     /// Invalidates one access token.

@@ -50,6 +50,11 @@ async fn main() {
         args.grant_ttl_secs,
         emu.grant_code(ADMIN_EMAIL)
     );
+    println!(
+        "  more grant codes:          curl -X POST '{}{}?email=you@zylker.test&scope=ZohoCRM.modules.ALL,aaaserver.profile.READ'",
+        emu.base_url(),
+        zohocrm_emulator::grant_codes::PATH
+    );
     println!("Press Ctrl-C to stop.");
     // The default SIGINT action ends the process; state is in memory only, so nothing to flush.
     std::future::pending::<()>().await;

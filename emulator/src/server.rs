@@ -31,6 +31,8 @@ pub struct AppState {
     pub faults: std::collections::VecDeque<u16>,
     /// Authenticated CRM requests received, faults included.
     pub crm_requests: u64,
+    /// The 401 code a rejected access token gets.
+    pub rejected_token: crate::auth::RejectedToken,
 }
 
 /// Shared by the server task and every `Emulator` handle.
@@ -155,6 +157,10 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
             Reply::json(StatusCode::OK, v).into_response()
         }
         (Method::GET, "/oauth/user/info") => user_info(&shared, &headers).into_response(),
+        (Method::POST, crate::grant_codes::PATH) => {
+            let p = form_params(query, &bytes);
+            crate::grant_codes::mint(&mut shared.lock(), &p).into_response()
+        }
         (Method::GET, "/oauth/v2/auth") => authorize(&shared, &query),
         _ => errors::invalid_url().into_response(),
     }
@@ -269,7 +275,7 @@ fn crm(
     body: &axum::body::Bytes,
 ) -> Reply {
     let mut st = shared.lock();
-    let owner = match auth::authenticate(&st.accounts, headers) {
+    let owner = match auth::authenticate(&st.accounts, headers, st.rejected_token) {
         Ok(o) => o,
         Err(r) => return r,
     };

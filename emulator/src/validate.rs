@@ -78,7 +78,8 @@ pub fn check_query(
                 if *ty == Type::Integer {
                     let n: i64 = value.parse().unwrap_or(0);
                     let too_big = p.max.is_some_and(|m| n > m as i64);
-                    let too_small = p.min.is_some_and(|m| n < m as i64);
+                    // Zoho's own floor, which may be below the client's (`page=0` is page 1).
+                    let too_small = p.server_min.is_some_and(|m| n < m as i64);
                     if too_big || too_small {
                         return Err(errors::invalid_param(&p.key));
                     }
@@ -254,9 +255,26 @@ fn check_item(
                 return Err(type_error(&k, f.data_type));
             }
         }
-        out.insert(k, v);
+        out.insert(k, string_ids(v));
     }
     Ok(out)
+}
+
+// Lookups sent as `{"id": 4150868000000224001}` (the new-gen Python SDK types ids as int,
+// zoho-python-sdk.md §7.1 step 5) are stored with a string id, as Zoho returns every id.
+fn string_ids(v: Value) -> Value {
+    match v {
+        Value::Object(mut o) => {
+            if let Some(Value::Number(n)) = o.get("id") {
+                if n.is_u64() {
+                    let id = n.to_string();
+                    o.insert("id".into(), Value::String(id));
+                }
+            }
+            Value::Object(o)
+        }
+        other => other,
+    }
 }
 
 fn type_error(key: &str, expected: &str) -> Value {

@@ -1754,7 +1754,7 @@ impl GetRecords {
         self
     }
 
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2426,7 +2426,7 @@ pub struct SearchRecords {
 }
 
 impl SearchRecords {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2592,7 +2592,7 @@ pub struct SearchRecordsByPhone {
 }
 
 impl SearchRecordsByPhone {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2716,7 +2716,7 @@ pub struct SearchRecordEmail {
 }
 
 impl SearchRecordEmail {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2840,7 +2840,7 @@ pub struct SearchRecordsByCriteria {
 }
 
 impl SearchRecordsByCriteria {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2964,7 +2964,7 @@ pub struct GetDeletedRecords {
 }
 
 impl GetDeletedRecords {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -3081,7 +3081,7 @@ pub struct GetRecyclebinRecords {
 }
 
 impl GetRecyclebinRecords {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -3198,7 +3198,7 @@ pub struct GetPermanentlyDeletedRecords {
 }
 
 impl GetPermanentlyDeletedRecords {
-    /// Page number, from 1.
+    /// Page number, from 1 (Zoho also takes 0 as 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
