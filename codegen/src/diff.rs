@@ -155,7 +155,7 @@ fn op_changes(a: &Operation, b: &Operation) -> Vec<String> {
             .find(|q| q.key == p.key && q.location == p.location)
         {
             None => what.push(format!("param {} added", p.key)),
-            Some(q) if q != p => what.push(format!("param {} changed", p.key)),
+            Some(q) if !same_for_clients(q, p) => what.push(format!("param {} changed", p.key)),
             _ => {}
         }
     }
@@ -213,4 +213,13 @@ fn field_changes(a: &Entity, b: &Entity, out: &mut Vec<Change>) {
             });
         }
     }
+}
+
+// `server_min` is what Zoho accepts (the emulator's rule); no client sees it change.
+fn same_for_clients(a: &crate::ir::Param, b: &crate::ir::Param) -> bool {
+    let strip = |p: &crate::ir::Param| crate::ir::Param {
+        server_min: None,
+        ..p.clone()
+    };
+    strip(a) == strip(b)
 }

@@ -1854,7 +1854,7 @@ impl GetRecords {
         self
     }
 
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2526,7 +2526,7 @@ pub struct SearchRecords {
 }
 
 impl SearchRecords {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2692,7 +2692,7 @@ pub struct SearchRecordsByPhone {
 }
 
 impl SearchRecordsByPhone {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2816,7 +2816,7 @@ pub struct SearchRecordEmail {
 }
 
 impl SearchRecordEmail {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -2940,7 +2940,7 @@ pub struct SearchRecordsByCriteria {
 }
 
 impl SearchRecordsByCriteria {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -3064,7 +3064,7 @@ pub struct GetDeletedRecords {
 }
 
 impl GetDeletedRecords {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -3181,7 +3181,7 @@ pub struct GetRecyclebinRecords {
 }
 
 impl GetRecyclebinRecords {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
@@ -3298,7 +3298,7 @@ pub struct GetPermanentlyDeletedRecords {
 }
 
 impl GetPermanentlyDeletedRecords {
-    /// Page number, from 1 (Zoho also takes 0 as 1).
+    /// Page number, from 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
