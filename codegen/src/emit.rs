@@ -16,19 +16,23 @@ pub const GENERATOR: &str = concat!("zohocrm-codegen ", env!("CARGO_PKG_VERSION"
 
 /// Every generated file: path relative to `generated/` → contents.
 pub fn emit(api: &Api) -> BTreeMap<String, String> {
+    let sdk = quote!(::zohocrm);
     let mut out = BTreeMap::new();
     let mut type_mods = Vec::new();
     for e in &api.entities {
         let m = e.name.to_snake_case();
         out.insert(
             format!("types/{m}.rs"),
-            file(&e.source.file, entity(api, e)),
+            file(&e.source.file, module(&sdk, None, entity(api, e))),
         );
         type_mods.push((m, e.name.clone()));
     }
     for e in &api.enums {
         let m = e.name.to_snake_case();
-        out.insert(format!("types/{m}.rs"), file(&e.source.file, enum_(e)));
+        out.insert(
+            format!("types/{m}.rs"),
+            file(&e.source.file, module(&sdk, None, enum_(e))),
+        );
         type_mods.push((m, e.name.clone()));
     }
     type_mods.sort();
@@ -54,9 +58,13 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
             .iter()
             .filter(|o| o.handle == h.name)
             .collect();
+        let mdoc = format!(" Operations of the `{}` handle.", h.name);
         out.insert(
             format!("handles/{}.rs", h.name),
-            file(&h.source.file, handle(api, h, &ops)),
+            file(
+                &h.source.file,
+                module(&sdk, Some(&mdoc), handle(api, h, &ops)),
+            ),
         );
         handle_mods.push(h.name.clone());
     }
@@ -98,6 +106,19 @@ pub fn emit(api: &Api) -> BTreeMap<String, String> {
     );
     out.insert("INDEX.md".into(), index(api));
     out
+}
+
+/// A generated module's contents. Generated code names its own types and handles through
+/// `api_root`, bound here to where the generated tree is mounted: `::zohocrm` for the SDK's own
+/// `generated/`, the include site in a user's crate. Everything else goes through
+/// `::zohocrm::support::v1`, so the same emitter serves both.
+fn module(root: &TokenStream, inner_doc: Option<&str>, body: TokenStream) -> TokenStream {
+    let inner = inner_doc.map(|d| quote!(#![doc = #d]));
+    let alias = body
+        .to_string()
+        .contains("api_root")
+        .then(|| quote!(use #root as api_root;));
+    quote! { #inner #alias #body }
 }
 
 fn file(source: &str, tokens: TokenStream) -> String {
@@ -142,17 +163,17 @@ fn rust_type(ty: &Type) -> TokenStream {
         Type::Integer => quote!(i64),
         Type::Decimal => quote!(f64),
         Type::Boolean => quote!(bool),
-        Type::Id => quote!(crate::Id),
-        Type::Map => quote!(crate::__private::JsonMap),
-        Type::Any => quote!(crate::__private::JsonValue),
-        Type::File => quote!(crate::UploadFile),
+        Type::Id => quote!(::zohocrm::support::v1::Id),
+        Type::Map => quote!(::zohocrm::support::v1::JsonMap),
+        Type::Any => quote!(::zohocrm::support::v1::JsonValue),
+        Type::File => quote!(::zohocrm::support::v1::UploadFile),
         Type::List(t) => {
             let t = rust_type(t);
             quote!(::std::vec::Vec<#t>)
         }
         Type::Enum(n) | Type::Entity(n) => {
             let n = format_ident!("{}", n);
-            quote!(crate::types::#n)
+            quote!(api_root::types::#n)
         }
     }
 }
@@ -194,9 +215,9 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         let fname = ident(&f.name);
         let key = &f.key;
         if lenient(&f.ty) {
-            quote! { #key => self.#fname = crate::__private::from_raw::<crate::__private::Lenient<_>>(raw)?.0, }
+            quote! { #key => self.#fname = ::zohocrm::support::v1::from_raw::<::zohocrm::support::v1::Lenient<_>>(raw)?.0, }
         } else {
-            quote! { #key => self.#fname = crate::__private::from_raw(raw)?, }
+            quote! { #key => self.#fname = ::zohocrm::support::v1::from_raw(raw)?, }
         }
     });
     let ser = e.fields.iter().map(|f| {
@@ -214,7 +235,7 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         pub struct #name {
             #(#fields)*
             /// Every key the spec does not model (custom fields included), kept as raw JSON.
-            pub extra: crate::Fields,
+            pub extra: ::zohocrm::support::v1::Fields,
         }
 
         impl #name {
@@ -225,23 +246,23 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
 
             /// Reads a key that has no typed field (a custom field, say) as `T`.
             /// `None` when absent; an error when present with another type.
-            pub fn get_field_value<T: crate::__private::DeserializeOwned>(&self, key: &str) -> ::std::option::Option<crate::Result<T>> {
+            pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(&self, key: &str) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
                 self.extra.get_as(key)
             }
 
             /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
             /// any other key goes to [`Self::extra`].
-            pub fn set_field_value(&mut self, key: &str, value: impl crate::__private::Serialize) -> crate::Result<&mut Self> {
-                crate::__private::set_field(self, key, &value)?;
+            pub fn set_field_value(&mut self, key: &str, value: impl ::zohocrm::support::v1::Serialize) -> ::zohocrm::support::v1::Result<&mut Self> {
+                ::zohocrm::support::v1::set_field(self, key, &value)?;
                 ::std::result::Result::Ok(self)
             }
         }
 
-        impl crate::__private::Entity for #name {
+        impl ::zohocrm::support::v1::Entity for #name {
             const NAME: &'static str = #ename;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
-            fn decode_raw(&mut self, key: &str, raw: &str) -> ::std::result::Result<bool, crate::__private::JsonError> {
+            fn decode_raw(&mut self, key: &str, raw: &str) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
                 match key {
                     #(#arms)*
                     _ => return ::std::result::Result::Ok(false),
@@ -249,20 +270,20 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
                 ::std::result::Result::Ok(true)
             }
 
-            fn extra_mut(&mut self) -> &mut crate::Fields {
+            fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
                 &mut self.extra
             }
         }
 
-        impl<'de> crate::__private::Deserialize<'de> for #name {
-            fn deserialize<D: crate::__private::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::__private::decode_entity(d)
+        impl<'de> ::zohocrm::support::v1::Deserialize<'de> for #name {
+            fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                ::zohocrm::support::v1::decode_entity(d)
             }
         }
 
-        impl crate::__private::Serialize for #name {
-            fn serialize<S: crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use crate::__private::SerializeMap as _;
+        impl ::zohocrm::support::v1::Serialize for #name {
+            fn serialize<S: ::zohocrm::support::v1::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::zohocrm::support::v1::SerializeMap as _;
                 let mut m = s.serialize_map(::std::option::Option::None)?;
                 // A key goes out once: from its typed field when set, else from `extra` (where a
                 // value of an unexpected type was kept on decode).
@@ -347,20 +368,20 @@ fn enum_(e: &Enum) -> TokenStream {
             }
         }
 
-        impl crate::__private::ToParam for #name {
+        impl ::zohocrm::support::v1::ToParam for #name {
             fn to_param(&self) -> ::std::string::String {
                 self.as_str().to_owned()
             }
         }
 
-        impl<'de> crate::__private::Deserialize<'de> for #name {
-            fn deserialize<D: crate::__private::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::__private::decode_enum(d, #ename)
+        impl<'de> ::zohocrm::support::v1::Deserialize<'de> for #name {
+            fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                ::zohocrm::support::v1::decode_enum(d, #ename)
             }
         }
 
-        impl crate::__private::Serialize for #name {
-            fn serialize<S: crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::zohocrm::support::v1::Serialize for #name {
+            fn serialize<S: ::zohocrm::support::v1::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
@@ -443,20 +464,20 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
                     #d
                     #[derive(Clone, Debug)]
                     pub struct #ht {
-                        client: crate::Client,
+                        client: ::zohocrm::support::v1::Client,
                         #(#field_docs #scope_fields: #scope_types,)*
                     }
 
                     impl #ht {
                         /// The client this handle calls through.
-                        pub fn client(&self) -> &crate::Client {
+                        pub fn client(&self) -> &::zohocrm::support::v1::Client {
                             &self.client
                         }
 
                         #(#getters)*
                     }
 
-                    impl crate::Client {
+                    impl ::zohocrm::support::v1::Client {
                         #[doc = #hdoc]
                         ///
                         #(#arg_docs)*
@@ -467,14 +488,12 @@ fn handle(api: &Api, h: &Handle, ops: &[&Operation]) -> TokenStream {
                 },
             )
         }
-        None => (quote!(crate::Client), quote!()),
+        None => (quote!(::zohocrm::support::v1::Client), quote!()),
     };
     let on_client = h.accessor.is_none();
     let methods = ops.iter().map(|o| op_method(o, h, on_client));
     let builders = ops.iter().map(|o| op_builder(api, o, h));
-    let mdoc = format!(" Operations of the `{}` handle.", h.name);
     quote! {
-        #![doc = #mdoc]
         #handle_def
 
         impl #target {
@@ -599,7 +618,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
         );
         quote! {
             #[doc = #adoc]
-            pub fn #an(&self, #(#params),*) -> crate::handles::#module::#builder {
+            pub fn #an(&self, #(#params),*) -> api_root::handles::#module::#builder {
                 self.#name(#(#names),*)
             }
         }
@@ -607,8 +626,8 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
     quote! {
         #d
         #(#alias_docs)*
-        pub fn #name(&self, #(#params),*) -> crate::handles::#module::#builder {
-            crate::handles::#module::#builder {
+        pub fn #name(&self, #(#params),*) -> api_root::handles::#module::#builder {
+            api_root::handles::#module::#builder {
                 client: #client,
                 #(#scope_inits,)*
                 #(#inits,)*
@@ -676,22 +695,22 @@ fn example_value(ty: &Type, name: &str) -> String {
 fn response_type(o: &Operation) -> TokenStream {
     let ent = |n: &Option<String>| {
         let n = ident(n.as_deref().unwrap_or("Fields"));
-        quote!(crate::types::#n)
+        quote!(api_root::types::#n)
     };
     match o.response.kind {
         ResponseKind::Single | ResponseKind::Object => ent(&o.response.entity),
         ResponseKind::List => {
             let t = ent(&o.response.entity);
-            quote!(crate::Page<#t>)
+            quote!(::zohocrm::support::v1::Page<#t>)
         }
         ResponseKind::Action => match &o.response.entity {
             Some(_) => {
                 let t = ent(&o.response.entity);
-                quote!(crate::ActionResults<#t>)
+                quote!(::zohocrm::support::v1::ActionResults<#t>)
             }
-            None => quote!(crate::ActionResults<crate::Fields>),
+            None => quote!(::zohocrm::support::v1::ActionResults<::zohocrm::support::v1::Fields>),
         },
-        ResponseKind::File => quote!(crate::FileDownload),
+        ResponseKind::File => quote!(::zohocrm::support::v1::FileDownload),
     }
 }
 
@@ -768,18 +787,18 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
                 }
                 Some(p) => {
                     let n = ident(&p.name);
-                    quote!(req.path_var(&crate::__private::ToParam::to_param(&self.#n));)
+                    quote!(req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.#n));)
                 }
                 None => {
                     let n = ident(&v);
-                    quote!(req.path_var(&crate::__private::ToParam::to_param(&self.#n));)
+                    quote!(req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.#n));)
                 }
             }
         }
     });
     let module_check = (!o.modules.is_empty()).then(|| {
         let allowed = &o.modules;
-        quote! { crate::__private::check_module(#name, &self.module_api_name, &[#(#allowed),*])?; }
+        quote! { ::zohocrm::support::v1::check_module(#name, &self.module_api_name, &[#(#allowed),*])?; }
     });
     let checks = o
         .params
@@ -797,7 +816,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         let check = b.max_items.map(|max| {
             let max = max as usize;
             let what = format!("items in `{}` per call", b.key);
-            quote!(crate::__private::check_count(#what, #max, self.#a.len())?;)
+            quote!(::zohocrm::support::v1::check_count(#what, #max, self.#a.len())?;)
         });
         match b.items {
             Items::Many => quote! { #check req.json_items(#key, &self.#a)?; },
@@ -816,7 +835,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #builder {
-            pub(crate) client: crate::Client,
+            pub(crate) client: ::zohocrm::support::v1::Client,
             #(pub(crate) #scope_fields,)*
             #(#arg_fields,)*
             #(#opt_fields,)*
@@ -825,8 +844,8 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
-                let mut req = crate::__private::Request::new(#name, crate::__private::Method::#method, #idempotent);
+            fn into_request(self) -> ::zohocrm::support::v1::Result<(::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request)> {
+                let mut req = ::zohocrm::support::v1::Request::new(#name, ::zohocrm::support::v1::Method::#method, #idempotent);
                 #(#path)*
                 #module_check
                 #(#checks)*
@@ -836,7 +855,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
             }
 
             /// Sends the request and decodes the answer.
-            pub async fn send(self) -> crate::Result<#resp_ty> {
+            pub async fn send(self) -> ::zohocrm::support::v1::Result<#resp_ty> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
                 #decode
@@ -853,19 +872,19 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
     if o.paginated {
         let item = {
             let n = ident(o.response.entity.as_deref().unwrap_or("Fields"));
-            quote!(crate::types::#n)
+            quote!(api_root::types::#n)
         };
         out.extend(quote! {
             /// Every page, fetched lazily one request at a time from `page` (default 1); ends
             /// after a page with `more_records: false` or no items.
-            pub fn pages(self) -> crate::__private::BoxStream<'static, crate::Result<crate::Page<#item>>> {
+            pub fn pages(self) -> ::zohocrm::support::v1::BoxStream<'static, ::zohocrm::support::v1::Result<::zohocrm::support::v1::Page<#item>>> {
                 let start = self.page.unwrap_or(1);
-                crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send()))
+                ::zohocrm::support::v1::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send()))
             }
 
             /// Every item of every page, fetched lazily (see [`Self::pages`]).
-            pub fn stream(self) -> crate::__private::BoxStream<'static, crate::Result<#item>> {
-                crate::__private::items(self.pages())
+            pub fn stream(self) -> ::zohocrm::support::v1::BoxStream<'static, ::zohocrm::support::v1::Result<#item>> {
+                ::zohocrm::support::v1::items(self.pages())
             }
         });
     }
@@ -875,7 +894,7 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
         out.extend(quote! {
             /// As [`Self::send`], decoding each record as `T`: a module type made with
             /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
-            pub async fn send_as<T: crate::__private::DeserializeOwned>(self) -> crate::Result<crate::Page<T>> {
+            pub async fn send_as<T: ::zohocrm::support::v1::DeserializeOwned>(self) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::Page<T>> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
                 resp.list(#key)
@@ -884,9 +903,9 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
         if o.paginated {
             out.extend(quote! {
                 /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
-                pub fn stream_as<T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static>(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+                pub fn stream_as<T: ::zohocrm::support::v1::DeserializeOwned + ::std::marker::Send + 'static>(self) -> ::zohocrm::support::v1::BoxStream<'static, ::zohocrm::support::v1::Result<T>> {
                     let start = self.page.unwrap_or(1);
-                    crate::__private::items(crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>())))
+                    ::zohocrm::support::v1::items(::zohocrm::support::v1::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>())))
                 }
             });
         }
@@ -895,7 +914,7 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
         let key = o.response.key.clone().unwrap_or_default();
         out.extend(quote! {
             /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
-            pub async fn send_as<T: crate::__private::DeserializeOwned>(self) -> crate::Result<T> {
+            pub async fn send_as<T: ::zohocrm::support::v1::DeserializeOwned>(self) -> ::zohocrm::support::v1::Result<T> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
                 resp.single(#key)
@@ -906,7 +925,7 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
         out.extend(quote! {
             /// Sends the request and streams the file as it arrives (large files never sit in
             /// memory whole). Errors are the same as [`Self::send`]'s.
-            pub async fn send_stream(self) -> crate::Result<crate::FileStream> {
+            pub async fn send_stream(self) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileStream> {
                 let (client, req) = self.into_request()?;
                 client.execute_stream(req).await
             }
@@ -922,9 +941,9 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
             let d = doc(&format!("Sends any number of items in chunks of {max}, one request per chunk, in order.\n\nResults come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned."));
             out.extend(quote! {
                 #d
-                pub async fn send_all(mut self) -> crate::Result<#resp_ty> {
+                pub async fn send_all(mut self) -> ::zohocrm::support::v1::Result<#resp_ty> {
                     let all = ::std::mem::take(&mut self.#field);
-                    crate::__private::send_chunks(all, #max, move |chunk| {
+                    ::zohocrm::support::v1::send_chunks(all, #max, move |chunk| {
                         let mut b = self.clone();
                         b.#field = chunk;
                         b.send()
@@ -952,20 +971,20 @@ fn check(p: &Param) -> TokenStream {
         let max = max as usize;
         out.extend(if is_list {
             let what = format!("`{key}` items");
-            quote! { if let ::std::option::Option::Some(v) = #access { crate::__private::check_count(#what, #max, v.len())?; } }
+            quote! { if let ::std::option::Option::Some(v) = #access { ::zohocrm::support::v1::check_count(#what, #max, v.len())?; } }
         } else {
             let what = format!("`{key}`");
-            quote! { if let ::std::option::Option::Some(v) = #access { crate::__private::check_max(#what, #max, *v as i64)?; } }
+            quote! { if let ::std::option::Option::Some(v) = #access { ::zohocrm::support::v1::check_max(#what, #max, *v as i64)?; } }
         });
     }
     if let Some(min) = p.min {
         let min = min as usize;
         out.extend(if is_list {
             let what = format!("`{key}` items");
-            quote! { if let ::std::option::Option::Some(v) = #access { crate::__private::check_min_count(#what, #min, v.len())?; } }
+            quote! { if let ::std::option::Option::Some(v) = #access { ::zohocrm::support::v1::check_min_count(#what, #min, v.len())?; } }
         } else {
             let what = format!("`{key}`");
-            quote! { if let ::std::option::Option::Some(v) = #access { crate::__private::check_min(#what, #min, *v as i64)?; } }
+            quote! { if let ::std::option::Option::Some(v) = #access { ::zohocrm::support::v1::check_min(#what, #min, *v as i64)?; } }
         });
     }
     out
@@ -997,7 +1016,7 @@ fn place(p: &Param) -> TokenStream {
     let value = match p.location {
         Location::Body => quote!(req.json_field(#key, v)?;),
         Location::Form if p.ty == Type::File => quote!(req.form_file(#key, v.clone());),
-        _ => quote!(req.#call(#key, &crate::__private::ToParam::to_param(v));),
+        _ => quote!(req.#call(#key, &::zohocrm::support::v1::ToParam::to_param(v));),
     };
     if p.optional && p.from_scope.is_none() {
         quote! { if let ::std::option::Option::Some(v) = &self.#n { #value } }

@@ -87,11 +87,11 @@ fn mini_fixture_shape() {
     assert!(color.contains("#[non_exhaustive]"));
     let item = &files["types/item.rs"];
     assert!(
-        item.contains("pub extra: crate::Fields"),
+        item.contains("pub extra: ::zohocrm::support::v1::Fields"),
         "unknown keys kept"
     );
     assert!(
-        item.contains("\"Name\" => self.name = crate::__private::from_raw(raw)?"),
+        item.contains("\"Name\" => self.name = ::zohocrm::support::v1::from_raw(raw)?"),
         "{item}"
     );
     assert!(item.contains("Lenient"), "decimal decodes leniently");
@@ -109,11 +109,11 @@ fn obstacle_course_is_sanitized() {
         "{opt}"
     );
     assert!(
-        opt.contains("pub self_: ::std::option::Option<crate::types::Result>"),
+        opt.contains("pub self_: ::std::option::Option<api_root::types::Result>"),
         "{opt}"
     );
     assert!(
-        opt.contains("pub match_: ::std::option::Option<::std::vec::Vec<crate::types::Option>>"),
+        opt.contains("pub match_: ::std::option::Option<::std::vec::Vec<api_root::types::Option>>"),
         "{opt}"
     );
     let res = &files["types/result.rs"];

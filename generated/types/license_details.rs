@@ -29,7 +29,7 @@ pub struct LicenseDetails {
     /// JSON key `users_license_purchased`.
     pub users_license_purchased: ::std::option::Option<i64>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl LicenseDetails {
@@ -40,10 +40,10 @@ impl LicenseDetails {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
@@ -52,14 +52,14 @@ impl LicenseDetails {
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for LicenseDetails {
+impl ::zohocrm::support::v1::Entity for LicenseDetails {
     const NAME: &'static str = "LicenseDetails";
     const KEYS: &'static [&'static str] = &[
         "paid",
@@ -73,21 +73,21 @@ impl crate::__private::Entity for LicenseDetails {
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         match key {
             "paid" => {
-                self.paid = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
+                self.paid = ::zohocrm::support::v1::from_raw::<
+                    ::zohocrm::support::v1::Lenient<_>,
                 >(raw)?
                     .0;
             }
-            "paid_type" => self.paid_type = crate::__private::from_raw(raw)?,
-            "paid_expiry" => self.paid_expiry = crate::__private::from_raw(raw)?,
-            "trial_type" => self.trial_type = crate::__private::from_raw(raw)?,
-            "trial_expiry" => self.trial_expiry = crate::__private::from_raw(raw)?,
+            "paid_type" => self.paid_type = ::zohocrm::support::v1::from_raw(raw)?,
+            "paid_expiry" => self.paid_expiry = ::zohocrm::support::v1::from_raw(raw)?,
+            "trial_type" => self.trial_type = ::zohocrm::support::v1::from_raw(raw)?,
+            "trial_expiry" => self.trial_expiry = ::zohocrm::support::v1::from_raw(raw)?,
             "users_license_purchased" => {
-                self.users_license_purchased = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
+                self.users_license_purchased = ::zohocrm::support::v1::from_raw::<
+                    ::zohocrm::support::v1::Lenient<_>,
                 >(raw)?
                     .0;
             }
@@ -96,25 +96,25 @@ impl crate::__private::Entity for LicenseDetails {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for LicenseDetails {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for LicenseDetails {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for LicenseDetails {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for LicenseDetails {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.paid {

@@ -7,7 +7,7 @@ pub struct RelatedList {
     /// The related list id.
     ///
     /// JSON key `id`; read-only.
-    pub id: ::std::option::Option<crate::Id>,
+    pub id: ::std::option::Option<::zohocrm::support::v1::Id>,
     /// API name, used in related-record paths.
     ///
     /// JSON key `api_name`.
@@ -53,7 +53,7 @@ pub struct RelatedList {
     /// JSON key `linkingmodule`.
     pub linkingmodule: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl RelatedList {
@@ -64,10 +64,10 @@ impl RelatedList {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
@@ -76,14 +76,14 @@ impl RelatedList {
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for RelatedList {
+impl ::zohocrm::support::v1::Entity for RelatedList {
     const NAME: &'static str = "RelatedList";
     const KEYS: &'static [&'static str] = &[
         "id",
@@ -103,49 +103,57 @@ impl crate::__private::Entity for RelatedList {
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
-            "module" => self.module = crate::__private::from_raw(raw)?,
-            "href" => self.href = crate::__private::from_raw(raw)?,
-            "type" => self.type_ = crate::__private::from_raw(raw)?,
+            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
+            "api_name" => self.api_name = ::zohocrm::support::v1::from_raw(raw)?,
+            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
+            "display_label" => {
+                self.display_label = ::zohocrm::support::v1::from_raw(raw)?;
+            }
+            "module" => self.module = ::zohocrm::support::v1::from_raw(raw)?,
+            "href" => self.href = ::zohocrm::support::v1::from_raw(raw)?,
+            "type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
             "visible" => {
-                self.visible = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
+                self.visible = ::zohocrm::support::v1::from_raw::<
+                    ::zohocrm::support::v1::Lenient<_>,
                 >(raw)?
                     .0;
             }
-            "sequence_number" => self.sequence_number = crate::__private::from_raw(raw)?,
-            "action" => self.action = crate::__private::from_raw(raw)?,
-            "connectedmodule" => self.connectedmodule = crate::__private::from_raw(raw)?,
-            "linkingmodule" => self.linkingmodule = crate::__private::from_raw(raw)?,
+            "sequence_number" => {
+                self.sequence_number = ::zohocrm::support::v1::from_raw(raw)?;
+            }
+            "action" => self.action = ::zohocrm::support::v1::from_raw(raw)?,
+            "connectedmodule" => {
+                self.connectedmodule = ::zohocrm::support::v1::from_raw(raw)?;
+            }
+            "linkingmodule" => {
+                self.linkingmodule = ::zohocrm::support::v1::from_raw(raw)?;
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for RelatedList {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for RelatedList {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for RelatedList {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for RelatedList {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
