@@ -5,9 +5,9 @@ use ::zohocrm as api_root;
 /// Operations on one CRM module (Leads, Contacts, a custom module ...).
 #[derive(Clone, Debug)]
 pub struct ModuleHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The module's API name, such as `Leads`.
-    module_api_name: ::std::string::String,
+    pub(crate) module_api_name: ::std::string::String,
 }
 
 impl ModuleHandle {
@@ -29,8 +29,8 @@ impl ::zohocrm::support::v1::Client {
     pub fn module(
         &self,
         module_api_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModuleHandle {
-        ModuleHandle {
+    ) -> api_root::handles::module::ModuleHandle {
+        api_root::handles::module::ModuleHandle {
             client: self.clone(),
             module_api_name: module_api_name.into(),
         }
@@ -54,8 +54,8 @@ impl ModuleHandle {
     #[doc(alias = "get_all_fields")]
     pub fn get_fields(&self) -> api_root::handles::module::GetFields {
         api_root::handles::module::GetFields {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             type_: ::std::option::Option::None,
         }
     }
@@ -85,8 +85,8 @@ impl ModuleHandle {
         field_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetField {
         api_root::handles::module::GetField {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             field_id: field_id.into(),
         }
     }
@@ -106,8 +106,8 @@ impl ModuleHandle {
     /// ```
     pub fn get_all_layouts(&self) -> api_root::handles::module::GetAllLayouts {
         api_root::handles::module::GetAllLayouts {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
         }
     }
 
@@ -131,8 +131,8 @@ impl ModuleHandle {
         layout_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetLayout {
         api_root::handles::module::GetLayout {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             layout_id: layout_id.into(),
         }
     }
@@ -152,8 +152,8 @@ impl ModuleHandle {
     /// ```
     pub fn get_all_customviews(&self) -> api_root::handles::module::GetAllCustomviews {
         api_root::handles::module::GetAllCustomviews {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
         }
     }
 
@@ -177,8 +177,8 @@ impl ModuleHandle {
         cv_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetCustomview {
         api_root::handles::module::GetCustomview {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             cv_id: cv_id.into(),
         }
     }
@@ -198,8 +198,8 @@ impl ModuleHandle {
     /// ```
     pub fn get_all_relatedlists(&self) -> api_root::handles::module::GetAllRelatedlists {
         api_root::handles::module::GetAllRelatedlists {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
         }
     }
 
@@ -223,8 +223,8 @@ impl ModuleHandle {
         related_list_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetRelatedlist {
         api_root::handles::module::GetRelatedlist {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             related_list_id: related_list_id.into(),
         }
     }
@@ -249,8 +249,8 @@ impl ModuleHandle {
         module_settings: impl ::std::convert::Into<api_root::types::ModuleSettings>,
     ) -> api_root::handles::module::UpdateModuleSettings {
         api_root::handles::module::UpdateModuleSettings {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             module_settings: module_settings.into(),
         }
     }
@@ -270,8 +270,8 @@ impl ModuleHandle {
     /// ```
     pub fn get_records(&self) -> api_root::handles::module::GetRecords {
         api_root::handles::module::GetRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             fields: ::std::option::Option::None,
             ids: ::std::option::Option::None,
             sort_by: ::std::option::Option::None,
@@ -307,8 +307,8 @@ impl ModuleHandle {
         id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetRecord {
         api_root::handles::module::GetRecord {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             id: id.into(),
             if_modified_since: ::std::option::Option::None,
         }
@@ -336,8 +336,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::CreateRecords {
         api_root::handles::module::CreateRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             records: records.into_iter().map(::std::convert::Into::into).collect(),
             trigger: ::std::option::Option::None,
             lar_id: ::std::option::Option::None,
@@ -367,8 +367,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::UpdateRecords {
         api_root::handles::module::UpdateRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             records: records.into_iter().map(::std::convert::Into::into).collect(),
             trigger: ::std::option::Option::None,
             process: ::std::option::Option::None,
@@ -397,8 +397,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::UpsertRecords {
         api_root::handles::module::UpsertRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             records: records.into_iter().map(::std::convert::Into::into).collect(),
             duplicate_check_fields: ::std::option::Option::None,
             trigger: ::std::option::Option::None,
@@ -429,8 +429,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::DeleteRecords {
         api_root::handles::module::DeleteRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             ids: ids.into_iter().map(::std::convert::Into::into).collect(),
             wf_trigger: ::std::option::Option::None,
         }
@@ -456,8 +456,8 @@ impl ModuleHandle {
         word: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::module::SearchRecords {
         api_root::handles::module::SearchRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             word: word.into(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -486,8 +486,8 @@ impl ModuleHandle {
         phone: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::module::SearchRecordsByPhone {
         api_root::handles::module::SearchRecordsByPhone {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             phone: phone.into(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -515,8 +515,8 @@ impl ModuleHandle {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::module::SearchRecordEmail {
         api_root::handles::module::SearchRecordEmail {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             email: email.into(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -551,8 +551,8 @@ impl ModuleHandle {
         criteria: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::module::SearchRecordsByCriteria {
         api_root::handles::module::SearchRecordsByCriteria {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             criteria: criteria.into(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -575,8 +575,8 @@ impl ModuleHandle {
     #[doc(alias = "get_all_deleted_records")]
     pub fn get_deleted_records(&self) -> api_root::handles::module::GetDeletedRecords {
         api_root::handles::module::GetDeletedRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -607,8 +607,8 @@ impl ModuleHandle {
         &self,
     ) -> api_root::handles::module::GetRecyclebinRecords {
         api_root::handles::module::GetRecyclebinRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -632,8 +632,8 @@ impl ModuleHandle {
         &self,
     ) -> api_root::handles::module::GetPermanentlyDeletedRecords {
         api_root::handles::module::GetPermanentlyDeletedRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -660,8 +660,8 @@ impl ModuleHandle {
         record: impl ::std::convert::Into<api_root::types::Record>,
     ) -> api_root::handles::module::MassUpdateRecords {
         api_root::handles::module::MassUpdateRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             record: record.into(),
             ids: ::std::option::Option::None,
             cvid: ::std::option::Option::None,
@@ -690,8 +690,8 @@ impl ModuleHandle {
         job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetMassUpdateStatus {
         api_root::handles::module::GetMassUpdateStatus {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             job_id: job_id.into(),
         }
     }
@@ -716,8 +716,8 @@ impl ModuleHandle {
         record: impl ::std::convert::Into<api_root::types::Record>,
     ) -> api_root::handles::module::CreateRecord {
         api_root::handles::module::CreateRecord {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             record: record.into(),
             trigger: ::std::option::Option::None,
             lar_id: ::std::option::Option::None,
@@ -740,8 +740,8 @@ impl ModuleHandle {
     /// ```
     pub fn get_tags(&self) -> api_root::handles::module::GetTags {
         api_root::handles::module::GetTags {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             my_tags: ::std::option::Option::None,
         }
     }
@@ -766,8 +766,8 @@ impl ModuleHandle {
         tag_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::module::GetTagCount {
         api_root::handles::module::GetTagCount {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             tag_id: tag_id.into(),
         }
     }
@@ -794,8 +794,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::CreateTags {
         api_root::handles::module::CreateTags {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             tags: tags.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -822,8 +822,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::UpdateTags {
         api_root::handles::module::UpdateTags {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             tags: tags.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -854,8 +854,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::AddTagsToMultipleRecords {
         api_root::handles::module::AddTagsToMultipleRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
             ids: ids.into_iter().map(::std::convert::Into::into).collect(),
             over_write: ::std::option::Option::None,
@@ -888,8 +888,8 @@ impl ModuleHandle {
         >,
     ) -> api_root::handles::module::RemoveTagsFromMultipleRecords {
         api_root::handles::module::RemoveTagsFromMultipleRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
             ids: ids.into_iter().map(::std::convert::Into::into).collect(),
         }

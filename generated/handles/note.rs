@@ -5,9 +5,9 @@ use ::zohocrm as api_root;
 /// Operations on one note.
 #[derive(Clone, Debug)]
 pub struct NoteHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The note's id.
-    note_id: ::zohocrm::support::v1::Id,
+    pub(crate) note_id: ::zohocrm::support::v1::Id,
 }
 
 impl NoteHandle {
@@ -29,8 +29,8 @@ impl ::zohocrm::support::v1::Client {
     pub fn note(
         &self,
         note_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
-    ) -> NoteHandle {
-        NoteHandle {
+    ) -> api_root::handles::note::NoteHandle {
+        api_root::handles::note::NoteHandle {
             client: self.clone(),
             note_id: note_id.into(),
         }
@@ -54,8 +54,8 @@ impl NoteHandle {
     #[doc(alias = "get_attachments")]
     pub fn note_get_attachments(&self) -> api_root::handles::note::NoteGetAttachments {
         api_root::handles::note::NoteGetAttachments {
-            client: self.client.clone(),
-            note_id: self.note_id.clone(),
+            client: self.client().clone(),
+            note_id: self.note_id().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
         }
@@ -87,8 +87,8 @@ impl NoteHandle {
         file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
     ) -> api_root::handles::note::NoteUploadAttachment {
         api_root::handles::note::NoteUploadAttachment {
-            client: self.client.clone(),
-            note_id: self.note_id.clone(),
+            client: self.client().clone(),
+            note_id: self.note_id().clone(),
             file: file.into(),
         }
     }
@@ -122,8 +122,8 @@ impl NoteHandle {
         attachment_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::note::NoteDownloadAttachment {
         api_root::handles::note::NoteDownloadAttachment {
-            client: self.client.clone(),
-            note_id: self.note_id.clone(),
+            client: self.client().clone(),
+            note_id: self.note_id().clone(),
             attachment_id: attachment_id.into(),
         }
     }
@@ -157,8 +157,8 @@ impl NoteHandle {
         attachment_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::note::NoteDeleteAttachment {
         api_root::handles::note::NoteDeleteAttachment {
-            client: self.client.clone(),
-            note_id: self.note_id.clone(),
+            client: self.client().clone(),
+            note_id: self.note_id().clone(),
             attachment_id: attachment_id.into(),
         }
     }

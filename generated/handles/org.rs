@@ -5,7 +5,7 @@ use ::zohocrm as api_root;
 /// Organization-level operations: users, profiles, roles, variables and taxes.
 #[derive(Clone, Debug)]
 pub struct OrgHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
 }
 
 impl OrgHandle {
@@ -18,8 +18,10 @@ impl OrgHandle {
 impl ::zohocrm::support::v1::Client {
     /// A [`OrgHandle`] for this scope.
     ///
-    pub fn org(&self) -> OrgHandle {
-        OrgHandle { client: self.clone() }
+    pub fn org(&self) -> api_root::handles::org::OrgHandle {
+        api_root::handles::org::OrgHandle {
+            client: self.clone(),
+        }
     }
 }
 
@@ -40,7 +42,7 @@ impl OrgHandle {
     #[doc(alias = "get_all_profiles")]
     pub fn get_profiles(&self) -> api_root::handles::org::GetProfiles {
         api_root::handles::org::GetProfiles {
-            client: self.client.clone(),
+            client: self.client().clone(),
         }
     }
 
@@ -69,7 +71,7 @@ impl OrgHandle {
         profile_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::GetProfile {
         api_root::handles::org::GetProfile {
-            client: self.client.clone(),
+            client: self.client().clone(),
             profile_id: profile_id.into(),
         }
     }
@@ -89,7 +91,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_roles(&self) -> api_root::handles::org::GetAllRoles {
         api_root::handles::org::GetAllRoles {
-            client: self.client.clone(),
+            client: self.client().clone(),
         }
     }
 
@@ -113,7 +115,7 @@ impl OrgHandle {
         role_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::GetRole {
         api_root::handles::org::GetRole {
-            client: self.client.clone(),
+            client: self.client().clone(),
             role_id: role_id.into(),
         }
     }
@@ -135,7 +137,7 @@ impl OrgHandle {
         &self,
     ) -> api_root::handles::org::GetOrganizationTaxes {
         api_root::handles::org::GetOrganizationTaxes {
-            client: self.client.clone(),
+            client: self.client().clone(),
         }
     }
 
@@ -159,7 +161,7 @@ impl OrgHandle {
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::GetOrganizationTax {
         api_root::handles::org::GetOrganizationTax {
-            client: self.client.clone(),
+            client: self.client().clone(),
             tax_id: tax_id.into(),
         }
     }
@@ -186,7 +188,7 @@ impl OrgHandle {
         >,
     ) -> api_root::handles::org::CreateOrganizationTaxes {
         api_root::handles::org::CreateOrganizationTaxes {
-            client: self.client.clone(),
+            client: self.client().clone(),
             org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -213,7 +215,7 @@ impl OrgHandle {
         >,
     ) -> api_root::handles::org::UpdateOrganizationTaxes {
         api_root::handles::org::UpdateOrganizationTaxes {
-            client: self.client.clone(),
+            client: self.client().clone(),
             org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -240,7 +242,7 @@ impl OrgHandle {
         >,
     ) -> api_root::handles::org::DeleteOrganizationTaxes {
         api_root::handles::org::DeleteOrganizationTaxes {
-            client: self.client.clone(),
+            client: self.client().clone(),
             ids: ids.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -265,7 +267,7 @@ impl OrgHandle {
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::DeleteOrganizationTax {
         api_root::handles::org::DeleteOrganizationTax {
-            client: self.client.clone(),
+            client: self.client().clone(),
             tax_id: tax_id.into(),
         }
     }
@@ -285,7 +287,7 @@ impl OrgHandle {
     /// ```
     pub fn get_current_user(&self) -> api_root::handles::org::GetCurrentUser {
         api_root::handles::org::GetCurrentUser {
-            client: self.client.clone(),
+            client: self.client().clone(),
         }
     }
 
@@ -309,7 +311,7 @@ impl OrgHandle {
         user_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::GetUser {
         api_root::handles::org::GetUser {
-            client: self.client.clone(),
+            client: self.client().clone(),
             user_id: user_id.into(),
         }
     }
@@ -329,7 +331,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_users(&self) -> api_root::handles::org::GetAllUsers {
         api_root::handles::org::GetAllUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -351,7 +353,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_active_users(&self) -> api_root::handles::org::GetAllActiveUsers {
         api_root::handles::org::GetAllActiveUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -373,7 +375,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_deactive_users(&self) -> api_root::handles::org::GetAllDeactiveUsers {
         api_root::handles::org::GetAllDeactiveUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -397,7 +399,7 @@ impl OrgHandle {
         &self,
     ) -> api_root::handles::org::GetAllActiveConfirmedUsers {
         api_root::handles::org::GetAllActiveConfirmedUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -421,7 +423,7 @@ impl OrgHandle {
         &self,
     ) -> api_root::handles::org::GetAllConfirmedUsers {
         api_root::handles::org::GetAllConfirmedUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -445,7 +447,7 @@ impl OrgHandle {
         &self,
     ) -> api_root::handles::org::GetAllNotConfirmedUsers {
         api_root::handles::org::GetAllNotConfirmedUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -467,7 +469,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_deleted_users(&self) -> api_root::handles::org::GetAllDeletedUsers {
         api_root::handles::org::GetAllDeletedUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -489,7 +491,7 @@ impl OrgHandle {
     /// ```
     pub fn get_all_admin_users(&self) -> api_root::handles::org::GetAllAdminUsers {
         api_root::handles::org::GetAllAdminUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -513,7 +515,7 @@ impl OrgHandle {
         &self,
     ) -> api_root::handles::org::GetAllActiveConfirmedAdminUsers {
         api_root::handles::org::GetAllActiveConfirmedAdminUsers {
-            client: self.client.clone(),
+            client: self.client().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
@@ -540,7 +542,7 @@ impl OrgHandle {
         user: impl ::std::convert::Into<api_root::types::User>,
     ) -> api_root::handles::org::CreateUser {
         api_root::handles::org::CreateUser {
-            client: self.client.clone(),
+            client: self.client().clone(),
             user: user.into(),
         }
     }
@@ -567,7 +569,7 @@ impl OrgHandle {
         user: impl ::std::convert::Into<api_root::types::User>,
     ) -> api_root::handles::org::UpdateUser {
         api_root::handles::org::UpdateUser {
-            client: self.client.clone(),
+            client: self.client().clone(),
             user_id: user_id.into(),
             user: user.into(),
         }
@@ -593,7 +595,7 @@ impl OrgHandle {
         user_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::org::DeleteUser {
         api_root::handles::org::DeleteUser {
-            client: self.client.clone(),
+            client: self.client().clone(),
             user_id: user_id.into(),
         }
     }
@@ -613,7 +615,7 @@ impl OrgHandle {
     /// ```
     pub fn get_variable_groups(&self) -> api_root::handles::org::GetVariableGroups {
         api_root::handles::org::GetVariableGroups {
-            client: self.client.clone(),
+            client: self.client().clone(),
         }
     }
 
@@ -632,7 +634,7 @@ impl OrgHandle {
     /// ```
     pub fn get_variables(&self) -> api_root::handles::org::GetVariables {
         api_root::handles::org::GetVariables {
-            client: self.client.clone(),
+            client: self.client().clone(),
             group: ::std::option::Option::None,
         }
     }
@@ -659,7 +661,7 @@ impl OrgHandle {
         >,
     ) -> api_root::handles::org::CreateVariables {
         api_root::handles::org::CreateVariables {
-            client: self.client.clone(),
+            client: self.client().clone(),
             variables: variables.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
@@ -686,7 +688,7 @@ impl OrgHandle {
         >,
     ) -> api_root::handles::org::UpdateVariables {
         api_root::handles::org::UpdateVariables {
-            client: self.client.clone(),
+            client: self.client().clone(),
             variables: variables.into_iter().map(::std::convert::Into::into).collect(),
         }
     }

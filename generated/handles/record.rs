@@ -5,11 +5,11 @@ use ::zohocrm as api_root;
 /// Operations on one record of a module.
 #[derive(Clone, Debug)]
 pub struct RecordHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The module's API name, such as `Leads`.
-    module_api_name: ::std::string::String,
+    pub(crate) module_api_name: ::std::string::String,
     /// The record's id.
-    record_id: ::zohocrm::support::v1::Id,
+    pub(crate) record_id: ::zohocrm::support::v1::Id,
 }
 
 impl RecordHandle {
@@ -38,8 +38,8 @@ impl ::zohocrm::support::v1::Client {
         &self,
         module_api_name: impl ::std::convert::Into<::std::string::String>,
         record_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
-    ) -> RecordHandle {
-        RecordHandle {
+    ) -> api_root::handles::record::RecordHandle {
+        api_root::handles::record::RecordHandle {
             client: self.clone(),
             module_api_name: module_api_name.into(),
             record_id: record_id.into(),
@@ -63,9 +63,9 @@ impl RecordHandle {
     /// ```
     pub fn get_attachments(&self) -> api_root::handles::record::GetAttachments {
         api_root::handles::record::GetAttachments {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             fields: ::std::option::Option::None,
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -92,9 +92,9 @@ impl RecordHandle {
         file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
     ) -> api_root::handles::record::UploadAttachment {
         api_root::handles::record::UploadAttachment {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             file: file.into(),
         }
     }
@@ -119,9 +119,9 @@ impl RecordHandle {
         attachment_url: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::record::UploadLinkAsAttachment {
         api_root::handles::record::UploadLinkAsAttachment {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             attachment_url: attachment_url.into(),
         }
     }
@@ -146,9 +146,9 @@ impl RecordHandle {
         attachment_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::record::DownloadAttachment {
         api_root::handles::record::DownloadAttachment {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             attachment_id: attachment_id.into(),
         }
     }
@@ -173,9 +173,9 @@ impl RecordHandle {
         attachment_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::record::DeleteAttachment {
         api_root::handles::record::DeleteAttachment {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             attachment_id: attachment_id.into(),
         }
     }
@@ -200,9 +200,9 @@ impl RecordHandle {
         file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
     ) -> api_root::handles::record::UploadPhoto {
         api_root::handles::record::UploadPhoto {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             file: file.into(),
         }
     }
@@ -222,9 +222,9 @@ impl RecordHandle {
     /// ```
     pub fn download_photo(&self) -> api_root::handles::record::DownloadPhoto {
         api_root::handles::record::DownloadPhoto {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
         }
     }
 
@@ -243,9 +243,9 @@ impl RecordHandle {
     /// ```
     pub fn delete_photo(&self) -> api_root::handles::record::DeletePhoto {
         api_root::handles::record::DeletePhoto {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
         }
     }
 
@@ -264,9 +264,9 @@ impl RecordHandle {
     /// ```
     pub fn get_notes(&self) -> api_root::handles::record::GetNotes {
         api_root::handles::record::GetNotes {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             sort_by: ::std::option::Option::None,
@@ -294,9 +294,9 @@ impl RecordHandle {
         note: impl ::std::convert::Into<api_root::types::Note>,
     ) -> api_root::handles::record::AddNote {
         api_root::handles::record::AddNote {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             note: note.into(),
         }
     }
@@ -323,9 +323,9 @@ impl RecordHandle {
         note: impl ::std::convert::Into<api_root::types::Note>,
     ) -> api_root::handles::record::UpdateNote {
         api_root::handles::record::UpdateNote {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             note_id: note_id.into(),
             note: note.into(),
         }
@@ -351,9 +351,9 @@ impl RecordHandle {
         note_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::record::DeleteNote {
         api_root::handles::record::DeleteNote {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             note_id: note_id.into(),
         }
     }
@@ -378,9 +378,9 @@ impl RecordHandle {
         record: impl ::std::convert::Into<api_root::types::Record>,
     ) -> api_root::handles::record::UpdateRecord {
         api_root::handles::record::UpdateRecord {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             record: record.into(),
             trigger: ::std::option::Option::None,
             process: ::std::option::Option::None,
@@ -402,9 +402,9 @@ impl RecordHandle {
     /// ```
     pub fn delete_record(&self) -> api_root::handles::record::DeleteRecord {
         api_root::handles::record::DeleteRecord {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             wf_trigger: ::std::option::Option::None,
         }
     }
@@ -429,9 +429,9 @@ impl RecordHandle {
         convert_lead: impl ::std::convert::Into<api_root::types::ConvertLead>,
     ) -> api_root::handles::record::ConvertRecord {
         api_root::handles::record::ConvertRecord {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             convert_lead: convert_lead.into(),
         }
     }
@@ -457,9 +457,9 @@ impl RecordHandle {
         related_list: impl ::std::convert::Into<::std::string::String>,
     ) -> api_root::handles::record::GetRelatedRecords {
         api_root::handles::record::GetRelatedRecords {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             related_list: related_list.into(),
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
@@ -499,9 +499,9 @@ impl RecordHandle {
         record: impl ::std::convert::Into<api_root::types::Record>,
     ) -> api_root::handles::record::AddRelation {
         api_root::handles::record::AddRelation {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             related_list: related_list.into(),
             related_id: related_id.into(),
             record: record.into(),
@@ -530,9 +530,9 @@ impl RecordHandle {
         related_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::record::RemoveRelation {
         api_root::handles::record::RemoveRelation {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             related_list: related_list.into(),
             related_id: related_id.into(),
         }
@@ -553,9 +553,9 @@ impl RecordHandle {
     /// ```
     pub fn get_blueprint(&self) -> api_root::handles::record::GetBlueprint {
         api_root::handles::record::GetBlueprint {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
         }
     }
 
@@ -579,9 +579,9 @@ impl RecordHandle {
         blueprint_update: impl ::std::convert::Into<api_root::types::BlueprintUpdate>,
     ) -> api_root::handles::record::UpdateBlueprint {
         api_root::handles::record::UpdateBlueprint {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             blueprint_update: blueprint_update.into(),
         }
     }
@@ -608,9 +608,9 @@ impl RecordHandle {
         >,
     ) -> api_root::handles::record::AddTags {
         api_root::handles::record::AddTags {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
             over_write: ::std::option::Option::None,
         }
@@ -638,9 +638,9 @@ impl RecordHandle {
         >,
     ) -> api_root::handles::record::RemoveTags {
         api_root::handles::record::RemoveTags {
-            client: self.client.clone(),
-            module_api_name: self.module_api_name.clone(),
-            record_id: self.record_id.clone(),
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
         }
     }

@@ -5,9 +5,9 @@ use ::zohocrm as api_root;
 /// Operations on one tag (the official SDK's ZCRMTag).
 #[derive(Clone, Debug)]
 pub struct TagHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The tag's id.
-    tag_id: ::zohocrm::support::v1::Id,
+    pub(crate) tag_id: ::zohocrm::support::v1::Id,
 }
 
 impl TagHandle {
@@ -29,8 +29,8 @@ impl ::zohocrm::support::v1::Client {
     pub fn tag(
         &self,
         tag_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
-    ) -> TagHandle {
-        TagHandle {
+    ) -> api_root::handles::tag::TagHandle {
+        api_root::handles::tag::TagHandle {
             client: self.clone(),
             tag_id: tag_id.into(),
         }
@@ -53,8 +53,8 @@ impl TagHandle {
     /// ```
     pub fn delete_tag(&self) -> api_root::handles::tag::DeleteTag {
         api_root::handles::tag::DeleteTag {
-            client: self.client.clone(),
-            tag_id: self.tag_id.clone(),
+            client: self.client().clone(),
+            tag_id: self.tag_id().clone(),
         }
     }
 
@@ -78,8 +78,8 @@ impl TagHandle {
         tag_merge: impl ::std::convert::Into<api_root::types::TagMerge>,
     ) -> api_root::handles::tag::MergeTag {
         api_root::handles::tag::MergeTag {
-            client: self.client.clone(),
-            tag_id: self.tag_id.clone(),
+            client: self.client().clone(),
+            tag_id: self.tag_id().clone(),
             tag_merge: tag_merge.into(),
         }
     }

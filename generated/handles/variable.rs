@@ -5,9 +5,9 @@ use ::zohocrm as api_root;
 /// Operations on one org variable (the official SDK's ZCRMVariable).
 #[derive(Clone, Debug)]
 pub struct VariableHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The variable's id or API name.
-    variable_id: ::std::string::String,
+    pub(crate) variable_id: ::std::string::String,
 }
 
 impl VariableHandle {
@@ -29,8 +29,8 @@ impl ::zohocrm::support::v1::Client {
     pub fn variable(
         &self,
         variable_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> VariableHandle {
-        VariableHandle {
+    ) -> api_root::handles::variable::VariableHandle {
+        api_root::handles::variable::VariableHandle {
             client: self.clone(),
             variable_id: variable_id.into(),
         }
@@ -53,8 +53,8 @@ impl VariableHandle {
     /// ```
     pub fn get_variable(&self) -> api_root::handles::variable::GetVariable {
         api_root::handles::variable::GetVariable {
-            client: self.client.clone(),
-            variable_id: self.variable_id.clone(),
+            client: self.client().clone(),
+            variable_id: self.variable_id().clone(),
             group: ::std::option::Option::None,
         }
     }
@@ -79,8 +79,8 @@ impl VariableHandle {
         variable: impl ::std::convert::Into<api_root::types::Variable>,
     ) -> api_root::handles::variable::UpdateVariable {
         api_root::handles::variable::UpdateVariable {
-            client: self.client.clone(),
-            variable_id: self.variable_id.clone(),
+            client: self.client().clone(),
+            variable_id: self.variable_id().clone(),
             variable: variable.into(),
         }
     }
@@ -100,8 +100,8 @@ impl VariableHandle {
     /// ```
     pub fn delete_variable(&self) -> api_root::handles::variable::DeleteVariable {
         api_root::handles::variable::DeleteVariable {
-            client: self.client.clone(),
-            variable_id: self.variable_id.clone(),
+            client: self.client().clone(),
+            variable_id: self.variable_id().clone(),
         }
     }
 }

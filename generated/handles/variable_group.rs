@@ -5,9 +5,9 @@ use ::zohocrm as api_root;
 /// Operations on one variable group (the official SDK's ZCRMVariableGroup).
 #[derive(Clone, Debug)]
 pub struct VariableGroupHandle {
-    client: ::zohocrm::support::v1::Client,
+    pub(crate) client: ::zohocrm::support::v1::Client,
     /// The group's id or API name.
-    group_id: ::std::string::String,
+    pub(crate) group_id: ::std::string::String,
 }
 
 impl VariableGroupHandle {
@@ -29,8 +29,8 @@ impl ::zohocrm::support::v1::Client {
     pub fn variable_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> VariableGroupHandle {
-        VariableGroupHandle {
+    ) -> api_root::handles::variable_group::VariableGroupHandle {
+        api_root::handles::variable_group::VariableGroupHandle {
             client: self.clone(),
             group_id: group_id.into(),
         }
@@ -55,8 +55,8 @@ impl VariableGroupHandle {
         &self,
     ) -> api_root::handles::variable_group::GetVariableGroup {
         api_root::handles::variable_group::GetVariableGroup {
-            client: self.client.clone(),
-            group_id: self.group_id.clone(),
+            client: self.client().clone(),
+            group_id: self.group_id().clone(),
         }
     }
 }

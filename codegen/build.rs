@@ -1,5 +1,6 @@
-//! Embeds the spec so the emulator binary is self-contained and always matches the SDK it was
-//! built with.
+//! Embeds the SDK's own spec (`../spec`), so a user's spec loads together with it: their
+//! operations can hang on built-in handles and their entities can use built-in types by name,
+//! and the emulator serves exactly the spec the SDK was generated from.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
