@@ -1,13 +1,14 @@
-//! Embeds the SDK's own spec (`../spec`), so a user's spec loads together with it: their
-//! operations can hang on built-in handles and their entities can use built-in types by name,
-//! and the emulator serves exactly the spec the SDK was generated from.
+//! Embeds the SDK's own spec (`spec/`, a link to the repository's, so it is packaged with the
+//! crate), so a user's spec loads together with it: their operations can hang on built-in
+//! handles and their entities can use built-in types by name. The emulator serves this same
+//! copy, so it always matches the SDK it was built with.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let spec_dir = manifest.join("..").join("spec");
+    let spec_dir = manifest.join("spec");
     println!("cargo:rerun-if-changed={}", spec_dir.display());
     let mut names: Vec<PathBuf> = std::fs::read_dir(&spec_dir)
         .expect("read spec dir")

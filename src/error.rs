@@ -12,6 +12,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in a call.
+///
+/// Match on the variant, or ask the helpers (`is_not_found`, `is_retryable` ...):
+///
+/// ```
+/// use zohocrm::{Client, Error};
+///
+/// match Client::builder().client_id("1000.XXXX").build() {
+///     Err(Error::Config(e)) => assert_eq!(e.key, "client_secret"),
+///     other => panic!("expected a configuration error, got {other:?}"),
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -272,6 +283,11 @@ error_codes! {
     LicenseLimitExceeded = "LICENSE_LIMIT_EXCEEDED",
     /// Client-side: this item of a chunked write was never sent because its chunk failed.
     NotSent = "NOT_SENT",
+    /// Page-number paging reached Zoho's 2,000-record cap (`page × per_page > 2000`); `.stream()`
+    /// continues past it by itself (docs/reading-a-whole-module.md). Source: airbytehq/airbyte#30977.
+    DiscretePaginationLimitExceeded = "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+    /// A COQL query does not parse; `details` names the clause and the token near the error.
+    SyntaxError = "SYNTAX_ERROR",
 }
 
 /// The accounts server refused a token request. Each known code carries the likely fix.

@@ -12,7 +12,8 @@
 /// direct serde dependency.
 pub mod v1 {
     pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
-    pub use crate::paging::{items, paginate, send_chunks};
+    pub use crate::full_read::paginate;
+    pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
         Method, Request, ToParam, UploadFile, check_count, check_max, check_min, check_min_count,
         check_module,

@@ -104,11 +104,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_layouts")]
     pub fn get_all_layouts(&self) -> api_root::handles::module::GetAllLayouts {
         api_root::handles::module::GetAllLayouts {
             client: self.client().clone(),
             module_api_name: self.module_api_name().clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_layouts`], under the name the official SDK uses.
+    pub fn get_layouts(&self) -> api_root::handles::module::GetAllLayouts {
+        self.get_all_layouts()
     }
 
     /// Fetches one layout.
@@ -150,11 +156,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_custom_views")]
     pub fn get_all_customviews(&self) -> api_root::handles::module::GetAllCustomviews {
         api_root::handles::module::GetAllCustomviews {
             client: self.client().clone(),
             module_api_name: self.module_api_name().clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_customviews`], under the name the official SDK uses.
+    pub fn get_custom_views(&self) -> api_root::handles::module::GetAllCustomviews {
+        self.get_all_customviews()
     }
 
     /// Fetches one custom view.
@@ -172,6 +184,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_custom_view")]
     pub fn get_customview(
         &self,
         cv_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -181,6 +194,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name().clone(),
             cv_id: cv_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_customview`], under the name the official SDK uses.
+    pub fn get_custom_view(
+        &self,
+        cv_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::module::GetCustomview {
+        self.get_customview(cv_id)
     }
 
     /// Lists the module's related lists.
@@ -196,11 +217,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_related_lists")]
     pub fn get_all_relatedlists(&self) -> api_root::handles::module::GetAllRelatedlists {
         api_root::handles::module::GetAllRelatedlists {
             client: self.client().clone(),
             module_api_name: self.module_api_name().clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_relatedlists`], under the name the official SDK uses.
+    pub fn get_related_lists(&self) -> api_root::handles::module::GetAllRelatedlists {
+        self.get_all_relatedlists()
     }
 
     /// Fetches one related list.
@@ -218,6 +245,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_related_list")]
     pub fn get_relatedlist(
         &self,
         related_list_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -227,6 +255,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name().clone(),
             related_list_id: related_list_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_relatedlist`], under the name the official SDK uses.
+    pub fn get_related_list(
+        &self,
+        related_list_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::module::GetRelatedlist {
+        self.get_relatedlist(related_list_id)
     }
 
     /// Updates the module's settings (page size, business card, default view, territory).
@@ -244,6 +280,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_module_by_api_name")]
     pub fn update_module_settings(
         &self,
         module_settings: impl ::std::convert::Into<api_root::types::ModuleSettings>,
@@ -253,6 +290,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name().clone(),
             module_settings: module_settings.into(),
         }
+    }
+
+    /// The same as [`Self::update_module_settings`], under the name the official SDK uses.
+    pub fn update_module_by_api_name(
+        &self,
+        module_settings: impl ::std::convert::Into<api_root::types::ModuleSettings>,
+    ) -> api_root::handles::module::UpdateModuleSettings {
+        self.update_module_settings(module_settings)
     }
 
     /// Lists the module's records, one page at a time.
@@ -761,6 +806,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_record_count_for_tag")]
     pub fn get_tag_count(
         &self,
         tag_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -770,6 +816,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name().clone(),
             tag_id: tag_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_tag_count`], under the name the official SDK uses.
+    pub fn get_record_count_for_tag(
+        &self,
+        tag_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::module::GetTagCount {
+        self.get_tag_count(tag_id)
     }
 
     /// Creates tags in the module (at most 50).
@@ -1583,7 +1637,8 @@ impl GetRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1596,7 +1651,8 @@ impl GetRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1631,7 +1687,8 @@ impl GetRecords {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2312,7 +2369,8 @@ impl SearchRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2325,7 +2383,8 @@ impl SearchRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2360,7 +2419,8 @@ impl SearchRecords {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2448,7 +2508,8 @@ impl SearchRecordsByPhone {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2461,7 +2522,8 @@ impl SearchRecordsByPhone {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2496,7 +2558,8 @@ impl SearchRecordsByPhone {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2584,7 +2647,8 @@ impl SearchRecordEmail {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2597,7 +2661,8 @@ impl SearchRecordEmail {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2632,7 +2697,8 @@ impl SearchRecordEmail {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2720,7 +2786,8 @@ impl SearchRecordsByCriteria {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2733,7 +2800,8 @@ impl SearchRecordsByCriteria {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2768,7 +2836,8 @@ impl SearchRecordsByCriteria {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2877,7 +2946,8 @@ impl GetDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2890,7 +2960,8 @@ impl GetDeletedRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3008,7 +3079,8 @@ impl GetRecyclebinRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -3021,7 +3093,8 @@ impl GetRecyclebinRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -3139,7 +3212,8 @@ impl GetPermanentlyDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -3152,7 +3226,8 @@ impl GetPermanentlyDeletedRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 

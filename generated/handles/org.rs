@@ -2,7 +2,7 @@
 
 //! Operations of the `org` handle.
 use ::zohocrm as api_root;
-/// Organization-level operations: users, profiles, roles, variables and taxes.
+/// Organization-level operations: users, profiles, roles, variables, taxes, currencies, territories and the org logo.
 #[derive(Clone, Debug)]
 pub struct OrgHandle {
     pub(crate) client: ::zohocrm::support::v1::Client,
@@ -26,6 +26,216 @@ impl ::zohocrm::support::v1::Client {
 }
 
 impl OrgHandle {
+    /// Lists the org's currencies (204 until multi-currency is enabled).
+    ///
+    /// `GET /crm/v2/org/currencies`; OAuth scope `ZohoCRM.settings.currencies.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_currencies()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_currencies(&self) -> api_root::handles::org::GetCurrencies {
+        api_root::handles::org::GetCurrencies {
+            client: self.client().clone(),
+        }
+    }
+
+    /// Fetches one currency.
+    ///
+    /// `GET /crm/v2/org/currencies/{currency_id}`; OAuth scope `ZohoCRM.settings.currencies.READ`.
+    ///
+    /// - `currency_id`: The currency id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_currency("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_currency(
+        &self,
+        currency_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::org::GetCurrency {
+        api_root::handles::org::GetCurrency {
+            client: self.client().clone(),
+            currency_id: currency_id.into(),
+        }
+    }
+
+    /// Adds currencies (multi-currency must be enabled first).
+    ///
+    /// `POST /crm/v2/org/currencies`; OAuth scope `ZohoCRM.settings.currencies.CREATE`.
+    ///
+    /// - `currencies`: the items to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .add_currencies([zohocrm::types::Currency::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_currencies(
+        &self,
+        currencies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::Currency>,
+        >,
+    ) -> api_root::handles::org::AddCurrencies {
+        api_root::handles::org::AddCurrencies {
+            client: self.client().clone(),
+            currencies: currencies.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Updates currencies; each item names its currency by `id`.
+    ///
+    /// `PUT /crm/v2/org/currencies`; OAuth scope `ZohoCRM.settings.currencies.UPDATE`.
+    ///
+    /// - `currencies`: the items to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_currencies([zohocrm::types::Currency::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_currencies(
+        &self,
+        currencies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::Currency>,
+        >,
+    ) -> api_root::handles::org::UpdateCurrencies {
+        api_root::handles::org::UpdateCurrencies {
+            client: self.client().clone(),
+            currencies: currencies.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Updates one currency.
+    ///
+    /// `PUT /crm/v2/org/currencies/{currency_id}`; OAuth scope `ZohoCRM.settings.currencies.UPDATE`.
+    ///
+    /// - `currency_id`: The currency id.
+    /// - `currency`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_currency("4150868000000224001", zohocrm::types::Currency::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_currency(
+        &self,
+        currency_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        currency: impl ::std::convert::Into<api_root::types::Currency>,
+    ) -> api_root::handles::org::UpdateCurrency {
+        api_root::handles::org::UpdateCurrency {
+            client: self.client().clone(),
+            currency_id: currency_id.into(),
+            currency: currency.into(),
+        }
+    }
+
+    /// Turns multi-currency on with this home currency (sent as `{"base_currency": {...}}`); the org's `iso_code` and `mc_status` follow.
+    ///
+    /// `POST /crm/v2/org/currencies/actions/enable`; OAuth scope `ZohoCRM.settings.currencies.CREATE`.
+    ///
+    /// - `base_currency`: The home currency.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .enable_multiple_currencies(zohocrm::types::Currency::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn enable_multiple_currencies(
+        &self,
+        base_currency: impl ::std::convert::Into<api_root::types::Currency>,
+    ) -> api_root::handles::org::EnableMultipleCurrencies {
+        api_root::handles::org::EnableMultipleCurrencies {
+            client: self.client().clone(),
+            base_currency: base_currency.into(),
+        }
+    }
+
+    /// Changes the home currency's symbol, rate or format (not its ISO code); name it by `id`.
+    ///
+    /// `PUT /crm/v2/org/currencies/actions/enable`; OAuth scope `ZohoCRM.settings.currencies.UPDATE`.
+    ///
+    /// - `base_currency`: The home currency's changes, with its id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_base_currency(zohocrm::types::Currency::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_base_currency(
+        &self,
+        base_currency: impl ::std::convert::Into<api_root::types::Currency>,
+    ) -> api_root::handles::org::UpdateBaseCurrency {
+        api_root::handles::org::UpdateBaseCurrency {
+            client: self.client().clone(),
+            base_currency: base_currency.into(),
+        }
+    }
+
+    /// Sets the org's logo; the org's `photo_id` changes to the new image's id.
+    ///
+    /// `POST /crm/v2/org/photo`; OAuth scope `ZohoCRM.org.ALL`.
+    ///
+    /// - `file`: The image.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .upload_organization_photo(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "upload_org_photo")]
+    pub fn upload_organization_photo(
+        &self,
+        file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
+    ) -> api_root::handles::org::UploadOrganizationPhoto {
+        api_root::handles::org::UploadOrganizationPhoto {
+            client: self.client().clone(),
+            file: file.into(),
+        }
+    }
+
+    /// The same as [`Self::upload_organization_photo`], under the name the official SDK uses.
+    pub fn upload_org_photo(
+        &self,
+        file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
+    ) -> api_root::handles::org::UploadOrganizationPhoto {
+        self.upload_organization_photo(file)
+    }
+
     /// Lists every profile.
     ///
     /// `GET /crm/v2/settings/profiles`; OAuth scope `ZohoCRM.settings.profiles.READ`.
@@ -89,10 +299,16 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_roles")]
     pub fn get_all_roles(&self) -> api_root::handles::org::GetAllRoles {
         api_root::handles::org::GetAllRoles {
             client: self.client().clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_roles`], under the name the official SDK uses.
+    pub fn get_roles(&self) -> api_root::handles::org::GetAllRoles {
+        self.get_all_roles()
     }
 
     /// Fetches one role.
@@ -133,12 +349,18 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_taxes")]
     pub fn get_organization_taxes(
         &self,
     ) -> api_root::handles::org::GetOrganizationTaxes {
         api_root::handles::org::GetOrganizationTaxes {
             client: self.client().clone(),
         }
+    }
+
+    /// The same as [`Self::get_organization_taxes`], under the name the official SDK uses.
+    pub fn get_taxes(&self) -> api_root::handles::org::GetOrganizationTaxes {
+        self.get_organization_taxes()
     }
 
     /// Fetches one tax.
@@ -156,6 +378,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_tax")]
     pub fn get_organization_tax(
         &self,
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -164,6 +387,14 @@ impl OrgHandle {
             client: self.client().clone(),
             tax_id: tax_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_organization_tax`], under the name the official SDK uses.
+    pub fn get_tax(
+        &self,
+        tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::org::GetOrganizationTax {
+        self.get_organization_tax(tax_id)
     }
 
     /// Creates taxes (at most 100).
@@ -181,6 +412,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_taxes")]
     pub fn create_organization_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -191,6 +423,16 @@ impl OrgHandle {
             client: self.client().clone(),
             org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// The same as [`Self::create_organization_taxes`], under the name the official SDK uses.
+    pub fn create_taxes(
+        &self,
+        org_taxes: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::OrgTax>,
+        >,
+    ) -> api_root::handles::org::CreateOrganizationTaxes {
+        self.create_organization_taxes(org_taxes)
     }
 
     /// Updates taxes (at most 100; each needs its id).
@@ -208,6 +450,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_taxes")]
     pub fn update_organization_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -218,6 +461,16 @@ impl OrgHandle {
             client: self.client().clone(),
             org_taxes: org_taxes.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// The same as [`Self::update_organization_taxes`], under the name the official SDK uses.
+    pub fn update_taxes(
+        &self,
+        org_taxes: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::OrgTax>,
+        >,
+    ) -> api_root::handles::org::UpdateOrganizationTaxes {
+        self.update_organization_taxes(org_taxes)
     }
 
     /// Deletes taxes by id (at most 100).
@@ -235,6 +488,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_taxes")]
     pub fn delete_organization_taxes(
         &self,
         ids: impl ::std::iter::IntoIterator<
@@ -245,6 +499,16 @@ impl OrgHandle {
             client: self.client().clone(),
             ids: ids.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// The same as [`Self::delete_organization_taxes`], under the name the official SDK uses.
+    pub fn delete_taxes(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        >,
+    ) -> api_root::handles::org::DeleteOrganizationTaxes {
+        self.delete_organization_taxes(ids)
     }
 
     /// Deletes one tax.
@@ -262,6 +526,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_tax")]
     pub fn delete_organization_tax(
         &self,
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -269,6 +534,58 @@ impl OrgHandle {
         api_root::handles::org::DeleteOrganizationTax {
             client: self.client().clone(),
             tax_id: tax_id.into(),
+        }
+    }
+
+    /// The same as [`Self::delete_organization_tax`], under the name the official SDK uses.
+    pub fn delete_tax(
+        &self,
+        tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::org::DeleteOrganizationTax {
+        self.delete_organization_tax(tax_id)
+    }
+
+    /// Lists the org's territories.
+    ///
+    /// `GET /crm/v2/settings/territories`; OAuth scope `ZohoCRM.settings.territories.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_territories()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_territories(&self) -> api_root::handles::org::GetTerritories {
+        api_root::handles::org::GetTerritories {
+            client: self.client().clone(),
+        }
+    }
+
+    /// Fetches one territory.
+    ///
+    /// `GET /crm/v2/settings/territories/{territory_id}`; OAuth scope `ZohoCRM.settings.territories.READ`.
+    ///
+    /// - `territory_id`: The territory id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_territory("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_territory(
+        &self,
+        territory_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::org::GetTerritory {
+        api_root::handles::org::GetTerritory {
+            client: self.client().clone(),
+            territory_id: territory_id.into(),
         }
     }
 
@@ -329,6 +646,7 @@ impl OrgHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_users")]
     pub fn get_all_users(&self) -> api_root::handles::org::GetAllUsers {
         api_root::handles::org::GetAllUsers {
             client: self.client().clone(),
@@ -336,6 +654,11 @@ impl OrgHandle {
             per_page: ::std::option::Option::None,
             if_modified_since: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::get_all_users`], under the name the official SDK uses.
+    pub fn get_users(&self) -> api_root::handles::org::GetAllUsers {
+        self.get_all_users()
     }
 
     /// Lists active users, one page at a time.
@@ -600,6 +923,33 @@ impl OrgHandle {
         }
     }
 
+    /// Updates several users; each item names its user by `id`.
+    ///
+    /// `PUT /crm/v2/users`; OAuth scope `ZohoCRM.users.UPDATE`.
+    ///
+    /// - `users`: the items to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_users([zohocrm::types::User::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_users(
+        &self,
+        users: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::User>,
+        >,
+    ) -> api_root::handles::org::UpdateUsers {
+        api_root::handles::org::UpdateUsers {
+            client: self.client().clone(),
+            users: users.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
     /// Lists every variable group.
     ///
     /// `GET /crm/v2/settings/variable_groups`; OAuth scope `ZohoCRM.settings.variable_groups.READ`.
@@ -691,6 +1041,338 @@ impl OrgHandle {
             client: self.client().clone(),
             variables: variables.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// Deletes several variables by id.
+    ///
+    /// `DELETE /crm/v2/settings/variables`; OAuth scope `ZohoCRM.settings.variables.DELETE`.
+    ///
+    /// - `ids`: The variable ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_variables(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_variables(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        >,
+    ) -> api_root::handles::org::DeleteVariables {
+        api_root::handles::org::DeleteVariables {
+            client: self.client().clone(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
+/// Request builder for `get_currencies`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetCurrencies {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+}
+
+impl GetCurrencies {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_currencies",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::Page<api_root::types::Currency>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("currencies")
+    }
+}
+
+/// Request builder for `get_currency`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetCurrency {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) currency_id: ::zohocrm::support::v1::Id,
+}
+
+impl GetCurrency {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_currency",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.currency_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::Currency> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("currencies")
+    }
+}
+
+/// Request builder for `add_currencies`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AddCurrencies {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) currencies: ::std::vec::Vec<api_root::types::Currency>,
+}
+
+impl AddCurrencies {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "add_currencies",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.json_items("currencies", &self.currencies)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("currencies")
+    }
+}
+
+/// Request builder for `update_currencies`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateCurrencies {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) currencies: ::std::vec::Vec<api_root::types::Currency>,
+}
+
+impl UpdateCurrencies {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_currencies",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.json_items("currencies", &self.currencies)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("currencies")
+    }
+}
+
+/// Request builder for `update_currency`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateCurrency {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) currency_id: ::zohocrm::support::v1::Id,
+    pub(crate) currency: api_root::types::Currency,
+}
+
+impl UpdateCurrency {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_currency",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.currency_id));
+        req.json_items("currencies", ::std::slice::from_ref(&self.currency))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("currencies")
+    }
+}
+
+/// Request builder for `enable_multiple_currencies`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct EnableMultipleCurrencies {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) base_currency: api_root::types::Currency,
+}
+
+impl EnableMultipleCurrencies {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "enable_multiple_currencies",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.path_literal("actions");
+        req.path_literal("enable");
+        {
+            let v = &self.base_currency;
+            req.json_field("base_currency", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("base_currency")
+    }
+}
+
+/// Request builder for `update_base_currency`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateBaseCurrency {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) base_currency: api_root::types::Currency,
+}
+
+impl UpdateBaseCurrency {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_base_currency",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("org");
+        req.path_literal("currencies");
+        req.path_literal("actions");
+        req.path_literal("enable");
+        {
+            let v = &self.base_currency;
+            req.json_field("base_currency", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("base_currency")
+    }
+}
+
+/// Request builder for `upload_organization_photo`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadOrganizationPhoto {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) file: ::zohocrm::support::v1::UploadFile,
+}
+
+impl UploadOrganizationPhoto {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "upload_organization_photo",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.path_literal("org");
+        req.path_literal("photo");
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::StatusMessage> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
     }
 }
 
@@ -1107,6 +1789,76 @@ impl DeleteOrganizationTax {
     }
 }
 
+/// Request builder for `get_territories`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetTerritories {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+}
+
+impl GetTerritories {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_territories",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("territories");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::Page<api_root::types::Territory>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("territories")
+    }
+}
+
+/// Request builder for `get_territory`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetTerritory {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) territory_id: ::zohocrm::support::v1::Id,
+}
+
+impl GetTerritory {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_territory",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("territories");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.territory_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::Territory> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("territories")
+    }
+}
+
 /// Request builder for `get_current_user`. Set options, then call [`Self::send`].
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1274,7 +2026,8 @@ impl GetAllUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1287,7 +2040,8 @@ impl GetAllUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1403,7 +2157,8 @@ impl GetAllActiveUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1416,7 +2171,8 @@ impl GetAllActiveUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1532,7 +2288,8 @@ impl GetAllDeactiveUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1545,7 +2302,8 @@ impl GetAllDeactiveUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1661,7 +2419,8 @@ impl GetAllActiveConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1674,7 +2433,8 @@ impl GetAllActiveConfirmedUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1790,7 +2550,8 @@ impl GetAllConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1803,7 +2564,8 @@ impl GetAllConfirmedUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1919,7 +2681,8 @@ impl GetAllNotConfirmedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1932,7 +2695,8 @@ impl GetAllNotConfirmedUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2048,7 +2812,8 @@ impl GetAllDeletedUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2061,7 +2826,8 @@ impl GetAllDeletedUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2177,7 +2943,8 @@ impl GetAllAdminUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2190,7 +2957,8 @@ impl GetAllAdminUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2306,7 +3074,8 @@ impl GetAllActiveConfirmedAdminUsers {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -2319,7 +3088,8 @@ impl GetAllActiveConfirmedAdminUsers {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "users",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2429,6 +3199,42 @@ impl DeleteUser {
         );
         req.path_literal("users");
         req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.user_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("users")
+    }
+}
+
+/// Request builder for `update_users`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateUsers {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) users: ::std::vec::Vec<api_root::types::User>,
+}
+
+impl UpdateUsers {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_users",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("users");
+        req.json_items("users", &self.users)?;
         ::std::result::Result::Ok((self.client, req))
     }
 
@@ -2659,5 +3465,48 @@ impl UpdateVariables {
                 },
             )
             .await
+    }
+}
+
+/// Request builder for `delete_variables`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteVariables {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) ids: ::std::vec::Vec<::zohocrm::support::v1::Id>,
+}
+
+impl DeleteVariables {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "delete_variables",
+            ::zohocrm::support::v1::Method::DELETE,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("variables");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            ::zohocrm::support::v1::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &::zohocrm::support::v1::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("variables")
     }
 }

@@ -114,6 +114,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "upload_link_attachment")]
     pub fn upload_link_as_attachment(
         &self,
         attachment_url: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +125,14 @@ impl RecordHandle {
             record_id: self.record_id().clone(),
             attachment_url: attachment_url.into(),
         }
+    }
+
+    /// The same as [`Self::upload_link_as_attachment`], under the name the official SDK uses.
+    pub fn upload_link_attachment(
+        &self,
+        attachment_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> api_root::handles::record::UploadLinkAsAttachment {
+        self.upload_link_as_attachment(attachment_url)
     }
 
     /// Downloads an attachment of this record.
@@ -220,12 +229,18 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_photo")]
     pub fn download_photo(&self) -> api_root::handles::record::DownloadPhoto {
         api_root::handles::record::DownloadPhoto {
             client: self.client().clone(),
             module_api_name: self.module_api_name().clone(),
             record_id: self.record_id().clone(),
         }
+    }
+
+    /// The same as [`Self::download_photo`], under the name the official SDK uses.
+    pub fn get_photo(&self) -> api_root::handles::record::DownloadPhoto {
+        self.download_photo()
     }
 
     /// Removes this record's photo.
@@ -246,6 +261,35 @@ impl RecordHandle {
             client: self.client().clone(),
             module_api_name: self.module_api_name().clone(),
             record_id: self.record_id().clone(),
+        }
+    }
+
+    /// Deletes several attachments of this record by id.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.DELETE`.
+    ///
+    /// - `ids`: The attachment ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_attachments(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_attachments(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        >,
+    ) -> api_root::handles::record::DeleteAttachments {
+        api_root::handles::record::DeleteAttachments {
+            client: self.client().clone(),
+            module_api_name: self.module_api_name().clone(),
+            record_id: self.record_id().clone(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
 
@@ -424,6 +468,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "convert_lead")]
     pub fn convert_record(
         &self,
         convert_lead: impl ::std::convert::Into<api_root::types::ConvertLead>,
@@ -434,6 +479,14 @@ impl RecordHandle {
             record_id: self.record_id().clone(),
             convert_lead: convert_lead.into(),
         }
+    }
+
+    /// The same as [`Self::convert_record`], under the name the official SDK uses.
+    pub fn convert_lead(
+        &self,
+        convert_lead: impl ::std::convert::Into<api_root::types::ConvertLead>,
+    ) -> api_root::handles::record::ConvertRecord {
+        self.convert_record(convert_lead)
     }
 
     /// Lists the records of one of this record's related lists.
@@ -492,6 +545,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_related_record")]
     pub fn add_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -506,6 +560,16 @@ impl RecordHandle {
             related_id: related_id.into(),
             record: record.into(),
         }
+    }
+
+    /// The same as [`Self::add_relation`], under the name the official SDK uses.
+    pub fn update_related_record(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        record: impl ::std::convert::Into<api_root::types::Record>,
+    ) -> api_root::handles::record::AddRelation {
+        self.add_relation(related_list, related_id, record)
     }
 
     /// Removes the relation between this record and another.
@@ -524,6 +588,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delink_record")]
     pub fn remove_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -536,6 +601,15 @@ impl RecordHandle {
             related_list: related_list.into(),
             related_id: related_id.into(),
         }
+    }
+
+    /// The same as [`Self::remove_relation`], under the name the official SDK uses.
+    pub fn delink_record(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::record::RemoveRelation {
+        self.remove_relation(related_list, related_id)
     }
 
     /// Fetches this record's blueprint state and the transitions open to it.
@@ -601,6 +675,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "add_tags_to_record")]
     pub fn add_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -614,6 +689,16 @@ impl RecordHandle {
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
             over_write: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::add_tags`], under the name the official SDK uses.
+    pub fn add_tags_to_record(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> api_root::handles::record::AddTags {
+        self.add_tags(tag_names)
     }
 
     /// Removes tags from this record (at most 10).
@@ -631,6 +716,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "remove_tags_from_record")]
     pub fn remove_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -643,6 +729,16 @@ impl RecordHandle {
             record_id: self.record_id().clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// The same as [`Self::remove_tags`], under the name the official SDK uses.
+    pub fn remove_tags_from_record(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> api_root::handles::record::RemoveTags {
+        self.remove_tags(tag_names)
     }
 }
 
@@ -751,7 +847,8 @@ impl GetAttachments {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -764,7 +861,8 @@ impl GetAttachments {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1092,6 +1190,52 @@ impl DeletePhoto {
     }
 }
 
+/// Request builder for `delete_attachments`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteAttachments {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: ::zohocrm::support::v1::Id,
+    pub(crate) ids: ::std::vec::Vec<::zohocrm::support::v1::Id>,
+}
+
+impl DeleteAttachments {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "delete_attachments",
+            ::zohocrm::support::v1::Method::DELETE,
+            true,
+        );
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.module_api_name));
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            ::zohocrm::support::v1::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &::zohocrm::support::v1::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
 /// Request builder for `get_notes`. Set options, then call [`Self::send`].
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1215,7 +1359,8 @@ impl GetNotes {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1228,7 +1373,8 @@ impl GetNotes {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1653,7 +1799,8 @@ impl GetRelatedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> ::zohocrm::support::v1::BoxStream<
@@ -1666,7 +1813,8 @@ impl GetRelatedRecords {
         ::zohocrm::support::v1::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1701,7 +1849,8 @@ impl GetRelatedRecords {
             ::zohocrm::support::v1::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }

@@ -3,6 +3,31 @@
 //! Operations of the `rest_client` handle.
 use ::zohocrm as api_root;
 impl ::zohocrm::support::v1::Client {
+    /// Runs a COQL select query (`select Last_Name from Leads where Last_Name is not null limit 0, 200`); the official SDK's QueryOperations.get_records. At most 200 rows per call; `.stream()` pages by offset.
+    ///
+    /// `POST /crm/v2/coql`; OAuth scope `ZohoCRM.coql.READ`.
+    ///
+    /// - `select_query`: The query: `select <fields> from <module> [where ...] [order by ...] [limit offset, count]`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .coql("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn coql(
+        &self,
+        select_query: impl ::std::convert::Into<::std::string::String>,
+    ) -> api_root::handles::rest_client::Coql {
+        api_root::handles::rest_client::Coql {
+            client: self.clone(),
+            select_query: select_query.into(),
+        }
+    }
+
     /// Fetches the organization's details.
     ///
     /// `GET /crm/v2/org`; OAuth scope `ZohoCRM.org.READ`.
@@ -17,6 +42,7 @@ impl ::zohocrm::support::v1::Client {
     /// # }
     /// ```
     #[doc(alias = "get_org_details")]
+    #[doc(alias = "get_organization")]
     pub fn get_organization_details(
         &self,
     ) -> api_root::handles::rest_client::GetOrganizationDetails {
@@ -27,6 +53,13 @@ impl ::zohocrm::support::v1::Client {
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
     pub fn get_org_details(
+        &self,
+    ) -> api_root::handles::rest_client::GetOrganizationDetails {
+        self.get_organization_details()
+    }
+
+    /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    pub fn get_organization(
         &self,
     ) -> api_root::handles::rest_client::GetOrganizationDetails {
         self.get_organization_details()
@@ -64,11 +97,17 @@ impl ::zohocrm::support::v1::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_modules")]
     pub fn get_all_modules(&self) -> api_root::handles::rest_client::GetAllModules {
         api_root::handles::rest_client::GetAllModules {
             client: self.clone(),
             if_modified_since: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    pub fn get_modules(&self) -> api_root::handles::rest_client::GetAllModules {
+        self.get_all_modules()
     }
 
     /// Fetches one module by API name.
@@ -94,6 +133,83 @@ impl ::zohocrm::support::v1::Client {
             client: self.clone(),
             api_name: api_name.into(),
         }
+    }
+
+    /// Updates a module's settings, naming the module by id (update_module_settings names it by API name).
+    ///
+    /// `PUT /crm/v2/settings/modules/{module_id}`; OAuth scope `ZohoCRM.settings.modules.ALL`.
+    ///
+    /// - `module_id`: The module's id.
+    /// - `module_settings`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .update_module_by_id("4150868000000224001", zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_module_by_id(
+        &self,
+        module_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+        module_settings: impl ::std::convert::Into<api_root::types::ModuleSettings>,
+    ) -> api_root::handles::rest_client::UpdateModuleById {
+        api_root::handles::rest_client::UpdateModuleById {
+            client: self.clone(),
+            module_id: module_id.into(),
+            module_settings: module_settings.into(),
+        }
+    }
+}
+
+/// Request builder for `coql`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Coql {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) select_query: ::std::string::String,
+}
+
+impl Coql {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "coql",
+            ::zohocrm::support::v1::Method::POST,
+            true,
+        );
+        req.path_literal("coql");
+        {
+            let v = &self.select_query;
+            req.json_field("select_query", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::Page<api_root::types::Record>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: ::zohocrm::support::v1::DeserializeOwned>(
+        self,
+    ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
     }
 }
 
@@ -254,5 +370,44 @@ impl GetModule {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("modules")
+    }
+}
+
+/// Request builder for `update_module_by_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateModuleById {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) module_id: ::zohocrm::support::v1::Id,
+    pub(crate) module_settings: api_root::types::ModuleSettings,
+}
+
+impl UpdateModuleById {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_module_by_id",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("modules");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.module_id));
+        req.json_items("modules", ::std::slice::from_ref(&self.module_settings))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("modules")
     }
 }

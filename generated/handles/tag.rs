@@ -73,6 +73,7 @@ impl TagHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "merge_tags")]
     pub fn merge_tag(
         &self,
         tag_merge: impl ::std::convert::Into<api_root::types::TagMerge>,
@@ -81,6 +82,43 @@ impl TagHandle {
             client: self.client().clone(),
             tag_id: self.tag_id().clone(),
             tag_merge: tag_merge.into(),
+        }
+    }
+
+    /// The same as [`Self::merge_tag`], under the name the official SDK uses.
+    pub fn merge_tags(
+        &self,
+        tag_merge: impl ::std::convert::Into<api_root::types::TagMerge>,
+    ) -> api_root::handles::tag::MergeTag {
+        self.merge_tag(tag_merge)
+    }
+
+    /// Renames this tag within a module.
+    ///
+    /// `PUT /crm/v2/settings/tags/{tag_id}`; OAuth scope `ZohoCRM.settings.tags.UPDATE`.
+    ///
+    /// - `module`: The module the tag belongs to (`Leads`).
+    /// - `tag`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.tag("4150868000000224001")
+    ///     .update_tag("Leads", zohocrm::types::Tag::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_tag(
+        &self,
+        module: impl ::std::convert::Into<::std::string::String>,
+        tag: impl ::std::convert::Into<api_root::types::Tag>,
+    ) -> api_root::handles::tag::UpdateTag {
+        api_root::handles::tag::UpdateTag {
+            client: self.client().clone(),
+            tag_id: self.tag_id().clone(),
+            module: module.into(),
+            tag: tag.into(),
         }
     }
 }
@@ -148,6 +186,50 @@ impl MergeTag {
         req.path_literal("actions");
         req.path_literal("merge");
         req.json_items("tags", ::std::slice::from_ref(&self.tag_merge))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("tags")
+    }
+}
+
+/// Request builder for `update_tag`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateTag {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) tag_id: ::zohocrm::support::v1::Id,
+    pub(crate) module: ::std::string::String,
+    pub(crate) tag: api_root::types::Tag,
+}
+
+impl UpdateTag {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "update_tag",
+            ::zohocrm::support::v1::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.tag_id));
+        {
+            let v = &self.module;
+            req.query("module", &::zohocrm::support::v1::ToParam::to_param(v));
+        }
+        req.json_items("tags", ::std::slice::from_ref(&self.tag))?;
         ::std::result::Result::Ok((self.client, req))
     }
 

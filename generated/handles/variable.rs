@@ -51,12 +51,24 @@ impl VariableHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_variable_by_id")]
+    #[doc(alias = "get_variable_for_api_name")]
     pub fn get_variable(&self) -> api_root::handles::variable::GetVariable {
         api_root::handles::variable::GetVariable {
             client: self.client().clone(),
             variable_id: self.variable_id().clone(),
             group: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    pub fn get_variable_by_id(&self) -> api_root::handles::variable::GetVariable {
+        self.get_variable()
+    }
+
+    /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    pub fn get_variable_for_api_name(&self) -> api_root::handles::variable::GetVariable {
+        self.get_variable()
     }
 
     /// Updates this variable.
@@ -74,6 +86,8 @@ impl VariableHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_variable_by_id")]
+    #[doc(alias = "update_variable_by_api_name")]
     pub fn update_variable(
         &self,
         variable: impl ::std::convert::Into<api_root::types::Variable>,
@@ -83,6 +97,22 @@ impl VariableHandle {
             variable_id: self.variable_id().clone(),
             variable: variable.into(),
         }
+    }
+
+    /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    pub fn update_variable_by_id(
+        &self,
+        variable: impl ::std::convert::Into<api_root::types::Variable>,
+    ) -> api_root::handles::variable::UpdateVariable {
+        self.update_variable(variable)
+    }
+
+    /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    pub fn update_variable_by_api_name(
+        &self,
+        variable: impl ::std::convert::Into<api_root::types::Variable>,
+    ) -> api_root::handles::variable::UpdateVariable {
+        self.update_variable(variable)
     }
 
     /// Deletes this variable.

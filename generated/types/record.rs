@@ -2,6 +2,21 @@
 
 use ::zohocrm as api_root;
 /// A CRM record. System fields are typed; every other field lives in `extra`.
+///
+/// Read any field with `get_field_value` (`None` when absent, an error when it is not the
+/// asked type) and write one with `set_field_value`:
+///
+/// ```
+/// use zohocrm::types::Record;
+///
+/// let mut lead = Record::new();
+/// lead.set_field_value("Last_Name", "Lovelace")?;
+/// lead.set_field_value("Annual_Revenue", 1200.5)?;
+/// let name: Option<String> = lead.get_field_value("Last_Name").transpose()?;
+/// assert_eq!(name.as_deref(), Some("Lovelace"));
+/// assert!(lead.get_field_value::<String>("Annual_Revenue").unwrap().is_err());
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
