@@ -11,7 +11,11 @@
 /// entity uses, plus the serde items their hand-rolled impls name, so a user's crate needs no
 /// direct serde dependency.
 pub mod v1 {
-    pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
+    pub use crate::datetime::ZohoDateTime;
+    pub use crate::entity::{
+        Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
+        decode_enum, from_raw, set_field,
+    };
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
@@ -19,7 +23,7 @@ pub mod v1 {
         check_module,
     };
     pub use crate::response::{ActionResults, FileDownload, FileStream, Page};
-    pub use crate::{Client, Fields, Id, Result};
+    pub use crate::{Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result};
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;
     pub use serde::ser::SerializeMap;

@@ -244,7 +244,9 @@ pub struct NotesGetNotes {
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
     pub(crate) fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl NotesGetNotes {
@@ -297,7 +299,7 @@ impl NotesGetNotes {
     /// Only notes modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -306,7 +308,7 @@ impl NotesGetNotes {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -568,7 +570,9 @@ pub struct GetNote {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) note_id: ::zohocrm::support::v1::Id,
     pub(crate) fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetNote {
@@ -597,7 +601,7 @@ impl GetNote {
     /// Only when modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -606,7 +610,7 @@ impl GetNote {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

@@ -1933,7 +1933,9 @@ pub struct GetAllUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllUsers {
@@ -1964,7 +1966,7 @@ impl GetAllUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1973,7 +1975,7 @@ impl GetAllUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2063,7 +2065,9 @@ pub struct GetAllActiveUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllActiveUsers {
@@ -2094,7 +2098,7 @@ impl GetAllActiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2103,7 +2107,7 @@ impl GetAllActiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2194,7 +2198,9 @@ pub struct GetAllDeactiveUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllDeactiveUsers {
@@ -2225,7 +2231,7 @@ impl GetAllDeactiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2234,7 +2240,7 @@ impl GetAllDeactiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2325,7 +2331,9 @@ pub struct GetAllActiveConfirmedUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllActiveConfirmedUsers {
@@ -2356,7 +2364,7 @@ impl GetAllActiveConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2365,7 +2373,7 @@ impl GetAllActiveConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2456,7 +2464,9 @@ pub struct GetAllConfirmedUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllConfirmedUsers {
@@ -2487,7 +2497,7 @@ impl GetAllConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2496,7 +2506,7 @@ impl GetAllConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2587,7 +2597,9 @@ pub struct GetAllNotConfirmedUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllNotConfirmedUsers {
@@ -2618,7 +2630,7 @@ impl GetAllNotConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2627,7 +2639,7 @@ impl GetAllNotConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2718,7 +2730,9 @@ pub struct GetAllDeletedUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllDeletedUsers {
@@ -2749,7 +2763,7 @@ impl GetAllDeletedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2758,7 +2772,7 @@ impl GetAllDeletedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2849,7 +2863,9 @@ pub struct GetAllAdminUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllAdminUsers {
@@ -2880,7 +2896,7 @@ impl GetAllAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2889,7 +2905,7 @@ impl GetAllAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2980,7 +2996,9 @@ pub struct GetAllActiveConfirmedAdminUsers {
     pub(crate) client: ::zohocrm::support::v1::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<
+        ::zohocrm::support::v1::DateTime,
+    >,
 }
 
 impl GetAllActiveConfirmedAdminUsers {
@@ -3011,7 +3029,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -3020,7 +3038,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

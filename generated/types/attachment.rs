@@ -52,11 +52,11 @@ pub struct Attachment {
     /// Uploaded at.
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// The current user may edit it.
     ///
     /// JSON key `$editable`; read-only.
@@ -89,7 +89,8 @@ impl Attachment {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -125,35 +126,108 @@ impl ::zohocrm::support::v1::Entity for Attachment {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "File_Name" => self.file_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "Size" => {
-                self.size = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "$type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
-            "$link_url" => self.link_url = ::zohocrm::support::v1::from_raw(raw)?,
-            "$file_id" => self.file_id = ::zohocrm::support::v1::from_raw(raw)?,
-            "$se_module" => self.se_module = ::zohocrm::support::v1::from_raw(raw)?,
-            "Parent_Id" => self.parent_id = ::zohocrm::support::v1::from_raw(raw)?,
-            "Owner" => self.owner = ::zohocrm::support::v1::from_raw(raw)?,
-            "Created_By" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Modified_By" => self.modified_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Created_Time" => self.created_time = ::zohocrm::support::v1::from_raw(raw)?,
+            "File_Name" => {
+                self.file_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Size" => {
+                self.size = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "$type" => {
+                self.type_ = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "$link_url" => {
+                self.link_url = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "$file_id" => {
+                self.file_id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "$se_module" => {
+                self.se_module = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Parent_Id" => {
+                self.parent_id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Owner" => {
+                self.owner = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "Modified_Time" => {
-                self.modified_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.modified_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
             "$editable" => {
-                self.editable = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "description" => self.description = ::zohocrm::support::v1::from_raw(raw)?,
-            "category" => self.category = ::zohocrm::support::v1::from_raw(raw)?,
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "category" => {
+                self.category = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -225,11 +299,14 @@ impl ::zohocrm::support::v1::Serialize for Attachment {
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry(
+                "Modified_Time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.editable {

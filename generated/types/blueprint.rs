@@ -33,7 +33,8 @@ impl Blueprint {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -52,9 +53,20 @@ impl ::zohocrm::support::v1::Entity for Blueprint {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "process_info" => self.process_info = ::zohocrm::support::v1::from_raw(raw)?,
-            "transitions" => self.transitions = ::zohocrm::support::v1::from_raw(raw)?,
+            "process_info" => {
+                self.process_info = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "transitions" => {
+                self.transitions = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -36,7 +36,8 @@ impl ConvertResult {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -55,10 +56,25 @@ impl ::zohocrm::support::v1::Entity for ConvertResult {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "Contacts" => self.contacts = ::zohocrm::support::v1::from_raw(raw)?,
-            "Accounts" => self.accounts = ::zohocrm::support::v1::from_raw(raw)?,
-            "Deals" => self.deals = ::zohocrm::support::v1::from_raw(raw)?,
+            "Contacts" => {
+                self.contacts = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Accounts" => {
+                self.accounts = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Deals" => {
+                self.deals = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -52,11 +52,11 @@ pub struct Currency {
     /// Added at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Changed at.
     ///
     /// JSON key `modified_time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: ::zohocrm::support::v1::Fields,
 }
@@ -77,7 +77,8 @@ impl Currency {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -110,38 +111,101 @@ impl ::zohocrm::support::v1::Entity for Currency {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "iso_code" => self.iso_code = ::zohocrm::support::v1::from_raw(raw)?,
-            "symbol" => self.symbol = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "iso_code" => {
+                self.iso_code = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "symbol" => {
+                self.symbol = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "exchange_rate" => {
-                self.exchange_rate = ::zohocrm::support::v1::from_raw(raw)?;
+                self.exchange_rate = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "is_active" => {
-                self.is_active = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_active = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "is_base" => {
-                self.is_base = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_base = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "prefix_symbol" => {
-                self.prefix_symbol = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.prefix_symbol = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "format" => self.format = ::zohocrm::support::v1::from_raw(raw)?,
-            "created_by" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "modified_by" => self.modified_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "created_time" => self.created_time = ::zohocrm::support::v1::from_raw(raw)?,
+            "format" => {
+                self.format = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "modified_by" => {
+                self.modified_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "modified_time" => {
-                self.modified_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.modified_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -214,11 +278,14 @@ impl ::zohocrm::support::v1::Serialize for Currency {
             written.push("modified_by");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("modified_time", v)?;
+            m.serialize_entry(
+                "modified_time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("modified_time");
         }
         self.extra.serialize_except(&mut m, &written)?;

@@ -24,11 +24,11 @@ pub struct Layout {
     /// Created at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Modified at.
     ///
     /// JSON key `modified_time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Who created it.
     ///
     /// JSON key `created_by`; read-only.
@@ -69,7 +69,8 @@ impl Layout {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -100,31 +101,82 @@ impl ::zohocrm::support::v1::Entity for Layout {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "visible" => {
-                self.visible = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.visible = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "status" => {
-                self.status = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.status = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "created_time" => self.created_time = ::zohocrm::support::v1::from_raw(raw)?,
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "modified_time" => {
-                self.modified_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.modified_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
-            "created_by" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "modified_by" => self.modified_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "profiles" => self.profiles = ::zohocrm::support::v1::from_raw(raw)?,
-            "sections" => self.sections = ::zohocrm::support::v1::from_raw(raw)?,
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "modified_by" => {
+                self.modified_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "profiles" => {
+                self.profiles = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "sections" => {
+                self.sections = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "convert_mapping" => {
-                self.convert_mapping = ::zohocrm::support::v1::from_raw(raw)?;
+                self.convert_mapping = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -169,11 +221,14 @@ impl ::zohocrm::support::v1::Serialize for Layout {
             written.push("status");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("modified_time", v)?;
+            m.serialize_entry(
+                "modified_time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {

@@ -15,7 +15,7 @@ pub struct LicenseDetails {
     /// When the paid licence ends.
     ///
     /// JSON key `paid_expiry`.
-    pub paid_expiry: ::std::option::Option<::std::string::String>,
+    pub paid_expiry: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Trial edition.
     ///
     /// JSON key `trial_type`.
@@ -23,7 +23,7 @@ pub struct LicenseDetails {
     /// When the trial ends.
     ///
     /// JSON key `trial_expiry`.
-    pub trial_expiry: ::std::option::Option<::std::string::String>,
+    pub trial_expiry: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Licences bought.
     ///
     /// JSON key `users_license_purchased`.
@@ -48,7 +48,8 @@ impl LicenseDetails {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,22 +75,57 @@ impl ::zohocrm::support::v1::Entity for LicenseDetails {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
             "paid" => {
-                self.paid = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.paid = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "paid_type" => self.paid_type = ::zohocrm::support::v1::from_raw(raw)?,
-            "paid_expiry" => self.paid_expiry = ::zohocrm::support::v1::from_raw(raw)?,
-            "trial_type" => self.trial_type = ::zohocrm::support::v1::from_raw(raw)?,
-            "trial_expiry" => self.trial_expiry = ::zohocrm::support::v1::from_raw(raw)?,
+            "paid_type" => {
+                self.paid_type = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "paid_expiry" => {
+                self.paid_expiry = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
+            "trial_type" => {
+                self.trial_type = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "trial_expiry" => {
+                self.trial_expiry = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "users_license_purchased" => {
-                self.users_license_purchased = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.users_license_purchased = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -126,7 +162,7 @@ impl ::zohocrm::support::v1::Serialize for LicenseDetails {
             written.push("paid_type");
         }
         if let ::std::option::Option::Some(v) = &self.paid_expiry {
-            m.serialize_entry("paid_expiry", v)?;
+            m.serialize_entry("paid_expiry", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("paid_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.trial_type {
@@ -134,7 +170,7 @@ impl ::zohocrm::support::v1::Serialize for LicenseDetails {
             written.push("trial_type");
         }
         if let ::std::option::Option::Some(v) = &self.trial_expiry {
-            m.serialize_entry("trial_expiry", v)?;
+            m.serialize_entry("trial_expiry", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("trial_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.users_license_purchased {

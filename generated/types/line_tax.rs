@@ -15,11 +15,11 @@ pub struct LineTax {
     /// Rate in percent.
     ///
     /// JSON key `percentage`.
-    pub percentage: ::std::option::Option<f64>,
+    pub percentage: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Amount.
     ///
     /// JSON key `value`.
-    pub value: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: ::zohocrm::support::v1::Fields,
 }
@@ -40,7 +40,8 @@ impl LineTax {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,20 +60,29 @@ impl ::zohocrm::support::v1::Entity for LineTax {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "percentage" => {
-                self.percentage = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.percentage = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
             }
             "value" => {
-                self.value = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.value = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

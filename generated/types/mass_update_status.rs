@@ -45,7 +45,8 @@ impl MassUpdateStatus {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -70,31 +71,70 @@ impl ::zohocrm::support::v1::Entity for MassUpdateStatus {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "Status" => self.status = ::zohocrm::support::v1::from_raw(raw)?,
+            "Status" => {
+                self.status = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "Total_Count" => {
-                self.total_count = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.total_count = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "Updated_Count" => {
-                self.updated_count = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.updated_count = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "Not_Updated_Count" => {
-                self.not_updated_count = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.not_updated_count = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "Failed_Count" => {
-                self.failed_count = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.failed_count = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

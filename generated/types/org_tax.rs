@@ -19,7 +19,7 @@ pub struct OrgTax {
     /// Rate in percent.
     ///
     /// JSON key `value`; mandatory on create.
-    pub value: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Position in the list.
     ///
     /// JSON key `sequence_number`.
@@ -44,7 +44,8 @@ impl OrgTax {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -69,23 +70,43 @@ impl ::zohocrm::support::v1::Entity for OrgTax {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "display_label" => {
-                self.display_label = ::zohocrm::support::v1::from_raw(raw)?;
+                self.display_label = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "value" => {
-                self.value = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.value = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
             }
             "sequence_number" => {
-                self.sequence_number = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.sequence_number = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

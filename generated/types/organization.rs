@@ -145,7 +145,8 @@ impl Organization {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -195,66 +196,195 @@ impl ::zohocrm::support::v1::Entity for Organization {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "company_name" => self.company_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "alias" => self.alias = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "company_name" => {
+                self.company_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "alias" => {
+                self.alias = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "primary_email" => {
-                self.primary_email = ::zohocrm::support::v1::from_raw(raw)?;
+                self.primary_email = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "primary_zuid" => self.primary_zuid = ::zohocrm::support::v1::from_raw(raw)?,
-            "zgid" => self.zgid = ::zohocrm::support::v1::from_raw(raw)?,
-            "domain_name" => self.domain_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "phone" => self.phone = ::zohocrm::support::v1::from_raw(raw)?,
-            "mobile" => self.mobile = ::zohocrm::support::v1::from_raw(raw)?,
-            "fax" => self.fax = ::zohocrm::support::v1::from_raw(raw)?,
-            "website" => self.website = ::zohocrm::support::v1::from_raw(raw)?,
+            "primary_zuid" => {
+                self.primary_zuid = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "zgid" => {
+                self.zgid = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "domain_name" => {
+                self.domain_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "phone" => {
+                self.phone = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "mobile" => {
+                self.mobile = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "fax" => {
+                self.fax = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "website" => {
+                self.website = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "employee_count" => {
-                self.employee_count = ::zohocrm::support::v1::from_raw(raw)?;
+                self.employee_count = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "description" => self.description = ::zohocrm::support::v1::from_raw(raw)?,
-            "time_zone" => self.time_zone = ::zohocrm::support::v1::from_raw(raw)?,
-            "iso_code" => self.iso_code = ::zohocrm::support::v1::from_raw(raw)?,
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "time_zone" => {
+                self.time_zone = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "iso_code" => {
+                self.iso_code = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "currency_locale" => {
-                self.currency_locale = ::zohocrm::support::v1::from_raw(raw)?;
+                self.currency_locale = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "currency_symbol" => {
-                self.currency_symbol = ::zohocrm::support::v1::from_raw(raw)?;
+                self.currency_symbol = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "currency" => self.currency = ::zohocrm::support::v1::from_raw(raw)?,
-            "street" => self.street = ::zohocrm::support::v1::from_raw(raw)?,
-            "city" => self.city = ::zohocrm::support::v1::from_raw(raw)?,
-            "state" => self.state = ::zohocrm::support::v1::from_raw(raw)?,
-            "country" => self.country = ::zohocrm::support::v1::from_raw(raw)?,
-            "country_code" => self.country_code = ::zohocrm::support::v1::from_raw(raw)?,
-            "zip" => self.zip = ::zohocrm::support::v1::from_raw(raw)?,
+            "currency" => {
+                self.currency = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "street" => {
+                self.street = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "city" => {
+                self.city = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "state" => {
+                self.state = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "country" => {
+                self.country = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "country_code" => {
+                self.country_code = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "zip" => {
+                self.zip = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "mc_status" => {
-                self.mc_status = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.mc_status = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "gapps_enabled" => {
-                self.gapps_enabled = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.gapps_enabled = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "translation_enabled" => {
-                self.translation_enabled = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.translation_enabled = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "privacy_settings" => {
-                self.privacy_settings = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.privacy_settings = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "photo_id" => self.photo_id = ::zohocrm::support::v1::from_raw(raw)?,
+            "photo_id" => {
+                self.photo_id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "license_details" => {
-                self.license_details = ::zohocrm::support::v1::from_raw(raw)?;
+                self.license_details = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

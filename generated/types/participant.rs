@@ -48,7 +48,8 @@ impl Participant {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,18 +75,49 @@ impl ::zohocrm::support::v1::Entity for Participant {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "participant" => self.participant = ::zohocrm::support::v1::from_raw(raw)?,
-            "type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "Email" => self.email = ::zohocrm::support::v1::from_raw(raw)?,
-            "invited" => {
-                self.invited = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+            "participant" => {
+                self.participant = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "status" => self.status = ::zohocrm::support::v1::from_raw(raw)?,
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Email" => {
+                self.email = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "invited" => {
+                self.invited = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -68,7 +68,8 @@ impl ProcessInfo {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -99,28 +100,83 @@ impl ::zohocrm::support::v1::Entity for ProcessInfo {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "api_name" => self.api_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "field_id" => self.field_id = ::zohocrm::support::v1::from_raw(raw)?,
-            "field_name" => self.field_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "field_label" => self.field_label = ::zohocrm::support::v1::from_raw(raw)?,
-            "column_name" => self.column_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "field_value" => self.field_value = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "api_name" => {
+                self.api_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "field_id" => {
+                self.field_id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "field_name" => {
+                self.field_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "field_label" => {
+                self.field_label = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "column_name" => {
+                self.column_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "field_value" => {
+                self.field_value = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "is_continuous" => {
-                self.is_continuous = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_continuous = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "continuous" => {
-                self.continuous = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.continuous = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "escalation" => self.escalation = ::zohocrm::support::v1::from_raw(raw)?,
+            "escalation" => {
+                self.escalation = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

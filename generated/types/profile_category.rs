@@ -42,7 +42,8 @@ impl ProfileCategory {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -66,14 +67,29 @@ impl ::zohocrm::support::v1::Entity for ProfileCategory {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "display_label" => {
-                self.display_label = ::zohocrm::support::v1::from_raw(raw)?;
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "module" => self.module = ::zohocrm::support::v1::from_raw(raw)?,
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "module" => {
+                self.module = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "permissions_details" => {
-                self.permissions_details = ::zohocrm::support::v1::from_raw(raw)?;
+                self.permissions_details = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

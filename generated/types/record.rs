@@ -27,7 +27,7 @@ pub struct Record {
     /// The record owner.
     ///
     /// JSON key `Owner`.
-    pub owner: ::std::option::Option<api_root::types::UserRef>,
+    pub owner: ::zohocrm::support::v1::Nullable<api_root::types::UserRef>,
     /// Who created it.
     ///
     /// JSON key `Created_By`; read-only.
@@ -39,23 +39,23 @@ pub struct Record {
     /// Created at (ISO-8601 with offset).
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Last activity at.
     ///
     /// JSON key `Last_Activity_Time`; read-only.
-    pub last_activity_time: ::std::option::Option<::std::string::String>,
+    pub last_activity_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// The layout the record uses.
     ///
     /// JSON key `Layout`.
-    pub layout: ::std::option::Option<api_root::types::LookupRef>,
+    pub layout: ::zohocrm::support::v1::Nullable<api_root::types::LookupRef>,
     /// Tags on the record.
     ///
     /// JSON key `Tag`.
-    pub tag: ::std::option::Option<::std::vec::Vec<api_root::types::TagRef>>,
+    pub tag: ::zohocrm::support::v1::Nullable<::std::vec::Vec<api_root::types::TagRef>>,
     /// Approved (not waiting in an approval process).
     ///
     /// JSON key `$approved`; read-only.
@@ -91,19 +91,19 @@ pub struct Record {
     /// Line items (Quotes, Sales_Orders, Purchase_Orders, Invoices).
     ///
     /// JSON key `Product_Details`.
-    pub product_details: ::std::option::Option<
+    pub product_details: ::zohocrm::support::v1::Nullable<
         ::std::vec::Vec<api_root::types::InventoryLineItem>,
     >,
     /// Price ranges (Price_Books).
     ///
     /// JSON key `Pricing_Details`.
-    pub pricing_details: ::std::option::Option<
+    pub pricing_details: ::zohocrm::support::v1::Nullable<
         ::std::vec::Vec<api_root::types::PricingDetail>,
     >,
     /// Invitees (Events).
     ///
     /// JSON key `Participants`.
-    pub participants: ::std::option::Option<
+    pub participants: ::zohocrm::support::v1::Nullable<
         ::std::vec::Vec<api_root::types::Participant>,
     >,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
@@ -126,7 +126,8 @@ impl Record {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -166,64 +167,170 @@ impl ::zohocrm::support::v1::Entity for Record {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            match key {
+                "Owner" => self.owner = ::zohocrm::support::v1::Nullable::Null,
+                "Layout" => self.layout = ::zohocrm::support::v1::Nullable::Null,
+                "Tag" => self.tag = ::zohocrm::support::v1::Nullable::Null,
+                "Product_Details" => {
+                    self.product_details = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Pricing_Details" => {
+                    self.pricing_details = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Participants" => {
+                    self.participants = ::zohocrm::support::v1::Nullable::Null;
+                }
+                _ => return ::std::result::Result::Ok(false),
+            }
+            return ::std::result::Result::Ok(true);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "Owner" => self.owner = ::zohocrm::support::v1::from_raw(raw)?,
-            "Created_By" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Modified_By" => self.modified_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Created_Time" => self.created_time = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Owner" => {
+                self.owner = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "Modified_Time" => {
-                self.modified_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.modified_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
             "Last_Activity_Time" => {
-                self.last_activity_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.last_activity_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
-            "Layout" => self.layout = ::zohocrm::support::v1::from_raw(raw)?,
-            "Tag" => self.tag = ::zohocrm::support::v1::from_raw(raw)?,
+            "Layout" => {
+                self.layout = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Tag" => {
+                self.tag = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "$approved" => {
-                self.approved = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.approved = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$editable" => {
-                self.editable = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$converted" => {
-                self.converted = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.converted = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "$state" => self.state = ::zohocrm::support::v1::from_raw(raw)?,
+            "$state" => {
+                self.state = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "$process_flow" => {
-                self.process_flow = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.process_flow = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$in_merge" => {
-                self.in_merge = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.in_merge = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$currency_symbol" => {
-                self.currency_symbol = ::zohocrm::support::v1::from_raw(raw)?;
+                self.currency_symbol = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "$approval_state" => {
-                self.approval_state = ::zohocrm::support::v1::from_raw(raw)?;
+                self.approval_state = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "Product_Details" => {
-                self.product_details = ::zohocrm::support::v1::from_raw(raw)?;
+                self.product_details = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "Pricing_Details" => {
-                self.pricing_details = ::zohocrm::support::v1::from_raw(raw)?;
+                self.pricing_details = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "Participants" => self.participants = ::zohocrm::support::v1::from_raw(raw)?,
+            "Participants" => {
+                self.participants = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -254,9 +361,16 @@ impl ::zohocrm::support::v1::Serialize for Record {
             m.serialize_entry("id", v)?;
             written.push("id");
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            m.serialize_entry("Owner", v)?;
-            written.push("Owner");
+        match &self.owner {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Owner", &())?;
+                written.push("Owner");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Owner", v)?;
+                written.push("Owner");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
@@ -267,24 +381,44 @@ impl ::zohocrm::support::v1::Serialize for Record {
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry(
+                "Modified_Time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.last_activity_time {
-            m.serialize_entry("Last_Activity_Time", v)?;
+            m.serialize_entry(
+                "Last_Activity_Time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("Last_Activity_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.layout {
-            m.serialize_entry("Layout", v)?;
-            written.push("Layout");
+        match &self.layout {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Layout", &())?;
+                written.push("Layout");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Layout", v)?;
+                written.push("Layout");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.tag {
-            m.serialize_entry("Tag", v)?;
-            written.push("Tag");
+        match &self.tag {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Tag", &())?;
+                written.push("Tag");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Tag", v)?;
+                written.push("Tag");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.approved {
             m.serialize_entry("$approved", v)?;
@@ -318,17 +452,38 @@ impl ::zohocrm::support::v1::Serialize for Record {
             m.serialize_entry("$approval_state", v)?;
             written.push("$approval_state");
         }
-        if let ::std::option::Option::Some(v) = &self.product_details {
-            m.serialize_entry("Product_Details", v)?;
-            written.push("Product_Details");
+        match &self.product_details {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Product_Details", &())?;
+                written.push("Product_Details");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Product_Details", v)?;
+                written.push("Product_Details");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.pricing_details {
-            m.serialize_entry("Pricing_Details", v)?;
-            written.push("Pricing_Details");
+        match &self.pricing_details {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Pricing_Details", &())?;
+                written.push("Pricing_Details");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Pricing_Details", v)?;
+                written.push("Pricing_Details");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.participants {
-            m.serialize_entry("Participants", v)?;
-            written.push("Participants");
+        match &self.participants {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Participants", &())?;
+                written.push("Participants");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Participants", v)?;
+                written.push("Participants");
+            }
         }
         self.extra.serialize_except(&mut m, &written)?;
         m.end()
@@ -341,8 +496,14 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.id {
             d.field("id", v);
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            d.field("owner", v);
+        match &self.owner {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("owner", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("owner", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
@@ -359,11 +520,23 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.last_activity_time {
             d.field("last_activity_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.layout {
-            d.field("layout", v);
+        match &self.layout {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("layout", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("layout", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.tag {
-            d.field("tag", v);
+        match &self.tag {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("tag", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("tag", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.approved {
             d.field("approved", v);
@@ -389,14 +562,32 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.approval_state {
             d.field("approval_state", v);
         }
-        if let ::std::option::Option::Some(v) = &self.product_details {
-            d.field("product_details", v);
+        match &self.product_details {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("product_details", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("product_details", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.pricing_details {
-            d.field("pricing_details", v);
+        match &self.pricing_details {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("pricing_details", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("pricing_details", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.participants {
-            d.field("participants", v);
+        match &self.participants {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("participants", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("participants", v);
+            }
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);

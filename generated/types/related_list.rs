@@ -72,7 +72,8 @@ impl RelatedList {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -104,31 +105,78 @@ impl ::zohocrm::support::v1::Entity for RelatedList {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "api_name" => self.api_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "display_label" => {
-                self.display_label = ::zohocrm::support::v1::from_raw(raw)?;
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "module" => self.module = ::zohocrm::support::v1::from_raw(raw)?,
-            "href" => self.href = ::zohocrm::support::v1::from_raw(raw)?,
-            "type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
+            "api_name" => {
+                self.api_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "module" => {
+                self.module = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "href" => {
+                self.href = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "visible" => {
-                self.visible = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.visible = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "sequence_number" => {
-                self.sequence_number = ::zohocrm::support::v1::from_raw(raw)?;
+                self.sequence_number = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "action" => self.action = ::zohocrm::support::v1::from_raw(raw)?,
+            "action" => {
+                self.action = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "connectedmodule" => {
-                self.connectedmodule = ::zohocrm::support::v1::from_raw(raw)?;
+                self.connectedmodule = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "linkingmodule" => {
-                self.linkingmodule = ::zohocrm::support::v1::from_raw(raw)?;
+                self.linkingmodule = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

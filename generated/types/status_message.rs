@@ -40,7 +40,8 @@ impl StatusMessage {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,11 +60,30 @@ impl ::zohocrm::support::v1::Entity for StatusMessage {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "code" => self.code = ::zohocrm::support::v1::from_raw(raw)?,
-            "status" => self.status = ::zohocrm::support::v1::from_raw(raw)?,
-            "message" => self.message = ::zohocrm::support::v1::from_raw(raw)?,
-            "details" => self.details = ::zohocrm::support::v1::from_raw(raw)?,
+            "code" => {
+                self.code = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "message" => {
+                self.message = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "details" => {
+                self.details = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

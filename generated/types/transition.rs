@@ -46,11 +46,11 @@ pub struct Transition {
     /// Partial save progress.
     ///
     /// JSON key `percent_partial_save`.
-    pub percent_partial_save: ::std::option::Option<f64>,
+    pub percent_partial_save: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// When it ran.
     ///
     /// JSON key `execution_time`.
-    pub execution_time: ::std::option::Option<::std::string::String>,
+    pub execution_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: ::zohocrm::support::v1::Fields,
 }
@@ -71,7 +71,8 @@ impl Transition {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -102,35 +103,73 @@ impl ::zohocrm::support::v1::Entity for Transition {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "next_field_value" => {
-                self.next_field_value = ::zohocrm::support::v1::from_raw(raw)?;
+                self.next_field_value = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "next_transitions" => {
-                self.next_transitions = ::zohocrm::support::v1::from_raw(raw)?;
+                self.next_transitions = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "fields" => self.fields = ::zohocrm::support::v1::from_raw(raw)?,
-            "data" => self.data = ::zohocrm::support::v1::from_raw(raw)?,
+            "fields" => {
+                self.fields = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "data" => {
+                self.data = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "criteria_matched" => {
-                self.criteria_matched = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.criteria_matched = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "criteria_message" => {
-                self.criteria_message = ::zohocrm::support::v1::from_raw(raw)?;
+                self.criteria_message = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "percent_partial_save" => {
-                self.percent_partial_save = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.percent_partial_save = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
             }
             "execution_time" => {
-                self.execution_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.execution_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -199,7 +238,10 @@ impl ::zohocrm::support::v1::Serialize for Transition {
             written.push("percent_partial_save");
         }
         if let ::std::option::Option::Some(v) = &self.execution_time {
-            m.serialize_entry("execution_time", v)?;
+            m.serialize_entry(
+                "execution_time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("execution_time");
         }
         self.extra.serialize_except(&mut m, &written)?;

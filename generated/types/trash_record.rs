@@ -20,7 +20,7 @@ pub struct TrashRecord {
     /// Deleted at.
     ///
     /// JSON key `deleted_time`.
-    pub deleted_time: ::std::option::Option<::std::string::String>,
+    pub deleted_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Who deleted it.
     ///
     /// JSON key `deleted_by`.
@@ -49,7 +49,8 @@ impl TrashRecord {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -75,13 +76,40 @@ impl ::zohocrm::support::v1::Entity for TrashRecord {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "display_name" => self.display_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "type" => self.type_ = ::zohocrm::support::v1::from_raw(raw)?,
-            "deleted_time" => self.deleted_time = ::zohocrm::support::v1::from_raw(raw)?,
-            "deleted_by" => self.deleted_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "created_by" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "display_name" => {
+                self.display_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "deleted_time" => {
+                self.deleted_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
+            "deleted_by" => {
+                self.deleted_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -121,7 +149,7 @@ impl ::zohocrm::support::v1::Serialize for TrashRecord {
             written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_time {
-            m.serialize_entry("deleted_time", v)?;
+            m.serialize_entry("deleted_time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("deleted_time");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_by {

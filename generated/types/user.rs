@@ -72,7 +72,7 @@ pub struct User {
     /// Date of birth.
     ///
     /// JSON key `dob`.
-    pub dob: ::std::option::Option<::std::string::String>,
+    pub dob: ::std::option::Option<::zohocrm::support::v1::Date>,
     /// Street.
     ///
     /// JSON key `street`.
@@ -148,11 +148,11 @@ pub struct User {
     /// Created at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Who created the user.
     ///
     /// JSON key `created_by`; read-only.
@@ -189,7 +189,8 @@ impl User {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -250,76 +251,251 @@ impl ::zohocrm::support::v1::Entity for User {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = ::zohocrm::support::v1::from_raw(raw)?,
-            "email" => self.email = ::zohocrm::support::v1::from_raw(raw)?,
-            "first_name" => self.first_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "last_name" => self.last_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "full_name" => self.full_name = ::zohocrm::support::v1::from_raw(raw)?,
-            "name" => self.name = ::zohocrm::support::v1::from_raw(raw)?,
-            "alias" => self.alias = ::zohocrm::support::v1::from_raw(raw)?,
-            "status" => self.status = ::zohocrm::support::v1::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "email" => {
+                self.email = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "first_name" => {
+                self.first_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "last_name" => {
+                self.last_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "full_name" => {
+                self.full_name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "alias" => {
+                self.alias = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "confirm" => {
-                self.confirm = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.confirm = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "zuid" => self.zuid = ::zohocrm::support::v1::from_raw(raw)?,
-            "role" => self.role = ::zohocrm::support::v1::from_raw(raw)?,
-            "profile" => self.profile = ::zohocrm::support::v1::from_raw(raw)?,
-            "phone" => self.phone = ::zohocrm::support::v1::from_raw(raw)?,
-            "mobile" => self.mobile = ::zohocrm::support::v1::from_raw(raw)?,
-            "website" => self.website = ::zohocrm::support::v1::from_raw(raw)?,
-            "fax" => self.fax = ::zohocrm::support::v1::from_raw(raw)?,
-            "dob" => self.dob = ::zohocrm::support::v1::from_raw(raw)?,
-            "street" => self.street = ::zohocrm::support::v1::from_raw(raw)?,
-            "city" => self.city = ::zohocrm::support::v1::from_raw(raw)?,
-            "state" => self.state = ::zohocrm::support::v1::from_raw(raw)?,
-            "country" => self.country = ::zohocrm::support::v1::from_raw(raw)?,
-            "zip" => self.zip = ::zohocrm::support::v1::from_raw(raw)?,
-            "language" => self.language = ::zohocrm::support::v1::from_raw(raw)?,
-            "locale" => self.locale = ::zohocrm::support::v1::from_raw(raw)?,
+            "zuid" => {
+                self.zuid = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "role" => {
+                self.role = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "profile" => {
+                self.profile = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "phone" => {
+                self.phone = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "mobile" => {
+                self.mobile = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "website" => {
+                self.website = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "fax" => {
+                self.fax = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "dob" => {
+                self.dob = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::date_from_json(raw)?,
+                );
+            }
+            "street" => {
+                self.street = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "city" => {
+                self.city = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "state" => {
+                self.state = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "country" => {
+                self.country = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "zip" => {
+                self.zip = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "language" => {
+                self.language = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "locale" => {
+                self.locale = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "country_locale" => {
-                self.country_locale = ::zohocrm::support::v1::from_raw(raw)?;
+                self.country_locale = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "time_zone" => self.time_zone = ::zohocrm::support::v1::from_raw(raw)?,
-            "time_format" => self.time_format = ::zohocrm::support::v1::from_raw(raw)?,
-            "date_format" => self.date_format = ::zohocrm::support::v1::from_raw(raw)?,
+            "time_zone" => {
+                self.time_zone = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "time_format" => {
+                self.time_format = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "date_format" => {
+                self.date_format = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "decimal_separator" => {
-                self.decimal_separator = ::zohocrm::support::v1::from_raw(raw)?;
+                self.decimal_separator = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
-            "name_format" => self.name_format = ::zohocrm::support::v1::from_raw(raw)?,
-            "signature" => self.signature = ::zohocrm::support::v1::from_raw(raw)?,
+            "name_format" => {
+                self.name_format = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "signature" => {
+                self.signature = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "personal_account" => {
-                self.personal_account = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.personal_account = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "default_tab_group" => {
-                self.default_tab_group = ::zohocrm::support::v1::from_raw(raw)?;
+                self.default_tab_group = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
             }
             "offset" => {
-                self.offset = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.offset = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "Isonline" => {
-                self.is_online = ::zohocrm::support::v1::from_raw::<
-                    ::zohocrm::support::v1::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_online = ::std::option::Option::Some(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "created_time" => self.created_time = ::zohocrm::support::v1::from_raw(raw)?,
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
             "Modified_Time" => {
-                self.modified_time = ::zohocrm::support::v1::from_raw(raw)?;
+                self.modified_time = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
             }
-            "created_by" => self.created_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Modified_By" => self.modified_by = ::zohocrm::support::v1::from_raw(raw)?,
-            "Reporting_To" => self.reporting_to = ::zohocrm::support::v1::from_raw(raw)?,
-            "territories" => self.territories = ::zohocrm::support::v1::from_raw(raw)?,
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Reporting_To" => {
+                self.reporting_to = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "territories" => {
+                self.territories = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -487,11 +663,14 @@ impl ::zohocrm::support::v1::Serialize for User {
             written.push("Isonline");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry(
+                "Modified_Time",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {

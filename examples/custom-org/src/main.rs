@@ -107,7 +107,7 @@ async fn shipments(client: &Client) -> Result<(), Error> {
     let mut parcel = Shipment::new();
     parcel.tracking_number = Some("1Z999AA10123456784".into());
     parcel.carrier = Some(Carrier::Ups);
-    parcel.weight_kg = Some(2.5);
+    parcel.weight_kg = Some("2.5".parse()?);
     let created = client
         .shipments()
         .create_shipments([parcel])
