@@ -15,10 +15,18 @@ pub struct Lead {
     pub annual_revenue: ::zohocrm::support::v1::Nullable<
         ::zohocrm::support::v1::Decimal,
     >,
+    /// City (text).
+    ///
+    /// JSON key `City`.
+    pub city: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Company (text).
     ///
     /// JSON key `Company`.
     pub company: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Country (text).
+    ///
+    /// JSON key `Country`.
+    pub country: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
@@ -27,6 +35,14 @@ pub struct Lead {
     ///
     /// JSON key `Created_Time`; read-only.
     pub created_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
+    /// Description (textarea).
+    ///
+    /// JSON key `Description`.
+    pub description: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Designation (text).
+    ///
+    /// JSON key `Designation`.
+    pub designation: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Email (email).
     ///
     /// JSON key `Email`.
@@ -35,10 +51,42 @@ pub struct Lead {
     ///
     /// JSON key `Email_Opt_Out`.
     pub email_opt_out: ::zohocrm::support::v1::Nullable<bool>,
+    /// Engagement Score (double).
+    ///
+    /// JSON key `Engagement_Score`.
+    pub engagement_score: ::zohocrm::support::v1::Nullable<
+        ::zohocrm::support::v1::Decimal,
+    >,
+    /// Expected Budget (currency).
+    ///
+    /// JSON key `Expected_Budget`.
+    pub expected_budget: ::zohocrm::support::v1::Nullable<
+        ::zohocrm::support::v1::Decimal,
+    >,
+    /// External Ref (bigint).
+    ///
+    /// JSON key `External_Ref`.
+    pub external_ref: ::zohocrm::support::v1::Nullable<i64>,
+    /// Fax (text).
+    ///
+    /// JSON key `Fax`.
+    pub fax: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// First Name (text).
     ///
     /// JSON key `First_Name`.
     pub first_name: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Full Name (text).
+    ///
+    /// JSON key `Full_Name`.
+    pub full_name: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Industry (picklist).
+    ///
+    /// JSON key `Industry`.
+    pub industry: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Last Demo At (datetime).
+    ///
+    /// JSON key `Last_Demo_At`.
+    pub last_demo_at: ::zohocrm::support::v1::Nullable<::zohocrm::support::v1::DateTime>,
     /// Last Name (text).
     ///
     /// JSON key `Last_Name`; mandatory on create.
@@ -63,6 +111,14 @@ pub struct Lead {
     ///
     /// JSON key `Modified_Time`; read-only.
     pub modified_time: ::std::option::Option<::zohocrm::support::v1::DateTime>,
+    /// Newsletter Opt In (boolean).
+    ///
+    /// JSON key `Newsletter_Opt_In`.
+    pub newsletter_opt_in: ::zohocrm::support::v1::Nullable<bool>,
+    /// Next Follow Up (date).
+    ///
+    /// JSON key `Next_Follow_Up`.
+    pub next_follow_up: ::zohocrm::support::v1::Nullable<::zohocrm::support::v1::Date>,
     /// No of Employees (integer).
     ///
     /// JSON key `No_of_Employees`.
@@ -75,14 +131,60 @@ pub struct Lead {
     ///
     /// JSON key `Phone`.
     pub phone: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Product Interests (multiselectpicklist).
+    ///
+    /// JSON key `Product_Interests`.
+    pub product_interests: ::zohocrm::support::v1::Nullable<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Rating (picklist).
+    ///
+    /// JSON key `Rating`.
+    pub rating: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Referred By (lookup).
+    ///
+    /// JSON key `Referred_By`.
+    pub referred_by: ::zohocrm::support::v1::Nullable<api_root::types::LookupRef>,
+    /// Salutation (picklist).
+    ///
+    /// JSON key `Salutation`.
+    pub salutation: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Secondary Email (email).
+    ///
+    /// JSON key `Secondary_Email`.
+    pub secondary_email: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Skype ID (text).
+    ///
+    /// JSON key `Skype_ID`.
+    pub skype_id: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// State (text).
+    ///
+    /// JSON key `State`.
+    pub state: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Street (text).
+    ///
+    /// JSON key `Street`.
+    pub street: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Twitter (text).
+    ///
+    /// JSON key `Twitter`.
+    pub twitter: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Website (website).
     ///
     /// JSON key `Website`.
     pub website: ::zohocrm::support::v1::Nullable<::std::string::String>,
+    /// Weighted Budget (formula).
+    ///
+    /// JSON key `Weighted_Budget`; read-only.
+    pub weighted_budget: ::std::option::Option<::zohocrm::support::v1::JsonValue>,
+    /// Zip Code (text).
+    ///
+    /// JSON key `Zip_Code`.
+    pub zip_code: ::zohocrm::support::v1::Nullable<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: ::zohocrm::support::v1::Fields,
 }
@@ -120,23 +222,47 @@ impl ::zohocrm::support::v1::Entity for Lead {
     const KEYS: &'static [&'static str] = &[
         "id",
         "Annual_Revenue",
+        "City",
         "Company",
+        "Country",
         "Created_By",
         "Created_Time",
+        "Description",
+        "Designation",
         "Email",
         "Email_Opt_Out",
+        "Engagement_Score",
+        "Expected_Budget",
+        "External_Ref",
+        "Fax",
         "First_Name",
+        "Full_Name",
+        "Industry",
+        "Last_Demo_At",
         "Last_Name",
         "Lead_Source",
         "Lead_Status",
         "Mobile",
         "Modified_By",
         "Modified_Time",
+        "Newsletter_Opt_In",
+        "Next_Follow_Up",
         "No_of_Employees",
         "Owner",
         "Phone",
+        "Product_Interests",
+        "Rating",
+        "Referred_By",
+        "Salutation",
+        "Secondary_Email",
+        "Skype_ID",
+        "State",
+        "Street",
         "Tag",
+        "Twitter",
         "Website",
+        "Weighted_Budget",
+        "Zip_Code",
     ];
     fn decode_raw(
         &mut self,
@@ -148,12 +274,35 @@ impl ::zohocrm::support::v1::Entity for Lead {
                 "Annual_Revenue" => {
                     self.annual_revenue = ::zohocrm::support::v1::Nullable::Null;
                 }
+                "City" => self.city = ::zohocrm::support::v1::Nullable::Null,
                 "Company" => self.company = ::zohocrm::support::v1::Nullable::Null,
+                "Country" => self.country = ::zohocrm::support::v1::Nullable::Null,
+                "Description" => {
+                    self.description = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Designation" => {
+                    self.designation = ::zohocrm::support::v1::Nullable::Null;
+                }
                 "Email" => self.email = ::zohocrm::support::v1::Nullable::Null,
                 "Email_Opt_Out" => {
                     self.email_opt_out = ::zohocrm::support::v1::Nullable::Null;
                 }
+                "Engagement_Score" => {
+                    self.engagement_score = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Expected_Budget" => {
+                    self.expected_budget = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "External_Ref" => {
+                    self.external_ref = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Fax" => self.fax = ::zohocrm::support::v1::Nullable::Null,
                 "First_Name" => self.first_name = ::zohocrm::support::v1::Nullable::Null,
+                "Full_Name" => self.full_name = ::zohocrm::support::v1::Nullable::Null,
+                "Industry" => self.industry = ::zohocrm::support::v1::Nullable::Null,
+                "Last_Demo_At" => {
+                    self.last_demo_at = ::zohocrm::support::v1::Nullable::Null;
+                }
                 "Last_Name" => self.last_name = ::zohocrm::support::v1::Nullable::Null,
                 "Lead_Source" => {
                     self.lead_source = ::zohocrm::support::v1::Nullable::Null;
@@ -162,12 +311,34 @@ impl ::zohocrm::support::v1::Entity for Lead {
                     self.lead_status = ::zohocrm::support::v1::Nullable::Null;
                 }
                 "Mobile" => self.mobile = ::zohocrm::support::v1::Nullable::Null,
+                "Newsletter_Opt_In" => {
+                    self.newsletter_opt_in = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Next_Follow_Up" => {
+                    self.next_follow_up = ::zohocrm::support::v1::Nullable::Null;
+                }
                 "No_of_Employees" => {
                     self.no_of_employees = ::zohocrm::support::v1::Nullable::Null;
                 }
                 "Owner" => self.owner = ::zohocrm::support::v1::Nullable::Null,
                 "Phone" => self.phone = ::zohocrm::support::v1::Nullable::Null,
+                "Product_Interests" => {
+                    self.product_interests = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Rating" => self.rating = ::zohocrm::support::v1::Nullable::Null,
+                "Referred_By" => {
+                    self.referred_by = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Salutation" => self.salutation = ::zohocrm::support::v1::Nullable::Null,
+                "Secondary_Email" => {
+                    self.secondary_email = ::zohocrm::support::v1::Nullable::Null;
+                }
+                "Skype_ID" => self.skype_id = ::zohocrm::support::v1::Nullable::Null,
+                "State" => self.state = ::zohocrm::support::v1::Nullable::Null,
+                "Street" => self.street = ::zohocrm::support::v1::Nullable::Null,
+                "Twitter" => self.twitter = ::zohocrm::support::v1::Nullable::Null,
                 "Website" => self.website = ::zohocrm::support::v1::Nullable::Null,
+                "Zip_Code" => self.zip_code = ::zohocrm::support::v1::Nullable::Null,
                 _ => return ::std::result::Result::Ok(false),
             }
             return ::std::result::Result::Ok(true);
@@ -183,8 +354,18 @@ impl ::zohocrm::support::v1::Entity for Lead {
                     ::zohocrm::support::v1::decimal_from_json(raw)?,
                 );
             }
+            "City" => {
+                self.city = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "Company" => {
                 self.company = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Country" => {
+                self.country = ::zohocrm::support::v1::Nullable::Value(
                     ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
@@ -196,6 +377,16 @@ impl ::zohocrm::support::v1::Entity for Lead {
             "Created_Time" => {
                 self.created_time = ::std::option::Option::Some(
                     ::zohocrm::support::v1::datetime_from_json(raw)?,
+                );
+            }
+            "Description" => {
+                self.description = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Designation" => {
+                self.designation = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
             "Email" => {
@@ -217,9 +408,53 @@ impl ::zohocrm::support::v1::Entity for Lead {
                     },
                 );
             }
+            "Engagement_Score" => {
+                self.engagement_score = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
+            }
+            "Expected_Budget" => {
+                self.expected_budget = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
+                );
+            }
+            "External_Ref" => {
+                self.external_ref = ::zohocrm::support::v1::Nullable::Value(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "Fax" => {
+                self.fax = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "First_Name" => {
                 self.first_name = ::zohocrm::support::v1::Nullable::Value(
                     ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Full_Name" => {
+                self.full_name = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Industry" => {
+                self.industry = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Last_Demo_At" => {
+                self.last_demo_at = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
                 );
             }
             "Last_Name" => {
@@ -252,6 +487,25 @@ impl ::zohocrm::support::v1::Entity for Lead {
                     ::zohocrm::support::v1::datetime_from_json(raw)?,
                 );
             }
+            "Newsletter_Opt_In" => {
+                self.newsletter_opt_in = ::zohocrm::support::v1::Nullable::Value(
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "Next_Follow_Up" => {
+                self.next_follow_up = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::date_from_json(raw)?,
+                );
+            }
             "No_of_Employees" => {
                 self.no_of_employees = ::zohocrm::support::v1::Nullable::Value(
                     match ::zohocrm::support::v1::from_raw::<
@@ -276,13 +530,68 @@ impl ::zohocrm::support::v1::Entity for Lead {
                     ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
+            "Product_Interests" => {
+                self.product_interests = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Rating" => {
+                self.rating = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Referred_By" => {
+                self.referred_by = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Salutation" => {
+                self.salutation = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Secondary_Email" => {
+                self.secondary_email = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Skype_ID" => {
+                self.skype_id = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "State" => {
+                self.state = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Street" => {
+                self.street = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "Tag" => {
                 self.tag = ::std::option::Option::Some(
                     ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
+            "Twitter" => {
+                self.twitter = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
             "Website" => {
                 self.website = ::zohocrm::support::v1::Nullable::Value(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Weighted_Budget" => {
+                self.weighted_budget = ::std::option::Option::Some(
+                    ::zohocrm::support::v1::from_raw(raw)?,
+                );
+            }
+            "Zip_Code" => {
+                self.zip_code = ::zohocrm::support::v1::Nullable::Value(
                     ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
@@ -327,6 +636,17 @@ impl ::zohocrm::support::v1::Serialize for Lead {
                 written.push("Annual_Revenue");
             }
         }
+        match &self.city {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("City", &())?;
+                written.push("City");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("City", v)?;
+                written.push("City");
+            }
+        }
         match &self.company {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -338,6 +658,17 @@ impl ::zohocrm::support::v1::Serialize for Lead {
                 written.push("Company");
             }
         }
+        match &self.country {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Country", &())?;
+                written.push("Country");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Country", v)?;
+                written.push("Country");
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
             written.push("Created_By");
@@ -345,6 +676,28 @@ impl ::zohocrm::support::v1::Serialize for Lead {
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("Created_Time");
+        }
+        match &self.description {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Description", &())?;
+                written.push("Description");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Description", v)?;
+                written.push("Description");
+            }
+        }
+        match &self.designation {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Designation", &())?;
+                written.push("Designation");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Designation", v)?;
+                written.push("Designation");
+            }
         }
         match &self.email {
             ::zohocrm::support::v1::Nullable::Absent => {}
@@ -368,6 +721,50 @@ impl ::zohocrm::support::v1::Serialize for Lead {
                 written.push("Email_Opt_Out");
             }
         }
+        match &self.engagement_score {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Engagement_Score", &())?;
+                written.push("Engagement_Score");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Engagement_Score", v)?;
+                written.push("Engagement_Score");
+            }
+        }
+        match &self.expected_budget {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Expected_Budget", &())?;
+                written.push("Expected_Budget");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Expected_Budget", v)?;
+                written.push("Expected_Budget");
+            }
+        }
+        match &self.external_ref {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("External_Ref", &())?;
+                written.push("External_Ref");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("External_Ref", v)?;
+                written.push("External_Ref");
+            }
+        }
+        match &self.fax {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Fax", &())?;
+                written.push("Fax");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Fax", v)?;
+                written.push("Fax");
+            }
+        }
         match &self.first_name {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -377,6 +774,42 @@ impl ::zohocrm::support::v1::Serialize for Lead {
             ::zohocrm::support::v1::Nullable::Value(v) => {
                 m.serialize_entry("First_Name", v)?;
                 written.push("First_Name");
+            }
+        }
+        match &self.full_name {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Full_Name", &())?;
+                written.push("Full_Name");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Full_Name", v)?;
+                written.push("Full_Name");
+            }
+        }
+        match &self.industry {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Industry", &())?;
+                written.push("Industry");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Industry", v)?;
+                written.push("Industry");
+            }
+        }
+        match &self.last_demo_at {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Last_Demo_At", &())?;
+                written.push("Last_Demo_At");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry(
+                    "Last_Demo_At",
+                    &::zohocrm::support::v1::ZohoDateTime(v),
+                )?;
+                written.push("Last_Demo_At");
             }
         }
         match &self.last_name {
@@ -434,6 +867,28 @@ impl ::zohocrm::support::v1::Serialize for Lead {
             )?;
             written.push("Modified_Time");
         }
+        match &self.newsletter_opt_in {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Newsletter_Opt_In", &())?;
+                written.push("Newsletter_Opt_In");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Newsletter_Opt_In", v)?;
+                written.push("Newsletter_Opt_In");
+            }
+        }
+        match &self.next_follow_up {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Next_Follow_Up", &())?;
+                written.push("Next_Follow_Up");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Next_Follow_Up", v)?;
+                written.push("Next_Follow_Up");
+            }
+        }
         match &self.no_of_employees {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -467,9 +922,108 @@ impl ::zohocrm::support::v1::Serialize for Lead {
                 written.push("Phone");
             }
         }
+        match &self.product_interests {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Product_Interests", &())?;
+                written.push("Product_Interests");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Product_Interests", v)?;
+                written.push("Product_Interests");
+            }
+        }
+        match &self.rating {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Rating", &())?;
+                written.push("Rating");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Rating", v)?;
+                written.push("Rating");
+            }
+        }
+        match &self.referred_by {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Referred_By", &())?;
+                written.push("Referred_By");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Referred_By", v)?;
+                written.push("Referred_By");
+            }
+        }
+        match &self.salutation {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Salutation", &())?;
+                written.push("Salutation");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Salutation", v)?;
+                written.push("Salutation");
+            }
+        }
+        match &self.secondary_email {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Secondary_Email", &())?;
+                written.push("Secondary_Email");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Secondary_Email", v)?;
+                written.push("Secondary_Email");
+            }
+        }
+        match &self.skype_id {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Skype_ID", &())?;
+                written.push("Skype_ID");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Skype_ID", v)?;
+                written.push("Skype_ID");
+            }
+        }
+        match &self.state {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("State", &())?;
+                written.push("State");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("State", v)?;
+                written.push("State");
+            }
+        }
+        match &self.street {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Street", &())?;
+                written.push("Street");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Street", v)?;
+                written.push("Street");
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
             written.push("Tag");
+        }
+        match &self.twitter {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Twitter", &())?;
+                written.push("Twitter");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Twitter", v)?;
+                written.push("Twitter");
+            }
         }
         match &self.website {
             ::zohocrm::support::v1::Nullable::Absent => {}
@@ -480,6 +1034,21 @@ impl ::zohocrm::support::v1::Serialize for Lead {
             ::zohocrm::support::v1::Nullable::Value(v) => {
                 m.serialize_entry("Website", v)?;
                 written.push("Website");
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            m.serialize_entry("Weighted_Budget", v)?;
+            written.push("Weighted_Budget");
+        }
+        match &self.zip_code {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                m.serialize_entry("Zip_Code", &())?;
+                written.push("Zip_Code");
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                m.serialize_entry("Zip_Code", v)?;
+                written.push("Zip_Code");
             }
         }
         self.extra.serialize_except(&mut m, &written)?;
@@ -502,6 +1071,15 @@ impl ::std::fmt::Debug for Lead {
                 d.field("annual_revenue", v);
             }
         }
+        match &self.city {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("city", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("city", v);
+            }
+        }
         match &self.company {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -511,11 +1089,38 @@ impl ::std::fmt::Debug for Lead {
                 d.field("company", v);
             }
         }
+        match &self.country {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("country", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("country", v);
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             d.field("created_time", v);
+        }
+        match &self.description {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("description", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("description", v);
+            }
+        }
+        match &self.designation {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("designation", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("designation", v);
+            }
         }
         match &self.email {
             ::zohocrm::support::v1::Nullable::Absent => {}
@@ -535,6 +1140,42 @@ impl ::std::fmt::Debug for Lead {
                 d.field("email_opt_out", v);
             }
         }
+        match &self.engagement_score {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("engagement_score", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("engagement_score", v);
+            }
+        }
+        match &self.expected_budget {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("expected_budget", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("expected_budget", v);
+            }
+        }
+        match &self.external_ref {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("external_ref", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("external_ref", v);
+            }
+        }
+        match &self.fax {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("fax", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("fax", v);
+            }
+        }
         match &self.first_name {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -542,6 +1183,33 @@ impl ::std::fmt::Debug for Lead {
             }
             ::zohocrm::support::v1::Nullable::Value(v) => {
                 d.field("first_name", v);
+            }
+        }
+        match &self.full_name {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("full_name", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("full_name", v);
+            }
+        }
+        match &self.industry {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("industry", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("industry", v);
+            }
+        }
+        match &self.last_demo_at {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("last_demo_at", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("last_demo_at", v);
             }
         }
         match &self.last_name {
@@ -586,6 +1254,24 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.modified_time {
             d.field("modified_time", v);
         }
+        match &self.newsletter_opt_in {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("newsletter_opt_in", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("newsletter_opt_in", v);
+            }
+        }
+        match &self.next_follow_up {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("next_follow_up", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("next_follow_up", v);
+            }
+        }
         match &self.no_of_employees {
             ::zohocrm::support::v1::Nullable::Absent => {}
             ::zohocrm::support::v1::Nullable::Null => {
@@ -613,8 +1299,89 @@ impl ::std::fmt::Debug for Lead {
                 d.field("phone", v);
             }
         }
+        match &self.product_interests {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("product_interests", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("product_interests", v);
+            }
+        }
+        match &self.rating {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("rating", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("rating", v);
+            }
+        }
+        match &self.referred_by {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("referred_by", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("referred_by", v);
+            }
+        }
+        match &self.salutation {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("salutation", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("salutation", v);
+            }
+        }
+        match &self.secondary_email {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("secondary_email", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("secondary_email", v);
+            }
+        }
+        match &self.skype_id {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("skype_id", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("skype_id", v);
+            }
+        }
+        match &self.state {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("state", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("state", v);
+            }
+        }
+        match &self.street {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("street", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("street", v);
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             d.field("tag", v);
+        }
+        match &self.twitter {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("twitter", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("twitter", v);
+            }
         }
         match &self.website {
             ::zohocrm::support::v1::Nullable::Absent => {}
@@ -623,6 +1390,18 @@ impl ::std::fmt::Debug for Lead {
             }
             ::zohocrm::support::v1::Nullable::Value(v) => {
                 d.field("website", v);
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            d.field("weighted_budget", v);
+        }
+        match &self.zip_code {
+            ::zohocrm::support::v1::Nullable::Absent => {}
+            ::zohocrm::support::v1::Nullable::Null => {
+                d.field("zip_code", &::std::format_args!("null"));
+            }
+            ::zohocrm::support::v1::Nullable::Value(v) => {
+                d.field("zip_code", v);
             }
         }
         if !self.extra.is_empty() {
