@@ -796,7 +796,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool, examples: bool) -> Toke
         }
     }
     if examples {
-        text.push_str(&example(o, h));
+        text.push_str(&example(o, h, &o.name));
     }
     let d = doc(&text);
     let alias_docs = o.aliases.iter().map(|a| quote!(#[doc(alias = #a)]));
@@ -807,12 +807,17 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool, examples: bool) -> Toke
             quote!(#n: #t)
         });
         let names = args.iter().map(|a| &a.name);
-        let adoc = format!(
-            " The same as [`Self::{}`], under the name the official SDK uses.",
-            o.name
-        );
+        let adoc = doc(&format!(
+            "The same as [`Self::{}`], under the name the official SDK uses.{}",
+            o.name,
+            if examples {
+                example(o, h, a)
+            } else {
+                String::new()
+            }
+        ));
         quote! {
-            #[doc = #adoc]
+            #adoc
             pub fn #an(&self, #(#params),*) -> api_root::handles::#module::#builder {
                 self.#name(#(#names),*)
             }
@@ -834,7 +839,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool, examples: bool) -> Toke
 }
 
 /// A `no_run` call of the method, checked by rustdoc so the docs cannot rot.
-fn example(o: &Operation, h: &Handle) -> String {
+fn example(o: &Operation, h: &Handle, name: &str) -> String {
     let mut args: Vec<String> = required_params(o)
         .iter()
         .map(|p| example_value(&p.ty, &p.name))
@@ -863,7 +868,7 @@ fn example(o: &Operation, h: &Handle) -> String {
     };
     format!(
         "\n\n```no_run\n# async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {{\nlet answer = {target}\n    .{}({})\n    .send()\n    .await?;\n# Ok(())\n# }}\n```",
-        crate::names::field_ident(&o.name),
+        crate::names::field_ident(name),
         args.join(", ")
     )
 }

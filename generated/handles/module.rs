@@ -61,6 +61,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_fields`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_fields()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_fields(&self) -> api_root::handles::module::GetFields {
         self.get_fields()
     }
@@ -113,6 +123,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_layouts`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_layouts()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layouts(&self) -> api_root::handles::module::GetAllLayouts {
         self.get_all_layouts()
     }
@@ -165,6 +185,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_customviews`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_views()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_views(&self) -> api_root::handles::module::GetAllCustomviews {
         self.get_all_customviews()
     }
@@ -197,6 +227,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_customview`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_view("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_view(
         &self,
         cv_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -226,6 +266,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_relatedlists`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_lists()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_lists(&self) -> api_root::handles::module::GetAllRelatedlists {
         self.get_all_relatedlists()
     }
@@ -258,6 +308,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_relatedlist`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_list("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_list(
         &self,
         related_list_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -293,6 +353,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::update_module_settings`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_module_by_api_name(zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_module_by_api_name(
         &self,
         module_settings: impl ::std::convert::Into<api_root::types::ModuleSettings>,
@@ -569,6 +639,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::search_record_email`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records_by_email("email")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records_by_email(
         &self,
         email: impl ::std::convert::Into<::std::string::String>,
@@ -629,6 +709,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_deleted_records`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_deleted_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_deleted_records(
         &self,
     ) -> api_root::handles::module::GetDeletedRecords {
@@ -1130,6 +1220,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_tag_count`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_record_count_for_tag("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_record_count_for_tag(
         &self,
         tag_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,

@@ -229,6 +229,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::upload_organization_photo`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .upload_org_photo(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_org_photo(
         &self,
         file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
@@ -257,6 +267,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_profiles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_profiles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_profiles(&self) -> api_root::handles::org::GetProfiles {
         self.get_profiles()
     }
@@ -307,6 +327,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_roles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_roles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_roles(&self) -> api_root::handles::org::GetAllRoles {
         self.get_all_roles()
     }
@@ -359,6 +389,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_taxes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_taxes(&self) -> api_root::handles::org::GetOrganizationTaxes {
         self.get_organization_taxes()
     }
@@ -390,6 +430,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tax(
         &self,
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -426,6 +476,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::create_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -464,6 +524,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::update_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -502,6 +572,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_taxes(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_taxes(
         &self,
         ids: impl ::std::iter::IntoIterator<
@@ -538,6 +618,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tax(
         &self,
         tax_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
@@ -657,6 +747,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_users`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users(&self) -> api_root::handles::org::GetAllUsers {
         self.get_all_users()
     }

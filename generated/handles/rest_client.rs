@@ -30,6 +30,16 @@ impl ::zohocrm::support::v1::Client {
     }
 
     /// The same as [`Self::coql`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_records("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_records(
         &self,
         select_query: impl ::std::convert::Into<::std::string::String>,
@@ -114,6 +124,16 @@ impl ::zohocrm::support::v1::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_org_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_org_details(
         &self,
     ) -> api_root::handles::rest_client::GetOrganizationDetails {
@@ -121,6 +141,16 @@ impl ::zohocrm::support::v1::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_organization()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization(
         &self,
     ) -> api_root::handles::rest_client::GetOrganizationDetails {
@@ -168,6 +198,16 @@ impl ::zohocrm::support::v1::Client {
     }
 
     /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_modules()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_modules(&self) -> api_root::handles::rest_client::GetAllModules {
         self.get_all_modules()
     }

@@ -62,11 +62,31 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .get_variable_by_id()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_by_id(&self) -> api_root::handles::variable::GetVariable {
         self.get_variable()
     }
 
     /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .get_variable_for_api_name()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_for_api_name(&self) -> api_root::handles::variable::GetVariable {
         self.get_variable()
     }
@@ -100,6 +120,16 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .update_variable_by_id(zohocrm::types::Variable::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variable_by_id(
         &self,
         variable: impl ::std::convert::Into<api_root::types::Variable>,
@@ -108,6 +138,16 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .update_variable_by_api_name(zohocrm::types::Variable::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variable_by_api_name(
         &self,
         variable: impl ::std::convert::Into<api_root::types::Variable>,
