@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let spec_dir = manifest.join("..").join("spec");
+    let spec_dir = manifest.join("spec");
     println!("cargo:rerun-if-changed={}", spec_dir.display());
     let mut names: Vec<PathBuf> = std::fs::read_dir(&spec_dir)
         .expect("read spec dir")

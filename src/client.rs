@@ -18,6 +18,31 @@ use tracing::Instrument;
 /// Cheap to clone; clones share the HTTP connection pool, the token store and the per-user
 /// token cache. [`Client::for_user`] gives a client for another user of the same OAuth app:
 /// there is no global "current user".
+///
+/// ```no_run
+/// use zohocrm::{Client, DataCenter};
+///
+/// async fn newest_leads(client: &Client) -> zohocrm::Result<()> {
+///     let page = client.module("Leads").get_records().per_page(10).send().await?;
+///     for lead in &page.data {
+///         println!("{:?}", lead.id);
+///     }
+///     // The same app and pool, acting for another user.
+///     let other = client.for_user("sales@example.com");
+///     let me = other.get_current_user().send().await?;
+///     println!("{} users", me.data.len());
+///     Ok(())
+/// }
+///
+/// let client = Client::builder()
+///     .client_id("1000.XXXX")
+///     .client_secret("secret")
+///     .current_user_email("me@example.com")
+///     .data_center(DataCenter::EU)
+///     .build()?;
+/// assert_eq!(client.user(), Some("me@example.com"));
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
@@ -389,6 +414,29 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 /// Configures a [`Client`]. Every key of the official SDK's config has an equivalent here; see
 /// the README's table.
+///
+/// ```
+/// use std::time::Duration;
+/// use zohocrm::store::MemoryStore;
+/// use zohocrm::{Client, DataCenter, Environment};
+///
+/// let client = Client::builder()
+///     .client_id("1000.XXXX")
+///     .client_secret("secret")
+///     .redirect_uri("https://example.com/callback")
+///     .data_center(DataCenter::IN)
+///     .environment(Environment::Sandbox)
+///     .token_store(MemoryStore::new())
+///     .refresh_margin(Duration::from_secs(120))
+///     .max_concurrent_requests(10)
+///     .build()?;
+/// assert_eq!(client.api_base_url(), "https://sandbox.zohoapis.in");
+///
+/// // A missing key is a configuration error naming it.
+/// let err = Client::builder().client_secret("s").build().unwrap_err();
+/// assert!(err.to_string().contains("client_id"));
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Default)]
 pub struct ClientBuilder {
     client_id: Option<String>,

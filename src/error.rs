@@ -12,6 +12,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in a call.
+///
+/// Match on the variant, or ask the helpers (`is_not_found`, `is_retryable` ...):
+///
+/// ```
+/// use zohocrm::{Client, Error};
+///
+/// match Client::builder().client_id("1000.XXXX").build() {
+///     Err(Error::Config(e)) => assert_eq!(e.key, "client_secret"),
+///     other => panic!("expected a configuration error, got {other:?}"),
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

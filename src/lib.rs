@@ -1,26 +1,5 @@
-//! Typed async client for the Zoho CRM REST API v2.
-//!
-//! ```no_run
-//! # async fn run() -> zohocrm::Result<()> {
-//! use zohocrm::{Client, DataCenter};
-//! let client = Client::builder()
-//!     .client_id("1000.XXXX")
-//!     .client_secret("secret")
-//!     .redirect_uri("https://example.com/callback")
-//!     .current_user_email("me@example.com")
-//!     .data_center(DataCenter::EU)
-//!     .build()?;
-//! let page = client.module("Leads").get_records().per_page(50).send().await?;
-//! for lead in &page.data {
-//!     let last: Option<String> = lead.get_field_value("Last_Name").transpose()?;
-//!     println!("{:?} {:?}", lead.id, last);
-//! }
-//! # Ok(()) }
-//! ```
-//!
-//! Operations and entities are generated from `spec/` into `generated/`; this crate's own code is
-//! the runtime around them: configuration, OAuth, token stores, errors and the one execution
-//! path every call goes through.
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod client;
@@ -31,6 +10,7 @@ pub mod error;
 mod fields;
 mod oauth;
 mod paging;
+mod report;
 mod request;
 mod response;
 mod secret;
@@ -49,6 +29,7 @@ pub use config::{DataCenter, Environment};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
+pub use report::Report;
 pub use request::{Method, Request, UploadFile};
 pub use response::{
     ActionResults, ActionSuccess, FileDownload, FileStream, Info, Page, RawResponse,

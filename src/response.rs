@@ -46,6 +46,18 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 }
 
 /// One page of a list.
+///
+/// ```
+/// use zohocrm::{Page, RawResponse, types::Record};
+///
+/// let body = r#"{"data":[{"id":"1","Last_Name":"Lovelace"}],
+///                "info":{"page":1,"per_page":200,"count":1,"more_records":false}}"#;
+/// let page: Page<Record> = RawResponse::new(200, body).list("data")?;
+/// assert_eq!(page.data.len(), 1);
+/// assert!(!page.more_records());
+/// assert_eq!(page.info.and_then(|i| i.count), Some(1));
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -92,6 +104,23 @@ pub struct ActionSuccess<D> {
 }
 
 /// Per-item results of a write, in input order: one success or one typed error per item.
+///
+/// ```
+/// use zohocrm::{ActionResults, ErrorCode, RawResponse, types::RecordActionDetails};
+///
+/// // Zoho's answer when the second of two records failed (HTTP 207).
+/// let body = r#"{"data":[
+///   {"code":"SUCCESS","status":"success","message":"record added","details":{"id":"4150868000000001"}},
+///   {"code":"MANDATORY_NOT_FOUND","status":"error","message":"required field not found",
+///    "details":{"api_name":"Last_Name"}}]}"#;
+/// let results: ActionResults<RecordActionDetails> = RawResponse::new(207, body).action("data")?;
+/// assert!(!results.all_succeeded());
+/// let created: Vec<_> = results.successes().filter_map(|s| s.details.id.clone()).collect();
+/// assert_eq!(created.len(), 1);
+/// let (index, err) = results.errors().next().unwrap();
+/// assert_eq!((index, &err.code), (1, &ErrorCode::MandatoryNotFound));
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActionResults<D> {
@@ -160,6 +189,26 @@ impl fmt::Debug for FileDownload {
 
 /// A download whose content streams from the socket as it arrives, so large files never sit in
 /// memory whole. It is a `Stream` of byte chunks.
+///
+/// ```no_run
+/// use tokio::io::AsyncWriteExt;
+/// use zohocrm::Client;
+/// use zohocrm::stream::TryStreamExt;
+///
+/// async fn save(client: &Client, lead_id: &str, attachment_id: &str) -> Result<(), zohocrm::Report> {
+///     let mut file = client
+///         .record("Leads", lead_id)
+///         .download_attachment(attachment_id)
+///         .send_stream()
+///         .await?;
+///     let name = file.file_name.clone().unwrap_or_else(|| "download.bin".into());
+///     let mut out = tokio::fs::File::create(&name).await?;
+///     while let Some(chunk) = file.try_next().await? {
+///         out.write_all(&chunk).await?;
+///     }
+///     Ok(())
+/// }
+/// ```
 #[non_exhaustive]
 pub struct FileStream {
     /// From `Content-Disposition`.

@@ -58,6 +58,21 @@ const BOOLS: &str = "true, false, 1, 0, yes, no";
 /// Construct it with [`Settings::default`] and set fields, or load it with
 /// [`Settings::from_toml_file`], [`Settings::from_toml_str`], [`Settings::from_env`] or
 /// [`Settings::from_env_map`].
+///
+/// ```
+/// use zohocrm::Settings;
+///
+/// let file = Settings::from_toml_str(
+///     "client_id = \"1000.XXXX\"\nclient_secret = \"from-file\"\n",
+///     "zoho.toml",
+/// )?;
+/// let env = Settings::from_env_map([("ZOHO_CLIENT_SECRET".to_owned(), "from-env".to_owned())])?;
+/// let settings = file.merge(env); // the environment wins over the file
+/// assert_eq!(settings.client_id.as_deref(), Some("1000.XXXX"));
+/// assert_eq!(settings.client_secret.as_ref().map(|s| s.expose()), Some("from-env"));
+/// assert!(!format!("{settings:?}").contains("from-env"), "Debug hides secrets");
+/// # Ok::<(), zohocrm::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

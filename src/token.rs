@@ -1,4 +1,4 @@
-//! The persisted OAuth token (seed 003's `OAuthToken`).
+//! The persisted OAuth token (the official SDK's `OAuthToken`).
 
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,7 @@ impl Token {
         self.access_token.is_some() && self.remaining_ms(now_ms).is_some_and(|r| r > margin_ms)
     }
 
-    /// Does `self` (a stored row) match `query` the way seed 003 describes: by user name, else
+    /// Does `self` (a stored row) match `query` the way the official SDK's TokenStore does: by user name, else
     /// access token, else grant token, else refresh token, always within the same client (and the
     /// same api domain when both know it)?
     pub fn matches(&self, query: &Token) -> bool {
@@ -113,7 +113,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matching_order_follows_seed() {
+    fn matching_order_follows_official_sdk() {
         let mut row = Token::for_user("c1", "a@x.com", "https://www.zohoapis.com");
         row.refresh_token = Some("r1".into());
         assert!(row.matches(&Token::for_user(

@@ -1,4 +1,4 @@
-//! Token persistence: the six-method [`TokenStore`] of seed 003, plus the refresh lock that makes
+//! Token persistence: the six-method [`TokenStore`] of the official SDK's token store, plus the refresh lock that makes
 //! one refresh happen when many processes share a store.
 
 mod file;
@@ -15,14 +15,18 @@ mod sql;
 mod sqlite;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::RedisStore;
 pub use file::FileStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "mysql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
 pub use mysql::MySqlStore;
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 
 use crate::error::StoreError;
@@ -37,6 +41,24 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///
 /// Implement it for your own storage (a secrets manager, another database); see
 /// `examples/custom_store.rs`. Every method must be safe to call from many tasks at once.
+///
+/// ```
+/// use zohocrm::Token;
+/// use zohocrm::store::{MemoryStore, TokenStore};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), zohocrm::error::StoreError> {
+/// let store = MemoryStore::new();
+/// let mut token = Token::for_user("1000.XXXX", "ada@example.com", "https://www.zohoapis.com");
+/// token.refresh_token = Some("1000.refresh".into());
+/// let id = store.save_token(&token).await?;
+///
+/// let query = Token::for_user("1000.XXXX", "ada@example.com", "https://www.zohoapis.com");
+/// let found = store.find_token(&query).await?.expect("saved above");
+/// assert_eq!(found.id.as_deref(), Some(id.as_str()));
+/// store.delete_token(&id).await?;
+/// assert!(store.get_tokens().await?.is_empty());
+/// # Ok(()) }
+/// ```
 pub trait TokenStore: Send + Sync + 'static {
     /// Finds the stored token matching `query` (see [`Token::matches`] for the order: user name,
     /// access token, grant token, refresh token).

@@ -15,7 +15,7 @@ const STORE: &str = "redis";
 /// The default key prefix.
 pub const DEFAULT_PREFIX: &str = "zohocrm:oauthtoken:";
 
-/// Lua shared by the scripts: the seed's matching order (what [`Token::matches`] does).
+/// Lua shared by the scripts: the official SDK's matching order (what [`Token::matches`] does).
 const MATCH_LUA: &str = r#"
 local function val(x) if x == cjson.null then return nil end return x end
 local function matches(row, q)

@@ -2,7 +2,7 @@
 //! statements (bound parameters only), row decoding, id generation and lock keys.
 //!
 //! Matching is done in two steps: SQL narrows the candidates with `=` on the key columns, then
-//! [`Token::matches`] decides in Rust. The second step keeps the seed's semantics exact even on
+//! [`Token::matches`] decides in Rust. The second step keeps the official SDK's matching exact even on
 //! tables whose collation compares case- or trailing-space-insensitively (MySQL's default
 //! `utf8mb4_general_ci`, which the official SDK's table inherits).
 

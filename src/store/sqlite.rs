@@ -12,7 +12,7 @@ use std::time::Duration;
 
 const STORE: &str = "sqlite";
 
-/// Tokens in a SQLite table with the official SDK's `oauthtoken` layout (seed 003's
+/// Tokens in a SQLite table with the official SDK's `oauthtoken` layout (the official SDK's
 /// `CREATE TABLE`), so the official custom SQLite store can share the file.
 ///
 /// * Every statement binds its values; the table name is validated as a plain identifier.
