@@ -44,7 +44,7 @@ pub struct Global {
     /// API base URL (overrides api_base_url; e.g. the emulator's).
     #[arg(long, global = true, value_name = "URL")]
     pub api_base_url: Option<String>,
-    /// Token store URL, replacing [token_store] (see `zohocrm auth migrate --help` for the forms).
+    /// Token store URL, replacing the configured store (`zohocrm auth migrate --help` lists the forms).
     #[arg(long, global = true, value_name = "STORE-URL")]
     pub store: Option<String>,
     /// No progress bar, even on a terminal.

@@ -19,6 +19,8 @@ use zohocrm::types::Record;
 
 /// Records per request: Zoho's maximum page size.
 const PER_PAGE: i64 = 200;
+/// Records reachable by page number (DISCRETE_PAGINATION_LIMIT_EXCEEDED past it).
+const PAGE_CAP: u64 = 2_000;
 
 /// What an interrupted export had finished, and the command it belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -32,6 +34,10 @@ struct Checkpoint {
     records: u64,
     /// Its length after those records.
     bytes: u64,
+    /// The id of the last record written: records come in ascending id order (without
+    /// `--criteria`), so a resumed read drops everything up to it, whatever changed meanwhile.
+    #[serde(default)]
+    last_id: Option<String>,
 }
 
 pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
@@ -45,13 +51,14 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         modified_since: args.modified_since.clone(),
         records: 0,
         bytes: 0,
+        last_id: None,
     };
     let Some(out) = args.output.clone() else {
         let stdout = io::stdout();
         let mut sink = Sink::new(stdout.lock(), &plan, 0);
         sink.start()?;
         let bar = progress(None, global.quiet, "exporting");
-        let result = copy(&client, &args, 0, &mut sink, &mut |n, _| {
+        let result = copy(&client, &args, &plan.clone(), &mut sink, &mut |n, _, _| {
             bar.inc(n);
             Ok(())
         })
@@ -78,6 +85,7 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         );
         plan.records = done.records;
         plan.bytes = done.bytes;
+        plan.last_id = done.last_id.clone();
     }
     let file = reopen_at(&part, plan.bytes)?;
     let mut sink = Sink::new(file, &plan, plan.records);
@@ -86,7 +94,8 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
     }
     let bar = progress(None, global.quiet, "exporting");
     bar.set_position(plan.records);
-    let result = copy(&client, &args, plan.records, &mut sink, &mut |n, sink| {
+    let from = plan.clone();
+    let result = copy(&client, &args, &from, &mut sink, &mut |n, last_id, sink| {
         // The page is on disk before the checkpoint says so: a crash in between only means
         // the page is fetched and written again.
         let f = sink.out.by_ref();
@@ -94,6 +103,9 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         f.sync_data()?;
         plan.records += n;
         plan.bytes = f.metadata()?.len();
+        if last_id.is_some() {
+            plan.last_id = last_id;
+        }
         let text = serde_json::to_vec_pretty(&plan).unwrap_or_default();
         write_atomically(&ckpt_path, &text)?;
         bar.inc(n);
@@ -164,6 +176,7 @@ fn load(path: &Path, plan: &Checkpoint) -> CliResult<Option<Checkpoint>> {
     let same = Checkpoint {
         records: done.records,
         bytes: done.bytes,
+        last_id: done.last_id.clone(),
         ..plan.clone()
     } == done;
     if !same {
@@ -177,28 +190,54 @@ fn load(path: &Path, plan: &Checkpoint) -> CliResult<Option<Checkpoint>> {
     Ok(Some(done))
 }
 
-/// Reads the module from record `skip` on and hands each page to `sink`, then `done`.
+/// Reads the module from where `from` stopped and hands each page to `sink`, then `done` (with
+/// the page's last id).
+///
+/// Pages are numbered only up to Zoho's 2,000-record cap, so a resume within it starts on the
+/// page holding the next record; past it the read starts over and skips what is already
+/// written (by id when sorted by id, by count for a search).
 async fn copy<W: Write>(
     client: &zohocrm::Client,
     args: &ExportArgs,
-    skip: u64,
+    from: &Checkpoint,
     sink: &mut Sink<W>,
-    done: &mut dyn FnMut(u64, &mut Sink<W>) -> CliResult<()>,
+    done: &mut dyn FnMut(u64, Option<String>, &mut Sink<W>) -> CliResult<()>,
 ) -> CliResult<()> {
-    let first_page = (skip / PER_PAGE as u64) as i64 + 1;
-    let mut to_skip = (skip % PER_PAGE as u64) as usize;
-    let mut pages = pages(client, args, first_page);
+    let page_skip = if from.records < PAGE_CAP {
+        from.records / PER_PAGE as u64
+    } else {
+        0
+    };
+    let mut to_skip = from.records - page_skip * PER_PAGE as u64;
+    let after = from.last_id.as_deref().filter(|_| args.criteria.is_none());
+    let mut pages = pages(client, args, page_skip as i64 + 1);
     while let Some(page) = pages.next().await {
         let page = page
             .map_err(|e| CliError::from(e).context(format!("reading {} from Zoho", args.module)))?;
-        let records = &page.data[to_skip.min(page.data.len())..];
-        to_skip = 0;
-        for r in records {
+        let mut n = 0;
+        let mut last = None;
+        for r in &page.data {
+            let id = r.id.as_ref().map(|i| i.to_string());
+            let written = match (after, &id) {
+                (Some(after), Some(id)) => id_order(id) <= id_order(after),
+                _ => to_skip > 0,
+            };
+            if written {
+                to_skip = to_skip.saturating_sub(1);
+                continue;
+            }
             sink.record(r)?;
+            n += 1;
+            last = id;
         }
-        done(records.len() as u64, sink)?;
+        done(n, last, sink)?;
     }
     Ok(())
+}
+
+/// Zoho ids are decimal numbers longer than u64 sometimes allows: order by length, then text.
+fn id_order(id: &str) -> (usize, &str) {
+    (id.len(), id)
 }
 
 fn pages(
