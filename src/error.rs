@@ -283,6 +283,11 @@ error_codes! {
     LicenseLimitExceeded = "LICENSE_LIMIT_EXCEEDED",
     /// Client-side: this item of a chunked write was never sent because its chunk failed.
     NotSent = "NOT_SENT",
+    /// Page-number paging reached Zoho's 2,000-record cap (`page × per_page > 2000`); `.stream()`
+    /// continues past it by itself (docs/reading-a-whole-module.md). Source: airbytehq/airbyte#30977.
+    DiscretePaginationLimitExceeded = "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+    /// A COQL query does not parse; `details` names the clause and the token near the error.
+    SyntaxError = "SYNTAX_ERROR",
 }
 
 /// The accounts server refused a token request. Each known code carries the likely fix.

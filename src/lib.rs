@@ -4,10 +4,12 @@
 
 mod client;
 pub mod config;
+mod coql;
 mod decode;
 mod entity;
 pub mod error;
 mod fields;
+mod full_read;
 mod oauth;
 mod paging;
 mod report;
@@ -48,7 +50,8 @@ pub mod stream {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
-    pub use crate::paging::{items, paginate, send_chunks};
+    pub use crate::full_read::paginate;
+    pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
         Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
     };

@@ -336,12 +336,36 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
     }
 }
 
+/// An array, or one object as a list of one: a few write calls answer with a single result
+/// object under their key (`{"base_currency": {...}}` of the currency actions, `{"share":
+/// {...}}` of revoking a share; zohocrmsdk2-0 6.0.0's BaseCurrencyActionWrapper and
+/// DeleteActionWrapper).
 struct ListOf<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
     type Value = Vec<T>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOf<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array or an object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+        while let Some(item) = seq.next_element::<T>()? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| vec![t])
+    }
+    fn visit_unit<E>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
     }
 }
 

@@ -14,6 +14,8 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "ZohoCRM.users.ALL",
     "ZohoCRM.org.ALL",
     "ZohoCRM.mass_update.ALL",
+    "ZohoCRM.coql.READ",
+    "ZohoCRM.bulk.ALL",
     "aaaserver.profile.READ",
 ];
 

@@ -1551,7 +1551,8 @@ impl GetRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1562,7 +1563,8 @@ impl GetRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1592,7 +1594,8 @@ impl GetRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2216,7 +2219,8 @@ impl SearchRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2227,7 +2231,8 @@ impl SearchRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2257,7 +2262,8 @@ impl SearchRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2337,7 +2343,8 @@ impl SearchRecordsByPhone {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2348,7 +2355,8 @@ impl SearchRecordsByPhone {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2378,7 +2386,8 @@ impl SearchRecordsByPhone {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2458,7 +2467,8 @@ impl SearchRecordEmail {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2469,7 +2479,8 @@ impl SearchRecordEmail {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2499,7 +2510,8 @@ impl SearchRecordEmail {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2579,7 +2591,8 @@ impl SearchRecordsByCriteria {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2590,7 +2603,8 @@ impl SearchRecordsByCriteria {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2620,7 +2634,8 @@ impl SearchRecordsByCriteria {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
@@ -2718,7 +2733,8 @@ impl GetDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2729,7 +2745,8 @@ impl GetDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2833,7 +2850,8 @@ impl GetRecyclebinRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2844,7 +2862,8 @@ impl GetRecyclebinRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -2948,7 +2967,8 @@ impl GetPermanentlyDeletedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -2959,7 +2979,8 @@ impl GetPermanentlyDeletedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 

@@ -836,7 +836,8 @@ impl GetAttachments {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -847,7 +848,8 @@ impl GetAttachments {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1278,7 +1280,8 @@ impl GetNotes {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1289,7 +1292,8 @@ impl GetNotes {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1664,7 +1668,8 @@ impl GetRelatedRecords {
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-    /// after a page with `more_records: false` or no items.
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
     pub fn pages(
         self,
     ) -> crate::__private::BoxStream<
@@ -1675,7 +1680,8 @@ impl GetRelatedRecords {
         crate::__private::paginate(
             self,
             start,
-            |b, page| ::std::boxed::Box::pin(b.page(page).send()),
+            "data",
+            |b, page| b.page(page).into_request(),
         )
     }
 
@@ -1705,7 +1711,8 @@ impl GetRelatedRecords {
             crate::__private::paginate(
                 self,
                 start,
-                |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>()),
+                "data",
+                |b, page| b.page(page).into_request(),
             ),
         )
     }
