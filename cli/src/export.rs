@@ -34,10 +34,11 @@ struct Checkpoint {
     records: u64,
     /// Its length after those records.
     bytes: u64,
-    /// The id of the last record written: records come in ascending id order (without
-    /// `--criteria`), so a resumed read drops everything up to it, whatever changed meanwhile.
+    /// The highest id written. Without `--criteria` pages come in ascending id order (sorted by
+    /// id up to 2,000 records, then keyset batches on id), and a checkpoint covers whole pages,
+    /// so a resumed read drops every id up to it, whatever changed meanwhile.
     #[serde(default)]
-    last_id: Option<String>,
+    max_id: Option<String>,
 }
 
 pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
@@ -51,7 +52,7 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         modified_since: args.modified_since.clone(),
         records: 0,
         bytes: 0,
-        last_id: None,
+        max_id: None,
     };
     let Some(out) = args.output.clone() else {
         let stdout = io::stdout();
@@ -85,7 +86,7 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         );
         plan.records = done.records;
         plan.bytes = done.bytes;
-        plan.last_id = done.last_id.clone();
+        plan.max_id = done.max_id.clone();
     }
     let file = reopen_at(&part, plan.bytes)?;
     let mut sink = Sink::new(file, &plan, plan.records);
@@ -95,7 +96,7 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
     let bar = progress(None, global.quiet, "exporting");
     bar.set_position(plan.records);
     let from = plan.clone();
-    let result = copy(&client, &args, &from, &mut sink, &mut |n, last_id, sink| {
+    let result = copy(&client, &args, &from, &mut sink, &mut |n, max_id, sink| {
         // The page is on disk before the checkpoint says so: a crash in between only means
         // the page is fetched and written again.
         let f = sink.out.by_ref();
@@ -103,8 +104,13 @@ pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
         f.sync_data()?;
         plan.records += n;
         plan.bytes = f.metadata()?.len();
-        if last_id.is_some() {
-            plan.last_id = last_id;
+        if let Some(id) = max_id
+            && plan
+                .max_id
+                .as_deref()
+                .is_none_or(|m| id_order(&id) > id_order(m))
+        {
+            plan.max_id = Some(id);
         }
         let text = serde_json::to_vec_pretty(&plan).unwrap_or_default();
         write_atomically(&ckpt_path, &text)?;
@@ -176,7 +182,7 @@ fn load(path: &Path, plan: &Checkpoint) -> CliResult<Option<Checkpoint>> {
     let same = Checkpoint {
         records: done.records,
         bytes: done.bytes,
-        last_id: done.last_id.clone(),
+        max_id: done.max_id.clone(),
         ..plan.clone()
     } == done;
     if !same {
@@ -190,8 +196,11 @@ fn load(path: &Path, plan: &Checkpoint) -> CliResult<Option<Checkpoint>> {
     Ok(Some(done))
 }
 
+/// Called after each page with the records written and the highest id among them.
+type PageDone<'a, W> = dyn FnMut(u64, Option<String>, &mut Sink<W>) -> CliResult<()> + 'a;
+
 /// Reads the module from where `from` stopped and hands each page to `sink`, then `done` (with
-/// the page's last id).
+/// the page's highest id).
 ///
 /// Pages are numbered only up to Zoho's 2,000-record cap, so a resume within it starts on the
 /// page holding the next record; past it the read starts over and skips what is already
@@ -201,7 +210,7 @@ async fn copy<W: Write>(
     args: &ExportArgs,
     from: &Checkpoint,
     sink: &mut Sink<W>,
-    done: &mut dyn FnMut(u64, Option<String>, &mut Sink<W>) -> CliResult<()>,
+    done: &mut PageDone<'_, W>,
 ) -> CliResult<()> {
     let page_skip = if from.records < PAGE_CAP {
         from.records / PER_PAGE as u64
@@ -209,13 +218,13 @@ async fn copy<W: Write>(
         0
     };
     let mut to_skip = from.records - page_skip * PER_PAGE as u64;
-    let after = from.last_id.as_deref().filter(|_| args.criteria.is_none());
+    let after = from.max_id.as_deref().filter(|_| args.criteria.is_none());
     let mut pages = pages(client, args, page_skip as i64 + 1);
     while let Some(page) = pages.next().await {
         let page = page
             .map_err(|e| CliError::from(e).context(format!("reading {} from Zoho", args.module)))?;
         let mut n = 0;
-        let mut last = None;
+        let mut max: Option<String> = None;
         for r in &page.data {
             let id = r.id.as_ref().map(|i| i.to_string());
             let written = match (after, &id) {
@@ -228,9 +237,13 @@ async fn copy<W: Write>(
             }
             sink.record(r)?;
             n += 1;
-            last = id;
+            if let Some(id) = id
+                && max.as_deref().is_none_or(|m| id_order(&id) > id_order(m))
+            {
+                max = Some(id);
+            }
         }
-        done(n, last, sink)?;
+        done(n, max, sink)?;
     }
     Ok(())
 }
