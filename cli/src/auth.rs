@@ -5,7 +5,7 @@ use crate::config::{self, data_centre_of};
 use crate::error::{CliError, CliResult, exit};
 use crate::{migrate, store_url};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use zohocrm::chrono::{DateTime, Utc};
 use zohocrm::store::TokenStore;
 use zohocrm::{Secret, Token};
 
@@ -147,18 +147,18 @@ pub fn mask(secret: Option<&Secret>) -> String {
     }
 }
 
-/// An expiry time in milliseconds since the epoch, as an HTTP date plus how far away it is.
+/// An expiry time in milliseconds since the epoch, as UTC time plus how far away it is.
 pub fn expiry(ms: Option<i64>) -> String {
-    let Some(ms) = ms else { return "-".into() };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    let at = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
+    let Some(at) = ms.and_then(DateTime::from_timestamp_millis) else {
+        return "-".into();
+    };
+    let ms = at.timestamp_millis();
+    let now = Utc::now().timestamp_millis();
     let mins = (ms - now) / 60_000;
     let when = if ms <= now {
         format!("expired {} min ago", -mins)
     } else {
         format!("valid {mins} min")
     };
-    format!("{} ({when})", httpdate::fmt_http_date(at))
+    format!("{} ({when})", at.format("%Y-%m-%d %H:%M:%S UTC"))
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
 use zohocrm::Page;
+use zohocrm::chrono::DateTime;
 use zohocrm::stream::{BoxStream, StreamExt};
 use zohocrm::types::Record;
 
@@ -42,6 +43,13 @@ struct Checkpoint {
 }
 
 pub async fn run(global: &Global, args: ExportArgs) -> CliResult<()> {
+    if let Some(t) = &args.modified_since
+        && DateTime::parse_from_rfc3339(t).is_err()
+    {
+        return Err(CliError::usage(format!(
+            "--modified-since: `{t}` is not an ISO-8601 time with an offset, like 2024-01-31T00:00:00+00:00"
+        )));
+    }
     let (client, _) = config::user_client(global).await?;
     let columns = columns(&client, &args).await?;
     let mut plan = Checkpoint {
@@ -259,6 +267,11 @@ fn pages(
     first_page: i64,
 ) -> BoxStream<'static, zohocrm::Result<Page<Record>>> {
     let module = client.module(&args.module);
+    // Checked in `run` before anything is fetched.
+    let since = args
+        .modified_since
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
     match &args.criteria {
         Some(criteria) => {
             // Search has no If-Modified-Since: the time becomes one more criterion.
@@ -275,7 +288,7 @@ fn pages(
         None => module
             .get_records()
             .set_fields((!args.fields.is_empty()).then(|| with_id(&args.fields)))
-            .set_if_modified_since(args.modified_since.clone())
+            .set_if_modified_since(since)
             .sort_by("id")
             .sort_order(zohocrm::types::SortOrder::Asc)
             .per_page(PER_PAGE)

@@ -200,6 +200,8 @@ async fn filters_and_pipes() {
         out.status.success() && !stderr.contains('\r') && !stderr.contains('\u{1b}'),
         "{stderr:?}"
     );
+    let err = env.fails(&["export", "Leads", "--modified-since", "yesterday"], 2);
+    assert!(err.contains("`yesterday` is not an ISO-8601 time"), "{err}");
     let err = env.fails(&["export", "Leads", "--fields", "Emial"], 2);
     assert!(err.contains("`Emial` is not a field of Leads"), "{err}");
     env.cleanup();
