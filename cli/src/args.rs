@@ -199,6 +199,10 @@ pub struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
+    /// Generated records added to each of Leads, Contacts, Accounts and Deals (to try exports
+    /// past Zoho's 2,000-record page cap).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub records: u64,
     /// Write a TOML configuration for this emulator here (client, URLs, a file token store
     /// beside it), ready for `--config`.
     #[arg(long, value_name = "FILE")]

@@ -8,6 +8,7 @@ use zohocrm_emulator::{ADMIN_EMAIL, Emulator, EmulatorConfig};
 pub async fn run(args: EmulatorArgs) -> CliResult<()> {
     let config = EmulatorConfig {
         port: args.port,
+        records_per_module: args.records,
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start_with(config).await.map_err(|e| {

@@ -99,3 +99,68 @@ fn help_and_completions() {
     let zsh = run(&["completions", "zsh"]);
     assert!(zsh.starts_with("#compdef zohocrm"));
 }
+
+/// `zohocrm emulator` serves until killed; the config it writes works for the other commands.
+#[test]
+fn emulator_command_serves_with_its_config() {
+    use std::io::BufRead;
+    let dir = std::env::temp_dir().join(format!("zohocrm-cli-emu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("zoho.toml");
+    let mut child = std::process::Command::new(support::BIN)
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--records",
+            "2100",
+            "--write-config",
+        ])
+        .arg(&config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let grant = loop {
+        let line = lines
+            .next()
+            .expect("the emulator printed its grant code")
+            .unwrap();
+        if let Some(code) = line.strip_prefix("grant_code: ") {
+            break code.to_owned();
+        }
+    };
+    let run = |args: &[&str]| {
+        std::process::Command::new(support::BIN)
+            .env("ZOHO_CONFIG", &config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let exchanged = run(&["auth", "exchange", &grant]);
+    let leads = run(&[
+        "export",
+        "Leads",
+        "--format",
+        "jsonl",
+        "--fields",
+        "Last_Name",
+    ]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        exchanged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exchanged.stderr)
+    );
+    assert!(
+        leads.status.success(),
+        "{}",
+        String::from_utf8_lossy(&leads.stderr)
+    );
+    // 2,100 generated Leads beside the hand-written ones: read past the 2,000 page cap.
+    let n = String::from_utf8(leads.stdout).unwrap().lines().count();
+    assert!(n > 2_100, "{n} leads");
+}
