@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod bulk;
 mod client;
 pub mod config;
 mod coql;
@@ -26,6 +27,7 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
+pub use bulk::BulkRead;
 pub use client::{Client, ClientBuilder};
 pub use config::{DataCenter, Environment};
 pub use error::{ApiError, Error, ErrorCode, Result};
@@ -53,7 +55,7 @@ pub mod __private {
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
-        Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
+        Base, Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
     };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;

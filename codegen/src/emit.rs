@@ -754,6 +754,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let name = &o.name;
     let method = ident(&o.method);
     let idempotent = o.idempotent;
+    let base = match o.base {
+        crate::ir::Base::Crm => quote!(),
+        crate::ir::Base::Bulk => quote!(req.set_base(crate::__private::Base::Bulk);),
+        crate::ir::Base::Upload => quote!(req.set_base(crate::__private::Base::Upload);),
+    };
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
         PathSegment::Var(v) => {
@@ -827,6 +832,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
                 let mut req = crate::__private::Request::new(#name, crate::__private::Method::#method, #idempotent);
+                #base
                 #(#path)*
                 #module_check
                 #(#checks)*

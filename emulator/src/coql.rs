@@ -804,7 +804,7 @@ fn compare_values(a: &Value, b: &Value) -> Ordering {
 
 // Ids compare as numbers, datetimes as instants, numbers as numbers, other text without regard
 // to case.
-fn compare_text(a: &str, b: &str) -> Ordering {
+pub(crate) fn compare_text(a: &str, b: &str) -> Ordering {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     if digits(a) && digits(b) {
         let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));

@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod blueprint;
+pub mod bulk;
 pub mod context;
 pub mod coql;
 pub mod criteria;
@@ -92,6 +93,11 @@ pub struct EmulatorConfig {
     /// Concurrent CRM calls allowed; more get 429 TOO_MANY_REQUESTS, as Zoho does past the
     /// edition's cap (Standard 10, Professional 15, Enterprise 20 ...). Default: no cap.
     pub max_concurrent_requests: Option<usize>,
+    /// How long a Bulk Read job stays ADDED, then IN PROGRESS, before it completes (default
+    /// 100 ms; Zoho takes seconds to minutes).
+    pub bulk_job_phase: Duration,
+    /// Records per Bulk Read page (Zoho: 200,000); lower it to test `more_records`.
+    pub bulk_read_per_page: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -106,6 +112,8 @@ impl Default for EmulatorConfig {
             max_upload_bytes: extras::DEFAULT_MAX_UPLOAD_BYTES,
             crm_latency: Duration::ZERO,
             max_concurrent_requests: None,
+            bulk_job_phase: Duration::from_millis(100),
+            bulk_read_per_page: bulk::READ_PER_PAGE,
         }
     }
 }
@@ -152,6 +160,8 @@ impl Emulator {
         );
         let mut crm = store::Crm::seeded();
         crm.extras.max_upload_bytes = config.max_upload_bytes;
+        crm.bulk.phase = config.bulk_job_phase;
+        crm.bulk.read_per_page = config.bulk_read_per_page;
         let shared = Arc::new(Shared {
             state: Mutex::new(AppState {
                 accounts,

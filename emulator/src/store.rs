@@ -21,6 +21,8 @@ pub struct Crm {
     pub settings: Settings,
     /// Recycle bin, files, relations and jobs.
     pub extras: crate::extras::Extras,
+    /// Bulk Read and Bulk Write jobs.
+    pub bulk: crate::bulk::Jobs,
     next_id: u64,
 }
 
@@ -42,6 +44,7 @@ impl Crm {
             records: HashMap::new(),
             settings: Settings::seeded(),
             extras: crate::extras::Extras::seeded(),
+            bulk: Default::default(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");

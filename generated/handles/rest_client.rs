@@ -2,6 +2,92 @@
 
 //! Operations of the `rest_client` handle.
 impl crate::Client {
+    /// Starts a Bulk Read job: up to 200,000 records of a module per page, exported as a zipped CSV. Answers 201 with the job id and state ADDED.
+    ///
+    /// `POST /crm/v2/read`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `query`: What to export.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .create_bulk_read_job(zohocrm::types::BulkReadQuery::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bulk_read_job(
+        &self,
+        query: impl ::std::convert::Into<crate::types::BulkReadQuery>,
+    ) -> crate::handles::rest_client::CreateBulkReadJob {
+        crate::handles::rest_client::CreateBulkReadJob {
+            client: self.clone(),
+            query: query.into(),
+            callback: ::std::option::Option::None,
+            file_type: ::std::option::Option::None,
+        }
+    }
+
+    /// Fetches a Bulk Read job and its state.
+    ///
+    /// `GET /crm/v2/read/{job_id}`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `job_id`: The job id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_bulk_read_job_details("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_bulk_read_job_details(
+        &self,
+        job_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::rest_client::GetBulkReadJobDetails {
+        crate::handles::rest_client::GetBulkReadJobDetails {
+            client: self.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// Downloads a COMPLETED Bulk Read job's zip (one CSV, the first line the field API names).
+    ///
+    /// `GET /crm/v2/read/{job_id}/result`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `job_id`: The job id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .download_result("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "download_bulk_read_result")]
+    pub fn download_result(
+        &self,
+        job_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::rest_client::DownloadResult {
+        crate::handles::rest_client::DownloadResult {
+            client: self.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// The same as [`Self::download_result`], under the name the official SDK uses.
+    pub fn download_bulk_read_result(
+        &self,
+        job_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::rest_client::DownloadResult {
+        self.download_result(job_id)
+    }
+
     /// Runs a COQL select query (`select Last_Name from Leads where Last_Name is not null limit 0, 200`); the official SDK's QueryOperations.get_records. At most 200 rows per call; `.stream()` pages by offset.
     ///
     /// `POST /crm/v2/coql`; OAuth scope `ZohoCRM.coql.READ`.
@@ -160,6 +246,150 @@ impl crate::Client {
             module_id: module_id.into(),
             module_settings: module_settings.into(),
         }
+    }
+}
+
+/// Request builder for `create_bulk_read_job`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateBulkReadJob {
+    pub(crate) client: crate::Client,
+    pub(crate) query: crate::types::BulkReadQuery,
+    pub(crate) callback: ::std::option::Option<crate::types::BulkCallback>,
+    pub(crate) file_type: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateBulkReadJob {
+    /// Where Zoho posts when the job ends.
+    pub fn callback(
+        mut self,
+        callback: impl ::std::convert::Into<crate::types::BulkCallback>,
+    ) -> Self {
+        self.callback = ::std::option::Option::Some(callback.into());
+        self
+    }
+
+    /// Sets or clears [`Self::callback`].
+    pub fn set_callback(
+        mut self,
+        callback: ::std::option::Option<crate::types::BulkCallback>,
+    ) -> Self {
+        self.callback = callback;
+        self
+    }
+
+    /// `csv` (the default).
+    pub fn file_type(
+        mut self,
+        file_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_type = ::std::option::Option::Some(file_type.into());
+        self
+    }
+
+    /// Sets or clears [`Self::file_type`].
+    pub fn set_file_type(
+        mut self,
+        file_type: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.file_type = file_type;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "create_bulk_read_job",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.set_base(crate::__private::Base::Bulk);
+        req.path_literal("read");
+        {
+            let v = &self.query;
+            req.json_field("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.callback {
+            req.json_field("callback", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_type {
+            req.json_field("file_type", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::BulkReadJob>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_bulk_read_job_details`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetBulkReadJobDetails {
+    pub(crate) client: crate::Client,
+    pub(crate) job_id: crate::Id,
+}
+
+impl GetBulkReadJobDetails {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_bulk_read_job_details",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.set_base(crate::__private::Base::Bulk);
+        req.path_literal("read");
+        req.path_var(&crate::__private::ToParam::to_param(&self.job_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::BulkReadJob> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `download_result`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadResult {
+    pub(crate) client: crate::Client,
+    pub(crate) job_id: crate::Id,
+}
+
+impl DownloadResult {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "download_result",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.set_base(crate::__private::Base::Bulk);
+        req.path_literal("read");
+        req.path_var(&crate::__private::ToParam::to_param(&self.job_id));
+        req.path_literal("result");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.file()
+    }
+
+    /// Sends the request and streams the file as it arrives (large files never sit in
+    /// memory whole). Errors are the same as [`Self::send`]'s.
+    pub async fn send_stream(self) -> crate::Result<crate::FileStream> {
+        let (client, req) = self.into_request()?;
+        client.execute_stream(req).await
     }
 }
 
