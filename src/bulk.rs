@@ -155,7 +155,7 @@ impl BulkRead {
             match job.state.as_deref() {
                 Some("COMPLETED") => return Ok(job),
                 Some("FAILURE") | Some("FAILED") => {
-                    return Err(bulk_err(&id.to_string(), "the job ended in FAILURE".into()));
+                    return Err(bulk_err(id.as_ref(), "the job ended in FAILURE".into()));
                 }
                 _ => wait = (wait * 2).min(self.poll_max),
             }
@@ -200,7 +200,13 @@ fn decode_zip<T: DeserializeOwned>(
         .headers()
         .map_err(|e| at(&e))?
         .iter()
-        .map(|h| if h == "Id" { "id".to_owned() } else { h.to_owned() })
+        .map(|h| {
+            if h == "Id" {
+                "id".to_owned()
+            } else {
+                h.to_owned()
+            }
+        })
         .collect();
     let mut row = csv::StringRecord::new();
     loop {
@@ -213,12 +219,11 @@ fn decode_zip<T: DeserializeOwned>(
                         map.insert(k.clone(), serde_json::Value::String(v.to_owned()));
                     }
                 }
-                let item = serde_json::from_value::<T>(serde_json::Value::Object(map)).map_err(
-                    |e| {
+                let item =
+                    serde_json::from_value::<T>(serde_json::Value::Object(map)).map_err(|e| {
                         let line = row.position().map(|p| p.line()).unwrap_or(0);
                         bulk_err(id, format!("{} line {line}: {e}", path.display()))
-                    },
-                );
+                    });
                 if tx.blocking_send(item).is_err() {
                     return Ok(false);
                 }
@@ -235,7 +240,9 @@ struct TempFile {
 
 impl TempFile {
     fn new(dir: Option<&Path>, job_id: &str) -> TempFile {
-        let dir = dir.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+        let dir = dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(std::env::temp_dir);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())

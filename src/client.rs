@@ -248,7 +248,10 @@ impl Client {
         let (host, root) = match req.base {
             Base::Crm => (self.inner.api_base.clone(), "/crm/"),
             Base::Bulk => (self.inner.api_base.clone(), "/crm/bulk/"),
-            Base::Upload => (self.inner.api_base.replacen("://www.", "://content.", 1), "/crm/"),
+            Base::Upload => (
+                self.inner.api_base.replacen("://www.", "://content.", 1),
+                "/crm/",
+            ),
         };
         let url = format!("{host}{root}{}{}", self.inner.api_version, req.path);
         let context = || format!("{:?} {url}", req.method);

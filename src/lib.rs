@@ -55,7 +55,8 @@ pub mod __private {
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
-        Base, Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
+        Base, Method, Request, ToParam, check_count, check_max, check_min, check_min_count,
+        check_module,
     };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;

@@ -88,7 +88,7 @@ pub enum Base {
     /// `{api domain}/crm/v2`.
     #[default]
     Crm,
-    /// `{api domain}/crm/bulk/v2` (Bulk Read and Bulk Write jobs).
+    /// `{api domain}/crm/bulk/v2` (bulk jobs).
     Bulk,
     /// `{file-upload host}/crm/v2`: `content.zohoapis.*` for a `www.zohoapis.*` api domain, the
     /// api domain itself otherwise (the emulator). Source: the official Python SDK's bulk-write

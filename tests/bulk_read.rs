@@ -54,7 +54,11 @@ async fn job_moves_from_added_through_in_progress_to_completed_with_a_real_zip()
         .expect("one job");
     assert_eq!(created[0].details.state.as_deref(), Some("ADDED"));
     let id: Id = created[0].details.id.clone().expect("a job id");
-    let job = client.get_bulk_read_job_details(id.clone()).send().await.unwrap();
+    let job = client
+        .get_bulk_read_job_details(id.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(job.state.as_deref(), Some("ADDED"));
     assert_eq!(
         job.callback.and_then(|c| c.url).as_deref(),
@@ -63,10 +67,18 @@ async fn job_moves_from_added_through_in_progress_to_completed_with_a_real_zip()
     // Not downloadable before it completes.
     assert!(client.download_result(id.clone()).send().await.is_err());
     tokio::time::sleep(Duration::from_millis(350)).await;
-    let job = client.get_bulk_read_job_details(id.clone()).send().await.unwrap();
+    let job = client
+        .get_bulk_read_job_details(id.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(job.state.as_deref(), Some("IN PROGRESS"));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let job = client.get_bulk_read_job_details(id.clone()).send().await.unwrap();
+    let job = client
+        .get_bulk_read_job_details(id.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(job.state.as_deref(), Some("COMPLETED"));
     let result = job.result.expect("a result once completed");
     assert_eq!(result.page, Some(1));
@@ -78,7 +90,10 @@ async fn job_moves_from_added_through_in_progress_to_completed_with_a_real_zip()
     let file = client.download_result(id.clone()).send().await.unwrap();
     assert_eq!(file.content_type.as_deref(), Some("application/zip"));
     assert_eq!(&file.bytes[..2], b"PK", "a real zip");
-    assert_eq!(result.count.map(|c| c as usize), Some(emu.records("Leads").len()));
+    assert_eq!(
+        result.count.map(|c| c as usize),
+        Some(emu.records("Leads").len())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +121,11 @@ async fn bulk_read_streams_10000_records_across_pages() {
         assert!(seen.insert(id), "a record came twice");
     }
     assert_eq!(bulk_rows, 10_000);
-    assert_eq!(seen.len(), total, "three jobs of 4,000 cover every lead once");
+    assert_eq!(
+        seen.len(),
+        total,
+        "three jobs of 4,000 cover every lead once"
+    );
 }
 
 #[tokio::test]
@@ -131,7 +150,10 @@ async fn criteria_and_fields_shape_the_export() {
         .expect("reads");
     assert_eq!(rows.len(), 5);
     for r in &rows {
-        assert!(r.get_field_value::<String>("Company").is_none(), "only the asked fields");
+        assert!(
+            r.get_field_value::<String>("Company").is_none(),
+            "only the asked fields"
+        );
         // CSV cells are text, as in Zoho's export.
         let n: String = r.get_field_value("No_of_Employees").unwrap().unwrap();
         assert!(n.parse::<i64>().unwrap() >= 45, "{n}");
@@ -143,8 +165,10 @@ async fn failed_job_and_bad_query_are_errors() {
     let (_emu, client) = setup().await;
     let mut q = leads_query();
     q.criteria = Some(
-        serde_json::from_value(json!({"api_name": "Company", "comparator": "sounds_like", "value": "x"}))
-            .unwrap(),
+        serde_json::from_value(
+            json!({"api_name": "Company", "comparator": "sounds_like", "value": "x"}),
+        )
+        .unwrap(),
     );
     let e = client
         .bulk_read(q)
@@ -153,7 +177,16 @@ async fn failed_job_and_bad_query_are_errors() {
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
-    assert!(matches!(&e, Error::Bulk { operation: "read", .. }), "{e:?}");
+    assert!(
+        matches!(
+            &e,
+            Error::Bulk {
+                operation: "read",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("FAILURE"), "{e}");
 
     let mut q = BulkReadQuery::new();

@@ -217,7 +217,7 @@ pub enum Base {
     /// `{api domain}/crm/v2`.
     #[default]
     Crm,
-    /// `{api domain}/crm/bulk/v2` (Bulk Read and Bulk Write jobs).
+    /// `{api domain}/crm/bulk/v2` (bulk jobs).
     Bulk,
     /// `{file-upload host}/crm/v2` (Bulk Write's zip upload).
     Upload,

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 /// Records per Bulk Read page on Zoho.
 pub const READ_PER_PAGE: usize = 200_000;
 
-/// Bulk jobs of one emulator.
+/// Bulk Read jobs of one emulator.
 #[derive(Debug)]
 pub struct Jobs {
     /// How long a job stays ADDED, then IN PROGRESS.
@@ -96,7 +96,11 @@ pub fn create_read_job(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     if let Some(Value::Array(fields)) = query.get("fields") {
         for f in fields {
             let name = f.as_str().unwrap_or_default();
-            if name != "id" && name != "Id" && module.field(name).is_none() && !SYSTEM.contains(&name) {
+            if name != "id"
+                && name != "Id"
+                && module.field(name).is_none()
+                && !SYSTEM.contains(&name)
+            {
                 return invalid(
                     "invalid data",
                     json!({"api_name": name, "json_path": "$.query.fields"}),
@@ -106,7 +110,10 @@ pub fn create_read_job(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     }
     if let Some(page) = query.get("page") {
         if page.as_u64().is_none_or(|p| p == 0) {
-            return invalid("invalid data", json!({"api_name": "page", "json_path": "$.query.page"}));
+            return invalid(
+                "invalid data",
+                json!({"api_name": "page", "json_path": "$.query.page"}),
+            );
         }
     }
     let id = crm.new_id();
@@ -243,15 +250,19 @@ fn export(crm: &Crm, id: &str, query: &Value, per_page: usize) -> Result<ReadRes
         }
     }
     rows.sort_by(|a, b| id_cmp(id_of(a), id_of(b)));
-    let page = query.get("page").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
+    let page = query
+        .get("page")
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+        .max(1) as usize;
     let start = (page - 1).saturating_mul(per_page).min(rows.len());
     let end = start.saturating_add(per_page).min(rows.len());
     let mut csv = csv::Writer::from_writer(Vec::new());
     let header = std::iter::once("Id").chain(fields.iter().map(String::as_str));
     csv.write_record(header).map_err(|e| e.to_string())?;
     for r in &rows[start..end] {
-        let cells = std::iter::once(id_of(r).to_owned())
-            .chain(fields.iter().map(|f| cell(r.get(f))));
+        let cells =
+            std::iter::once(id_of(r).to_owned()).chain(fields.iter().map(|f| cell(r.get(f))));
         csv.write_record(cells).map_err(|e| e.to_string())?;
     }
     let csv = csv.into_inner().map_err(|e| e.to_string())?;
@@ -281,13 +292,21 @@ pub(crate) fn cell(v: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Object(o)) => o
             .get("id")
-            .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| i.to_string())
+            })
             .unwrap_or_default(),
         Some(Value::Array(a)) => a
             .iter()
             .map(|x| match x {
                 Value::String(s) => s.clone(),
-                Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                Value::Object(o) => o
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 other => other.to_string(),
             })
             .collect::<Vec<_>>()

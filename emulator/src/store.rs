@@ -21,7 +21,7 @@ pub struct Crm {
     pub settings: Settings,
     /// Recycle bin, files, relations and jobs.
     pub extras: crate::extras::Extras,
-    /// Bulk Read and Bulk Write jobs.
+    /// Bulk Read jobs.
     pub bulk: crate::bulk::Jobs,
     next_id: u64,
 }
