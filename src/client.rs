@@ -2,7 +2,7 @@
 //! header, send, classify the status, retry), and per-user token state.
 
 use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
-use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result, TransportError};
+use crate::error::{Error, ErrorCode, Result, TransportError};
 use crate::request::{Base, Body, FormPart, Request};
 use crate::response::RawResponse;
 use crate::secret::Secret;
@@ -62,6 +62,7 @@ pub(crate) struct Inner {
     pub(crate) max_retries: u32,
     pub(crate) persist_client_secret: bool,
     pub(crate) max_concurrent: Option<usize>,
+    pub(crate) max_body_bytes: u64,
     users: Mutex<HashMap<String, Arc<UserState>>>,
 }
 
@@ -156,7 +157,9 @@ impl Client {
     pub async fn execute(&self, req: Request) -> Result<RawResponse> {
         match self.execute_traced(req, false).await? {
             Answer::Buffered(raw) => Ok(raw),
-            Answer::Streaming(resp) => read_body(resp).await,
+            Answer::Streaming(resp) => {
+                read_body(resp, BodyLimit::Api(self.inner.max_body_bytes)).await
+            }
         }
     }
 
@@ -225,6 +228,9 @@ impl Client {
                     // The token may have neared expiry during the wait.
                     token = self.access_token().await?;
                 }
+                // A non-idempotent write that failed without a conclusive answer may still
+                // have happened; the error says so and how to check.
+                Err(e) if !req.idempotent => return Err(self.with_hint(e).outcome_unknown()),
                 Err(e) => return Err(self.with_hint(e)),
             }
         }
@@ -302,8 +308,16 @@ impl Client {
         if streaming && resp.status().is_success() && resp.status().as_u16() != 204 {
             return Ok(Answer::Streaming(resp));
         }
-        let raw = read_body(resp).await?;
-        classify(raw).map(Answer::Buffered)
+        let limit = if resp.status().is_success() || resp.status().as_u16() == 304 {
+            BodyLimit::Api(self.inner.max_body_bytes)
+        } else {
+            BodyLimit::Error
+        };
+        let mut raw = read_body(resp, limit).await?;
+        if req.method != crate::Method::GET {
+            raw.expected_items = Some(req.expected_results());
+        }
+        crate::response::classify(raw, req.method).map(Answer::Buffered)
     }
 }
 
@@ -323,61 +337,82 @@ pub(crate) async fn send(
         .map_err(|e| Error::Transport(TransportError::new(context(), e)))
 }
 
-pub(crate) async fn read_body(resp: reqwest::Response) -> Result<RawResponse> {
+/// Default cap on a buffered API answer: far above Zoho's largest page (200 records of a few
+/// hundred fields is a few MB), low enough that a runaway body cannot exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Cap on error bodies (Zoho's are a few hundred bytes; a write failing on 100 items a few tens
+/// of KB) and on token responses (under 1 KB).
+pub const SMALL_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Which cap applies to the body being read.
+#[derive(Clone, Copy)]
+pub(crate) enum BodyLimit {
+    /// A successful API answer, with the configured cap.
+    Api(u64),
+    /// An error answer.
+    Error,
+    /// An accounts-server (token, user info) answer.
+    Token,
+}
+
+impl BodyLimit {
+    fn bytes(self) -> u64 {
+        match self {
+            BodyLimit::Api(n) => n,
+            BodyLimit::Error | BodyLimit::Token => SMALL_BODY_BYTES,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            BodyLimit::Api(_) => "an API answer",
+            BodyLimit::Error => "an error body",
+            BodyLimit::Token => "an accounts-server answer",
+        }
+    }
+}
+
+/// Reads a whole body, refusing it as soon as it passes `limit` (by `Content-Length` before
+/// reading anything, else while reading chunks), so memory stays bounded.
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: BodyLimit,
+) -> Result<RawResponse> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let context = format!("reading the body of {}", resp.url().path());
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| Error::Transport(TransportError::new(context, e)))?;
+    let path = resp.url().path().to_owned();
+    let max = limit.bytes();
+    let too_large = || Error::BodyTooLarge {
+        context: path.clone(),
+        status,
+        limit: max,
+        what: limit.what(),
+    };
+    let declared = resp.content_length();
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    loop {
+        let chunk = resp.chunk().await.map_err(|e| {
+            Error::Transport(TransportError::new(
+                format!("reading the body of {path}"),
+                e,
+            ))
+        })?;
+        let Some(chunk) = chunk else { break };
+        if (body.len() + chunk.len()) as u64 > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(RawResponse {
         status,
         headers,
-        body,
+        body: body.freeze(),
+        expected_items: None,
     })
-}
-
-/// Splits answers into success (2xx, 304, and write results that failed item by item) and
-/// errors (a top-level Zoho error object, or anything undecodable).
-fn classify(raw: RawResponse) -> Result<RawResponse> {
-    if (200..300).contains(&raw.status) || raw.status == 304 {
-        return Ok(raw);
-    }
-    #[derive(serde::Deserialize)]
-    struct Top {
-        code: Option<String>,
-        message: Option<String>,
-        status: Option<String>,
-        details: Option<serde_json::Value>,
-    }
-    match serde_json::from_slice::<Top>(&raw.body) {
-        Ok(Top {
-            code: Some(code),
-            message,
-            status,
-            details,
-        }) => Err(Error::from(ApiError {
-            http_status: raw.status,
-            code: ErrorCode::from(code.as_str()),
-            message: message.unwrap_or_default(),
-            status: status.unwrap_or_else(|| "error".into()),
-            details: details
-                .and_then(|d| serde_json::from_value::<ErrorDetails>(d).ok())
-                .unwrap_or_default(),
-            hint: None,
-            retry_after: retry_after(&raw.headers),
-        })),
-        // Every item of a write failed: Zoho answers 400 with per-item results, which the
-        // caller decodes item by item.
-        Ok(_) if raw.status == 400 && raw.body.starts_with(b"{") => Ok(raw),
-        Ok(_) | Err(_) => Err(Error::from(DecodeError::new(
-            raw.status,
-            "a Zoho error object (code, message, details)",
-            &raw.body,
-            None,
-        ))),
-    }
 }
 
 fn transient(e: &Error) -> bool {
@@ -400,7 +435,7 @@ fn backoff(attempt: u32, e: &Error) -> Duration {
 }
 
 /// `Retry-After: <seconds>` (the HTTP-date form is rare for APIs and is ignored).
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -454,6 +489,7 @@ pub struct ClientBuilder {
     persist_client_secret: bool,
     proxy: Option<Secret>,
     max_concurrent: Option<usize>,
+    max_body_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -543,6 +579,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest API answer read into memory, in bytes (default [`DEFAULT_MAX_BODY_BYTES`], 64
+    /// MiB). A larger one fails with [`Error::BodyTooLarge`] without being read whole. Error
+    /// bodies and token responses have a fixed, much smaller cap ([`SMALL_BODY_BYTES`]);
+    /// streamed downloads (`.stream()` on file operations) have none.
+    pub fn max_body_bytes(mut self, n: u64) -> Self {
+        self.max_body_bytes = Some(n);
+        self
+    }
+
     /// Per-request timeout (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -566,7 +611,7 @@ impl ClientBuilder {
     /// the edition's per-user cap (Free 5, Standard 10, Professional 15, Enterprise 20,
     /// Ultimate 25); set this to the cap, or lower, and calls wait instead of failing.
     pub fn max_concurrent_requests(mut self, n: usize) -> Self {
-        self.max_concurrent = Some(n.max(1));
+        self.max_concurrent = Some(n);
         self
     }
 
@@ -607,6 +652,28 @@ impl ClientBuilder {
             None => self.data_center.api_url(self.environment),
         };
         let api_version = normalize_api_version(self.api_version.as_deref().unwrap_or("v2"))?;
+        let numbers = [
+            (
+                "refresh_margin_secs",
+                self.refresh_margin.map(|d| d.as_secs()),
+            ),
+            (
+                "timeout_secs",
+                self.timeout
+                    .map(|d| d.as_secs().max(u64::from(d.subsec_nanos() > 0))),
+            ),
+            ("max_retries", self.max_retries.map(u64::from)),
+            (
+                "max_concurrent_requests",
+                self.max_concurrent.map(|n| n as u64),
+            ),
+            ("max_body_bytes", self.max_body_bytes),
+        ];
+        for (key, value) in numbers {
+            if let Some(v) = value {
+                crate::config::check_range(key, v)?;
+            }
+        }
         let mut http = reqwest::Client::builder();
         if let Some(url) = &self.proxy {
             // reqwest's error would quote the URL, password included; say what is wrong instead.
@@ -639,6 +706,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries.unwrap_or(2),
                 persist_client_secret: self.persist_client_secret,
                 max_concurrent: self.max_concurrent,
+                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
                 users: Mutex::new(HashMap::new()),
             }),
             user: self.current_user_email.map(Arc::from),

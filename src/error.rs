@@ -68,6 +68,17 @@ pub enum Error {
         /// The modules that support it.
         allowed: &'static [&'static str],
     },
+    /// A value given to the client does not fit where it goes (`set_field_value("Owner", 1.5)`),
+    /// caught before anything was sent.
+    #[error("invalid value for `{field}` of {entity}: {message}")]
+    InvalidArgument {
+        /// The entity (`Lead`, `Record` ...).
+        entity: &'static str,
+        /// The JSON key.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The request never got an HTTP answer (connect, timeout, TLS ...).
     #[error(transparent)]
     Transport(TransportError),
@@ -91,6 +102,22 @@ pub enum Error {
         /// What went wrong, with the temporary file's path for I/O errors.
         message: String,
     },
+    /// A response body was larger than the client accepts for it
+    /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
+    /// a fixed, much smaller cap for error and token bodies). Nothing of it was decoded.
+    #[error(
+        "the response to {context} (HTTP {status}) is larger than the {limit} bytes accepted for {what}; raise the limit (ClientBuilder::max_body_bytes) or use a streaming download"
+    )]
+    BodyTooLarge {
+        /// What was being done (`GET /crm/v2/Leads` ...). Never has secrets.
+        context: String,
+        /// HTTP status of the response.
+        status: u16,
+        /// The cap, in bytes.
+        limit: u64,
+        /// Which cap (`an API answer`, `an error body`, `a token response`).
+        what: &'static str,
+    },
 }
 
 impl Error {
@@ -105,6 +132,35 @@ impl Error {
     /// The Zoho error code, for API errors.
     pub fn code(&self) -> Option<&ErrorCode> {
         self.as_api().map(|e| &e.code)
+    }
+
+    /// True when a non-idempotent write may or may not have happened: the request was sent
+    /// (or may have been) but no conclusive answer came back (timeout, connection lost, a 5xx).
+    /// Sending it again may create duplicates; see [`OUTCOME_UNKNOWN`] for how to check first.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport(t) => t.outcome_unknown,
+            Error::Api(a) => a.hint.as_deref() == Some(OUTCOME_UNKNOWN),
+            _ => false,
+        }
+    }
+
+    /// Marks the failure of a non-idempotent write `op` whose outcome cannot be known: a
+    /// transport failure after the request may have reached Zoho (anything but a refused
+    /// connection), or a 5xx answer. Other errors are returned unchanged. The transport's retry
+    /// policy and the execution path both use this, so the wording lives in one place.
+    pub(crate) fn outcome_unknown(self) -> Error {
+        match self {
+            Error::Transport(mut t) if !t.is_connect() => {
+                t.outcome_unknown = true;
+                Error::Transport(t)
+            }
+            Error::Api(mut a) if a.http_status >= 500 => {
+                a.hint = Some(OUTCOME_UNKNOWN.to_owned());
+                Error::Api(a)
+            }
+            other => other,
+        }
     }
 
     pub(crate) fn config(key: &'static str, message: impl Into<String>) -> Self {
@@ -344,12 +400,20 @@ impl fmt::Display for OAuthError {
 
 impl std::error::Error for OAuthError {}
 
+/// What a failed non-idempotent write says: it may have happened, and how to find out before
+/// sending it again. [`Error::is_outcome_unknown`] is true for errors carrying it.
+pub const OUTCOME_UNKNOWN: &str = "the write may or may not have happened (records may have been created or changed): \
+do not simply send it again; check first, by searching for the records (search_records by a unique field), \
+or resend it as an upsert (upsert_records with duplicate_check_fields) so a repeat cannot create duplicates";
+
 /// The request failed before an HTTP answer came back.
 #[derive(Debug)]
 pub struct TransportError {
     /// What was being done (`POST https://accounts.zoho.com/oauth/v2/token` ...). Never has secrets.
     pub(crate) context: String,
     pub(crate) source: BoxError,
+    /// A non-idempotent write that may have reached Zoho.
+    pub(crate) outcome_unknown: bool,
 }
 
 impl TransportError {
@@ -357,7 +421,15 @@ impl TransportError {
         TransportError {
             context: context.into(),
             source: source.into(),
+            outcome_unknown: false,
         }
+    }
+
+    /// True when the connection could not be made, so nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        self.source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(|e| e.is_connect())
     }
 
     /// True when the failure was a timeout.
@@ -370,7 +442,11 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error during {}", self.context)
+        write!(f, "transport error during {}", self.context)?;
+        if self.outcome_unknown {
+            write!(f, "; {OUTCOME_UNKNOWN}")?;
+        }
+        Ok(())
     }
 }
 
@@ -408,10 +484,15 @@ impl DecodeError {
     }
 }
 
-/// At most 512 bytes of a body, for error messages.
+/// At most 512 bytes of a body, for error messages, with anything secret-shaped removed
+/// (see [`crate::redact`]). Redaction never depends on the body parsing: truncated JSON, trailing
+/// garbage or form-encoded text are scrubbed the same way.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 512;
-    let cut = &body[..body.len().min(MAX)];
+    // Scrub past the cut, so a token straddling it is recognised whole.
+    let window = &body[..body.len().min(MAX + crate::redact::LOOKAHEAD)];
+    let scrubbed = crate::redact::scrub(window);
+    let cut = &scrubbed[..scrubbed.len().min(MAX)];
     let mut s = String::from_utf8_lossy(cut).into_owned();
     if body.len() > MAX {
         s.push('…');

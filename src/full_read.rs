@@ -61,7 +61,7 @@ where
 
 enum Next {
     Page(i64),
-    Keyset(Continuation, Option<String>),
+    Keyset(Box<Continuation>, Option<String>),
     Done,
 }
 
@@ -98,7 +98,7 @@ impl<B: Clone, T: DeserializeOwned> State<B, T> {
                     if let Some(c) = &cont
                         && n.saturating_mul(per_page) > DISCRETE_LIMIT
                     {
-                        self.next = Next::Keyset(c.clone(), None);
+                        self.next = Next::Keyset(Box::new(c.clone()), None);
                         continue;
                     }
                     let raw = match client.execute(req).await {
@@ -108,7 +108,7 @@ impl<B: Clone, T: DeserializeOwned> State<B, T> {
                             if e.code == ErrorCode::DiscretePaginationLimitExceeded
                                 && cont.is_some() =>
                         {
-                            self.next = Next::Keyset(cont?, None);
+                            self.next = Next::Keyset(Box::new(cont?), None);
                             continue;
                         }
                         Err(e) => return Some(Err(e)),

@@ -1780,7 +1780,7 @@ pub struct GetAllUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllUsers {
@@ -1811,7 +1811,7 @@ impl GetAllUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1820,7 +1820,7 @@ impl GetAllUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -1894,7 +1894,7 @@ pub struct GetAllActiveUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveUsers {
@@ -1925,7 +1925,7 @@ impl GetAllActiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1934,7 +1934,7 @@ impl GetAllActiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2009,7 +2009,7 @@ pub struct GetAllDeactiveUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllDeactiveUsers {
@@ -2040,7 +2040,7 @@ impl GetAllDeactiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2049,7 +2049,7 @@ impl GetAllDeactiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2124,7 +2124,7 @@ pub struct GetAllActiveConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveConfirmedUsers {
@@ -2155,7 +2155,7 @@ impl GetAllActiveConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2164,7 +2164,7 @@ impl GetAllActiveConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2239,7 +2239,7 @@ pub struct GetAllConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllConfirmedUsers {
@@ -2270,7 +2270,7 @@ impl GetAllConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2279,7 +2279,7 @@ impl GetAllConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2354,7 +2354,7 @@ pub struct GetAllNotConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllNotConfirmedUsers {
@@ -2385,7 +2385,7 @@ impl GetAllNotConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2394,7 +2394,7 @@ impl GetAllNotConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2469,7 +2469,7 @@ pub struct GetAllDeletedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllDeletedUsers {
@@ -2500,7 +2500,7 @@ impl GetAllDeletedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2509,7 +2509,7 @@ impl GetAllDeletedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2584,7 +2584,7 @@ pub struct GetAllAdminUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllAdminUsers {
@@ -2615,7 +2615,7 @@ impl GetAllAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2624,7 +2624,7 @@ impl GetAllAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2699,7 +2699,7 @@ pub struct GetAllActiveConfirmedAdminUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveConfirmedAdminUsers {
@@ -2730,7 +2730,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2739,7 +2739,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

@@ -44,7 +44,8 @@ impl BulkReadQuery {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -69,16 +70,41 @@ impl crate::__private::Entity for BulkReadQuery {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "module" => self.module = crate::__private::from_raw(raw)?,
-            "fields" => self.fields = crate::__private::from_raw(raw)?,
-            "criteria" => self.criteria = crate::__private::from_raw(raw)?,
-            "cvid" => self.cvid = crate::__private::from_raw(raw)?,
+            "module" => {
+                self.module = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "fields" => {
+                self.fields = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "criteria" => {
+                self.criteria = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "cvid" => {
+                self.cvid = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "page" => {
-                self.page = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.page = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
