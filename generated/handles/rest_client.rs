@@ -81,6 +81,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::download_result`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .download_bulk_read_result("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_bulk_read_result(
         &self,
         job_id: impl ::std::convert::Into<crate::Id>,
@@ -115,6 +125,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::coql`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_records("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_records(
         &self,
         select_query: impl ::std::convert::Into<::std::string::String>,
@@ -199,6 +219,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_org_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_org_details(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -206,6 +236,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_organization()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -253,6 +293,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_modules()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_modules(&self) -> crate::handles::rest_client::GetAllModules {
         self.get_all_modules()
     }
