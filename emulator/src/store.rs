@@ -28,6 +28,8 @@ pub struct Crm {
     pub extras: crate::extras::Extras,
     /// Bulk Read jobs.
     pub bulk: crate::bulk::Jobs,
+    /// Items of user-added operations served generically, by collection path.
+    pub generic: crate::generic::Collections,
     next_id: u64,
 }
 
@@ -57,6 +59,7 @@ impl Crm {
             settings: Settings::seeded(),
             extras: crate::extras::Extras::seeded(),
             bulk: Default::default(),
+            generic: Default::default(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");
