@@ -96,6 +96,32 @@ impl Error {
         self.as_api().map(|e| &e.code)
     }
 
+    /// True when a write failed without a conclusive answer (a 5xx, a timeout, a connection
+    /// lost after sending): Zoho may or may not have applied it. Sending it again may apply it
+    /// twice; look the records up first.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport(t) => t.outcome_unknown,
+            Error::Api(a) => a.hint.as_deref() == Some(OUTCOME_UNKNOWN),
+            _ => false,
+        }
+    }
+
+    /// Marks the failure of a non-idempotent write whose outcome cannot be known.
+    pub(crate) fn outcome_unknown(self) -> Error {
+        match self {
+            Error::Transport(mut t) => {
+                t.outcome_unknown = true;
+                Error::Transport(t)
+            }
+            Error::Api(mut a) => {
+                a.hint = Some(OUTCOME_UNKNOWN.to_owned());
+                Error::Api(a)
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn config(key: &'static str, message: impl Into<String>) -> Self {
         Error::Config(ConfigError {
             key,
@@ -328,12 +354,17 @@ impl fmt::Display for OAuthError {
 
 impl std::error::Error for OAuthError {}
 
+/// What a write's error says when Zoho may or may not have applied it.
+pub const OUTCOME_UNKNOWN: &str = "the write may or may not have happened (no conclusive answer came back); look the records up before sending it again";
+
 /// The request failed before an HTTP answer came back.
 #[derive(Debug)]
 pub struct TransportError {
     /// What was being done (`POST https://accounts.zoho.com/oauth/v2/token` ...). Never has secrets.
     pub(crate) context: String,
     pub(crate) source: BoxError,
+    /// A write was sent and may have been applied.
+    pub(crate) outcome_unknown: bool,
 }
 
 impl TransportError {
@@ -341,20 +372,26 @@ impl TransportError {
         TransportError {
             context: context.into(),
             source: source.into(),
+            outcome_unknown: false,
         }
     }
 
-    /// True when the failure was a timeout.
+    /// True when the failure was a timeout (of any kind: see [`TransportError::timeout_kind`]).
     pub fn is_timeout(&self) -> bool {
-        self.source
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(|e| e.is_timeout())
+        self.timeout_kind().is_some()
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error during {}", self.context)
+        write!(f, "transport error during {}", self.context)?;
+        if let Some(kind) = self.timeout_kind() {
+            write!(f, " ({kind:?} timeout)")?;
+        }
+        if self.outcome_unknown {
+            write!(f, "; {OUTCOME_UNKNOWN}")?;
+        }
+        Ok(())
     }
 }
 

@@ -4,15 +4,19 @@
 
 mod client;
 pub mod config;
+mod criteria;
 mod decode;
 mod entity;
 pub mod error;
+mod error_kind;
 mod fields;
+mod meta;
 mod oauth;
 mod paging;
 mod report;
 mod request;
 mod response;
+mod retry;
 mod secret;
 pub mod settings;
 pub mod store;
@@ -26,14 +30,18 @@ mod generated;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{DataCenter, Environment};
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use criteria::{Comparator, Criteria};
+pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
+pub use error_kind::TimeoutKind;
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
+pub use meta::{ResponseMeta, WithMeta};
 pub use report::Report;
 pub use request::{Method, Request, UploadFile};
 pub use response::{
-    ActionResults, ActionSuccess, FileDownload, FileStream, Info, Page, RawResponse,
+    ActionResults, ActionSuccess, FileDownload, FileStream, HasId, Info, Page, RawResponse,
 };
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use settings::Settings;
 pub use token::Token;

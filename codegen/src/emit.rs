@@ -842,6 +842,14 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
                 #decode
             }
 
+            /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+            pub async fn send_with_meta(self) -> crate::Result<crate::WithMeta<#resp_ty>> {
+                let (client, req) = self.into_request()?;
+                let resp = client.execute(req).await?;
+                let meta = resp.meta();
+                #decode.map(|value| crate::WithMeta::new(value, meta))
+            }
+
             #extras
         }
     }

@@ -939,6 +939,16 @@ impl GetFields {
         let resp = client.execute(req).await?;
         resp.list("fields")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Field>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("fields").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_field`. Set options, then call [`Self::send`].
@@ -973,6 +983,16 @@ impl GetField {
         let resp = client.execute(req).await?;
         resp.single("fields")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Field>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("fields").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_all_layouts`. Set options, then call [`Self::send`].
@@ -1004,6 +1024,16 @@ impl GetAllLayouts {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("layouts")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Layout>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("layouts").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1039,6 +1069,16 @@ impl GetLayout {
         let resp = client.execute(req).await?;
         resp.single("layouts")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Layout>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("layouts").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_all_customviews`. Set options, then call [`Self::send`].
@@ -1070,6 +1110,16 @@ impl GetAllCustomviews {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("custom_views")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::CustomView>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("custom_views").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1105,6 +1155,16 @@ impl GetCustomview {
         let resp = client.execute(req).await?;
         resp.single("custom_views")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::CustomView>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("custom_views").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_all_relatedlists`. Set options, then call [`Self::send`].
@@ -1136,6 +1196,16 @@ impl GetAllRelatedlists {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("related_lists")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::RelatedList>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("related_lists").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1171,6 +1241,16 @@ impl GetRelatedlist {
         let resp = client.execute(req).await?;
         resp.single("related_lists")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::RelatedList>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("related_lists").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `update_module_settings`. Set options, then call [`Self::send`].
@@ -1203,6 +1283,18 @@ impl UpdateModuleSettings {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("modules")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("modules").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1496,6 +1588,16 @@ impl GetRecords {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1592,6 +1694,16 @@ impl GetRecord {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Record>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -1707,6 +1819,18 @@ impl CreateRecords {
         resp.action("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
     ///
     /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
@@ -1812,6 +1936,18 @@ impl UpdateRecords {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -1968,6 +2104,18 @@ impl UpsertRecords {
         resp.action("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
     ///
     /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
@@ -2041,6 +2189,18 @@ impl DeleteRecords {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -2159,6 +2319,16 @@ impl SearchRecords {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -2282,6 +2452,16 @@ impl SearchRecordsByPhone {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2403,6 +2583,16 @@ impl SearchRecordEmail {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2522,6 +2712,16 @@ impl SearchRecordsByCriteria {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -2663,6 +2863,16 @@ impl GetDeletedRecords {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::TrashRecord>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2778,6 +2988,16 @@ impl GetRecyclebinRecords {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::TrashRecord>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2891,6 +3111,16 @@ impl GetPermanentlyDeletedRecords {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::TrashRecord>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3029,6 +3259,18 @@ impl MassUpdateRecords {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::MassUpdateDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_mass_update_status`. Set options, then call [`Self::send`].
@@ -3062,6 +3304,16 @@ impl GetMassUpdateStatus {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::MassUpdateStatus>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -3162,6 +3414,18 @@ impl CreateRecord {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_tags`. Set options, then call [`Self::send`].
@@ -3210,6 +3474,16 @@ impl GetTags {
         let resp = client.execute(req).await?;
         resp.list("tags")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("tags").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_tag_count`. Set options, then call [`Self::send`].
@@ -3245,6 +3519,16 @@ impl GetTagCount {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.object()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::TagCount>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -3284,6 +3568,16 @@ impl CreateTags {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("tags")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::ActionResults<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 50, one request per chunk, in order.
@@ -3342,6 +3636,16 @@ impl UpdateTags {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("tags")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::ActionResults<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 50, one request per chunk, in order.
@@ -3435,6 +3739,18 @@ impl AddTagsToMultipleRecords {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordTagsDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `remove_tags_from_multiple_records`. Set options, then call [`Self::send`].
@@ -3491,5 +3807,17 @@ impl RemoveTagsFromMultipleRecords {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordTagsDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }

@@ -237,6 +237,16 @@ impl NoteGetAttachments {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Attachment>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -295,6 +305,18 @@ impl NoteUploadAttachment {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `note_download_attachment`. Set options, then call [`Self::send`].
@@ -325,6 +347,16 @@ impl NoteDownloadAttachment {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.file()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::FileDownload>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.file().map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
@@ -365,5 +397,17 @@ impl NoteDeleteAttachment {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }

@@ -710,6 +710,16 @@ impl GetProfiles {
         let resp = client.execute(req).await?;
         resp.list("profiles")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Profile>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("profiles").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_profile`. Set options, then call [`Self::send`].
@@ -739,6 +749,16 @@ impl GetProfile {
         let resp = client.execute(req).await?;
         resp.single("profiles")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Profile>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("profiles").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_all_roles`. Set options, then call [`Self::send`].
@@ -765,6 +785,16 @@ impl GetAllRoles {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("roles")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Role>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -795,6 +825,16 @@ impl GetRole {
         let resp = client.execute(req).await?;
         resp.single("roles")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Role>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("roles").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_organization_taxes`. Set options, then call [`Self::send`].
@@ -821,6 +861,16 @@ impl GetOrganizationTaxes {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("taxes")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::OrgTax>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("taxes").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -850,6 +900,16 @@ impl GetOrganizationTax {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("taxes")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::OrgTax>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("taxes").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -886,6 +946,18 @@ impl CreateOrganizationTaxes {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("taxes")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("taxes").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -941,6 +1013,18 @@ impl UpdateOrganizationTaxes {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("taxes")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("taxes").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -1001,6 +1085,18 @@ impl DeleteOrganizationTaxes {
         let resp = client.execute(req).await?;
         resp.action("taxes")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("taxes").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `delete_organization_tax`. Set options, then call [`Self::send`].
@@ -1032,6 +1128,18 @@ impl DeleteOrganizationTax {
         let resp = client.execute(req).await?;
         resp.action("taxes")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("taxes").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_current_user`. Set options, then call [`Self::send`].
@@ -1058,6 +1166,16 @@ impl GetCurrentUser {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1086,6 +1204,16 @@ impl GetUser {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::User>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("users").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1175,6 +1303,16 @@ impl GetAllUsers {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -1290,6 +1428,16 @@ impl GetAllActiveUsers {
         resp.list("users")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1401,6 +1549,16 @@ impl GetAllDeactiveUsers {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -1516,6 +1674,16 @@ impl GetAllActiveConfirmedUsers {
         resp.list("users")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1627,6 +1795,16 @@ impl GetAllConfirmedUsers {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -1742,6 +1920,16 @@ impl GetAllNotConfirmedUsers {
         resp.list("users")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1853,6 +2041,16 @@ impl GetAllDeletedUsers {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -1968,6 +2166,16 @@ impl GetAllAdminUsers {
         resp.list("users")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2081,6 +2289,16 @@ impl GetAllActiveConfirmedAdminUsers {
         resp.list("users")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -2133,6 +2351,18 @@ impl CreateUser {
         let resp = client.execute(req).await?;
         resp.action("users")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("users").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `update_user`. Set options, then call [`Self::send`].
@@ -2165,6 +2395,18 @@ impl UpdateUser {
         let resp = client.execute(req).await?;
         resp.action("users")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("users").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `delete_user`. Set options, then call [`Self::send`].
@@ -2195,6 +2437,18 @@ impl DeleteUser {
         let resp = client.execute(req).await?;
         resp.action("users")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("users").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_variable_groups`. Set options, then call [`Self::send`].
@@ -2221,6 +2475,16 @@ impl GetVariableGroups {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("variable_groups")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::VariableGroup>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("variable_groups").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -2271,6 +2535,16 @@ impl GetVariables {
         let resp = client.execute(req).await?;
         resp.list("variables")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Variable>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("variables").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `create_variables`. Set options, then call [`Self::send`].
@@ -2306,6 +2580,18 @@ impl CreateVariables {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("variables")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("variables").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -2361,6 +2647,18 @@ impl UpdateVariables {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("variables")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("variables").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.

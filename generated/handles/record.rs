@@ -741,6 +741,16 @@ impl GetAttachments {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Attachment>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -800,6 +810,18 @@ impl UploadAttachment {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `upload_link_as_attachment`. Set options, then call [`Self::send`].
@@ -837,6 +859,18 @@ impl UploadLinkAsAttachment {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `download_attachment`. Set options, then call [`Self::send`].
@@ -868,6 +902,16 @@ impl DownloadAttachment {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.file()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::FileDownload>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.file().map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
@@ -910,6 +954,18 @@ impl DeleteAttachment {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `upload_photo`. Set options, then call [`Self::send`].
@@ -950,6 +1006,16 @@ impl UploadPhoto {
         let resp = client.execute(req).await?;
         resp.object()
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::StatusMessage>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `download_photo`. Set options, then call [`Self::send`].
@@ -984,6 +1050,16 @@ impl DownloadPhoto {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.file()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::FileDownload>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.file().map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
@@ -1026,6 +1102,16 @@ impl DeletePhoto {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.object()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::StatusMessage>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1143,6 +1229,16 @@ impl GetNotes {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Note>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1199,6 +1295,18 @@ impl AddNote {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `update_note`. Set options, then call [`Self::send`].
@@ -1235,6 +1343,18 @@ impl UpdateNote {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `delete_note`. Set options, then call [`Self::send`].
@@ -1268,6 +1388,18 @@ impl DeleteNote {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1354,6 +1486,18 @@ impl UpdateRecord {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `delete_record`. Set options, then call [`Self::send`].
@@ -1401,6 +1545,18 @@ impl DeleteRecord {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `convert_record`. Set options, then call [`Self::send`].
@@ -1433,6 +1589,16 @@ impl ConvertRecord {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::ConvertResult>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1529,6 +1695,16 @@ impl GetRelatedRecords {
         resp.list("data")
     }
 
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
     /// after a page with `more_records: false` or no items.
     pub fn pages(
@@ -1612,6 +1788,18 @@ impl AddRelation {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `remove_relation`. Set options, then call [`Self::send`].
@@ -1647,6 +1835,18 @@ impl RemoveRelation {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_blueprint`. Set options, then call [`Self::send`].
@@ -1677,6 +1877,16 @@ impl GetBlueprint {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("blueprint")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Blueprint>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("blueprint").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1710,6 +1920,16 @@ impl UpdateBlueprint {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.object()
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::StatusMessage>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -1775,6 +1995,18 @@ impl AddTags {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordTagsDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `remove_tags`. Set options, then call [`Self::send`].
@@ -1822,5 +2054,17 @@ impl RemoveTags {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("data")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordTagsDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }

@@ -120,6 +120,16 @@ impl GetOrganizationDetails {
         let resp = client.execute(req).await?;
         resp.single("org")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Organization>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("org").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_current_user`. Set options, then call [`Self::send`].
@@ -146,6 +156,16 @@ impl GetCurrentUser {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("users")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::User>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("users").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -196,6 +216,16 @@ impl GetAllModules {
         let resp = client.execute(req).await?;
         resp.list("modules")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Module>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("modules").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_module`. Set options, then call [`Self::send`].
@@ -224,5 +254,15 @@ impl GetModule {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("modules")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Module>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("modules").map(|value| crate::WithMeta::new(value, meta))
     }
 }

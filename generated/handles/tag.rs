@@ -108,6 +108,16 @@ impl DeleteTag {
         let resp = client.execute(req).await?;
         resp.action("tags")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::ActionResults<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `merge_tag`. Set options, then call [`Self::send`].
@@ -140,5 +150,15 @@ impl MergeTag {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("tags")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::ActionResults<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
     }
 }

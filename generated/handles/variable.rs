@@ -154,6 +154,16 @@ impl GetVariable {
         let resp = client.execute(req).await?;
         resp.single("variables")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Variable>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("variables").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `update_variable`. Set options, then call [`Self::send`].
@@ -187,6 +197,18 @@ impl UpdateVariable {
         let resp = client.execute(req).await?;
         resp.action("variables")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("variables").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `delete_variable`. Set options, then call [`Self::send`].
@@ -217,5 +239,17 @@ impl DeleteVariable {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("variables")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("variables").map(|value| crate::WithMeta::new(value, meta))
     }
 }

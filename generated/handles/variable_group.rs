@@ -87,4 +87,14 @@ impl GetVariableGroup {
         let resp = client.execute(req).await?;
         resp.single("variable_groups")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::VariableGroup>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("variable_groups").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
