@@ -151,16 +151,32 @@ fn coverage_prints_per_handle_and_total() {
         .unwrap()
         .join("spec");
     let o = bin()
-        .args(["coverage", "--spec", spec.to_str().unwrap(), "--min", "100"])
+        .args(["coverage", "--spec", spec.to_str().unwrap(), "--min", "50"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
+    let (tables, sdk) = t.split_once("\n\n").expect("two lists");
+    assert!(tables.starts_with("zcrmsdk 2.0"), "{t}");
     assert!(
-        t.contains("rest_client: 4/4") && t.contains("org: 28/28"),
+        tables.contains("  rest_client: 4/4") && tables.contains("  org: 28/28"),
         "{t}"
     );
-    assert!(t.trim_end().ends_with("total: 93/93 (100.0%)"), "{t}");
+    assert!(tables.trim_end().ends_with("total: 93/93 (100.0%)"), "{t}");
+    assert!(sdk.starts_with("zohocrmsdk2-0 6.0.0"), "{t}");
+    assert!(sdk.contains("  taxes: 6/6"), "{t}");
+    assert!(sdk.contains("/139 ("), "{t}");
+    let below = bin()
+        .args([
+            "coverage",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--min",
+            "100.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!below.status.success(), "{}", text(&below));
 }
 
 #[test]

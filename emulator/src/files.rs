@@ -237,22 +237,36 @@ pub fn download_attachment(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 
 /// `DELETE .../Attachments/{attachment_id}`.
 pub fn delete_attachment(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let att_id = ctx.var(&["attachment_id"]).unwrap_or("").to_owned();
+    delete_attachment_ids(crm, ctx, &[att_id])
+}
+
+/// `DELETE /{module}/{id}/Attachments?ids=`: one result per id, in order.
+pub fn delete_attachments(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let ids = crate::params::id_list(ctx.q("ids").unwrap_or(""));
+    if ids.is_empty() {
+        return crate::errors::missing_param("ids");
+    }
+    delete_attachment_ids(crm, ctx, &ids)
+}
+
+fn delete_attachment_ids(crm: &mut Crm, ctx: &Ctx, ids: &[String]) -> Reply {
     let (module, parent) = match parent_of(crm, ctx) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let att_id = ctx.var(&["attachment_id"]).unwrap_or("").to_owned();
     let parent_id = id_of(&parent).to_owned();
-    if find_attachment(crm, &module, &parent_id, &att_id).is_none() {
-        return finish(vec![records::invalid_id(&att_id)], StatusCode::OK);
-    }
-    crm.extras.attachments.retain(|a| a.id != att_id);
-    finish(
-        vec![
-            json!({"code": "SUCCESS", "details": {"id": att_id}, "message": "record deleted", "status": "success"}),
-        ],
-        StatusCode::OK,
-    )
+    let results = ids
+        .iter()
+        .map(|att_id| {
+            if find_attachment(crm, &module, &parent_id, att_id).is_none() {
+                return records::invalid_id(att_id);
+            }
+            crm.extras.attachments.retain(|a| &a.id != att_id);
+            json!({"code": "SUCCESS", "details": {"id": att_id}, "message": "record deleted", "status": "success"})
+        })
+        .collect();
+    finish(results, StatusCode::OK)
 }
 
 // The record of a photo call: a photo module, and a record that exists.
@@ -270,7 +284,7 @@ fn photo_record(crm: &Crm, ctx: &Ctx) -> Result<(String, String), Reply> {
     Ok((module, id_of(&rec).to_owned()))
 }
 
-fn status_message(message: &str) -> Reply {
+pub(crate) fn status_message(message: &str) -> Reply {
     Reply::json(
         StatusCode::OK,
         json!({"code": "SUCCESS", "details": {}, "message": message, "status": "success"}),
@@ -283,25 +297,33 @@ fn set_record_image(crm: &mut Crm, ctx: &Ctx, module: &str, id: &str, value: Val
     crm.update(module, id, fields, &ctx.user, ctx.now);
 }
 
+/// The image in part `file` of a photo upload (record photos, the org logo).
+pub(crate) fn image_part(crm: &Crm, ctx: &Ctx) -> Result<StoredFile, Reply> {
+    let form = ctx.form.as_deref().unwrap_or(&[]);
+    let Some(part) = file_part(form) else {
+        return Err(invalid(json!({"param_name": "file"})));
+    };
+    let file = stored(crm, part)?;
+    if !file.content_type.starts_with("image/")
+        && !guess_type(&file.file_name).starts_with("image/")
+    {
+        return Err(invalid(
+            json!({"param_name": "file", "reason": "the photo must be an image"}),
+        ));
+    }
+    Ok(file)
+}
+
 /// `POST /{module}/{id}/photo` (part `file`, an image).
 pub fn upload_photo(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let (module, id) = match photo_record(crm, ctx) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let form = ctx.form.as_deref().unwrap_or(&[]);
-    let Some(part) = file_part(form) else {
-        return invalid(json!({"param_name": "file"}));
-    };
-    let file = match stored(crm, part) {
+    let file = match image_part(crm, ctx) {
         Ok(f) => f,
         Err(r) => return r,
     };
-    if !file.content_type.starts_with("image/")
-        && !guess_type(&file.file_name).starts_with("image/")
-    {
-        return invalid(json!({"param_name": "file", "reason": "the photo must be an image"}));
-    }
     let photo_id = format!("emu{}", crm.new_id());
     crm.extras.photos.insert((module.clone(), id.clone()), file);
     set_record_image(crm, ctx, &module, &id, json!(photo_id));

@@ -533,9 +533,12 @@ fn settings_changes(
             json!({"display_value": cv["display_value"], "name": cv["name"], "system_name": cv["system_name"], "id": id}),
         );
     }
-    // Territory management is off in the emulated org: no territory id exists.
-    if item.get("territory").is_some_and(|v| !v.is_null()) {
-        return Err(invalid_field("territory"));
+    if let Some(v) = item.get("territory").filter(|v| !v.is_null()) {
+        let id = settings::as_id(Some(v)).unwrap_or_default();
+        if !crate::territories::exists(crm, &id) {
+            return Err(invalid_field("territory"));
+        }
+        out.insert("territory".into(), json!({"id": id}));
     }
     if let Some(v) = item.get("related_list_properties").filter(|v| !v.is_null()) {
         let order = v.get("sort_order");

@@ -69,6 +69,15 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// The non-blank items of a comma-separated list (`ids=a,b`), trimmed.
+pub fn id_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

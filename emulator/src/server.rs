@@ -292,8 +292,14 @@ fn crm(
         Ok(op) => op,
         Err(r) => return r,
     };
-    let module = match vars.get("module_api_name") {
-        Some(name) => match st.crm.module(name) {
+    // `/settings/modules/{module_id}` names a module by id (update_module_by_id).
+    let by_id = vars.contains_key("module_id");
+    let module = match vars.get("module_api_name").or(vars.get("module_id")) {
+        Some(name) => match st
+            .crm
+            .module(name)
+            .or_else(|| by_id.then(|| st.crm.module_by_id(name)).flatten())
+        {
             Some(m) => Some(m.api_name.clone()),
             None => return errors::invalid_module(),
         },
@@ -491,6 +497,13 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_all_relatedlists" => crate::metadata::get_all_relatedlists(crm, ctx),
         "get_relatedlist" => crate::metadata::get_relatedlist(crm, ctx),
         "update_module_settings" => crate::metadata::update_module_settings(crm, ctx),
+        "update_users" => crate::users::update_users(crm, ctx),
+        "delete_variables" => crate::variables::delete_variables(crm, ctx),
+        "update_tag" => crate::tags::update_tag(crm, ctx),
+        "delete_attachments" => files::delete_attachments(crm, ctx),
+        "get_territories" => crate::territories::get_territories(crm, ctx),
+        "get_territory" => crate::territories::get_territory(crm, ctx),
+        "upload_organization_photo" => crate::org_photo::upload_organization_photo(crm, ctx),
         "get_tags" => crate::tags::get_tags(crm, ctx),
         "get_tag_count" => crate::tags::get_tag_count(crm, ctx),
         "create_tags" => crate::tags::create_tags(crm, ctx),

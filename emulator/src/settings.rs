@@ -34,6 +34,8 @@ pub struct Settings {
     pub tax_preference: Value,
     /// Tags of every module; each carries an internal `$module` key the API never shows.
     pub tags: Vec<Value>,
+    /// Territories, root first.
+    pub territories: Vec<Value>,
 }
 
 impl Settings {
@@ -47,6 +49,7 @@ impl Settings {
             taxes: seed::taxes(),
             tax_preference: json!({"auto_populate_tax": true, "modify_tax_rates": true}),
             tags: seed::tags(),
+            territories: crate::territories::seeded(),
         }
     }
 }

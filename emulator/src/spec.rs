@@ -85,7 +85,9 @@ impl Routes {
         let mut found = Vec::new();
         for (op, vars) in tier {
             if op.method.eq_ignore_ascii_case(method) {
-                vars_out = vars;
+                // Twins may name the same segment differently (`{module_api_name}` and
+                // `{module_id}`); every name is kept so whichever twin serves finds its own.
+                vars_out.extend(vars);
                 found.push(op);
             }
         }

@@ -71,6 +71,13 @@ impl Crm {
             .find(|m| m.api_name.eq_ignore_ascii_case(name))
     }
 
+    /// The module whose metadata `id` is `id`.
+    pub fn module_by_id(&self, id: &str) -> Option<&ModuleDef> {
+        self.modules
+            .iter()
+            .find(|m| m.meta.get("id").and_then(Value::as_str) == Some(id))
+    }
+
     /// The user with this email.
     pub fn user_by_email(&self, email: &str) -> Option<&Value> {
         self.users.iter().find(|u| {

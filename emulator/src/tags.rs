@@ -257,6 +257,30 @@ pub fn update_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     finish("tags", results, StatusCode::OK)
 }
 
+/// `PUT /settings/tags/{id}?module=`: renames one tag (zohocrmsdk2-0 6.0.0 `update_tag`); the
+/// id comes from the path, the new name from the one body item.
+pub fn update_tag(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let module = match module_param(crm, ctx) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let id = ctx.var(&["tag_id"]).unwrap_or("").to_owned();
+    let results = settings::items(ctx)
+        .into_iter()
+        .map(|item| {
+            let renamed = item.and_then(|mut i| {
+                i.insert("id".into(), json!(id));
+                rename(crm, ctx, &module, &i)
+            });
+            match renamed {
+                Ok(t) => success("tags updated successfully", t),
+                Err(e) => e,
+            }
+        })
+        .collect();
+    finish("tags", results, StatusCode::OK)
+}
+
 fn remove_tag(crm: &mut Crm, id: &str) -> Option<Value> {
     let pos = crm
         .settings

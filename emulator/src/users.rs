@@ -207,6 +207,24 @@ pub fn update_user(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     finish("users", results, StatusCode::OK)
 }
 
+/// `PUT /users`: each item names its user by `id` (zohocrmsdk2-0 6.0.0 `update_users`).
+pub fn update_users(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let results = settings::items(ctx)
+        .into_iter()
+        .map(|item| {
+            let res = item.and_then(|i| {
+                let id = settings::as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
+                update_one(crm, ctx, &id, i)
+            });
+            match res {
+                Ok(details) => success("User updated", details),
+                Err(e) => e,
+            }
+        })
+        .collect();
+    finish("users", results, StatusCode::OK)
+}
+
 /// `DELETE /users/{id}`: the user stays, as `deleted`, for `type=DeletedUsers`.
 pub fn delete_user(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["user_id", "id"]).unwrap_or("").to_owned();

@@ -316,13 +316,26 @@ pub fn update_variable(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 /// `DELETE /settings/variables/{id or api_name}`.
 pub fn delete_variable(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let key = ctx.var(&["variable_id", "id"]).unwrap_or("").to_owned();
+    finish("variables", vec![delete_one(crm, &key)], StatusCode::OK)
+}
+
+/// `DELETE /settings/variables?ids=`: one result per id, in order.
+pub fn delete_variables(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let ids = crate::params::id_list(ctx.q("ids").unwrap_or(""));
+    if ids.is_empty() {
+        return crate::errors::missing_param("ids");
+    }
+    let results = ids.iter().map(|id| delete_one(crm, id)).collect();
+    finish("variables", results, StatusCode::OK)
+}
+
+fn delete_one(crm: &mut Crm, key: &str) -> Value {
     let vars = &mut crm.settings.variables;
-    let result = match vars.iter().position(|v| matches_key(v, &key)) {
+    match vars.iter().position(|v| matches_key(v, key)) {
         Some(pos) => {
             let gone = vars.remove(pos);
             success("variable deleted", json!({"id": settings::id_of(&gone)}))
         }
-        None => invalid_id_item(&key),
-    };
-    finish("variables", vec![result], StatusCode::OK)
+        None => invalid_id_item(key),
+    }
 }

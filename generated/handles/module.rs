@@ -103,11 +103,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_layouts")]
     pub fn get_all_layouts(&self) -> crate::handles::module::GetAllLayouts {
         crate::handles::module::GetAllLayouts {
             client: self.client.clone(),
             module_api_name: self.module_api_name.clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_layouts`], under the name the official SDK uses.
+    pub fn get_layouts(&self) -> crate::handles::module::GetAllLayouts {
+        self.get_all_layouts()
     }
 
     /// Fetches one layout.
@@ -149,11 +155,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_custom_views")]
     pub fn get_all_customviews(&self) -> crate::handles::module::GetAllCustomviews {
         crate::handles::module::GetAllCustomviews {
             client: self.client.clone(),
             module_api_name: self.module_api_name.clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_customviews`], under the name the official SDK uses.
+    pub fn get_custom_views(&self) -> crate::handles::module::GetAllCustomviews {
+        self.get_all_customviews()
     }
 
     /// Fetches one custom view.
@@ -171,6 +183,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_custom_view")]
     pub fn get_customview(
         &self,
         cv_id: impl ::std::convert::Into<crate::Id>,
@@ -180,6 +193,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name.clone(),
             cv_id: cv_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_customview`], under the name the official SDK uses.
+    pub fn get_custom_view(
+        &self,
+        cv_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetCustomview {
+        self.get_customview(cv_id)
     }
 
     /// Lists the module's related lists.
@@ -195,11 +216,17 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_related_lists")]
     pub fn get_all_relatedlists(&self) -> crate::handles::module::GetAllRelatedlists {
         crate::handles::module::GetAllRelatedlists {
             client: self.client.clone(),
             module_api_name: self.module_api_name.clone(),
         }
+    }
+
+    /// The same as [`Self::get_all_relatedlists`], under the name the official SDK uses.
+    pub fn get_related_lists(&self) -> crate::handles::module::GetAllRelatedlists {
+        self.get_all_relatedlists()
     }
 
     /// Fetches one related list.
@@ -217,6 +244,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_related_list")]
     pub fn get_relatedlist(
         &self,
         related_list_id: impl ::std::convert::Into<crate::Id>,
@@ -226,6 +254,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name.clone(),
             related_list_id: related_list_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_relatedlist`], under the name the official SDK uses.
+    pub fn get_related_list(
+        &self,
+        related_list_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetRelatedlist {
+        self.get_relatedlist(related_list_id)
     }
 
     /// Updates the module's settings (page size, business card, default view, territory).
@@ -243,6 +279,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_module_by_api_name")]
     pub fn update_module_settings(
         &self,
         module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
@@ -252,6 +289,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name.clone(),
             module_settings: module_settings.into(),
         }
+    }
+
+    /// The same as [`Self::update_module_settings`], under the name the official SDK uses.
+    pub fn update_module_by_api_name(
+        &self,
+        module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
+    ) -> crate::handles::module::UpdateModuleSettings {
+        self.update_module_settings(module_settings)
     }
 
     /// Lists the module's records, one page at a time.
@@ -756,6 +801,7 @@ impl ModuleHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_record_count_for_tag")]
     pub fn get_tag_count(
         &self,
         tag_id: impl ::std::convert::Into<crate::Id>,
@@ -765,6 +811,14 @@ impl ModuleHandle {
             module_api_name: self.module_api_name.clone(),
             tag_id: tag_id.into(),
         }
+    }
+
+    /// The same as [`Self::get_tag_count`], under the name the official SDK uses.
+    pub fn get_record_count_for_tag(
+        &self,
+        tag_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::module::GetTagCount {
+        self.get_tag_count(tag_id)
     }
 
     /// Creates tags in the module (at most 50).

@@ -113,6 +113,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "upload_link_attachment")]
     pub fn upload_link_as_attachment(
         &self,
         attachment_url: impl ::std::convert::Into<::std::string::String>,
@@ -123,6 +124,14 @@ impl RecordHandle {
             record_id: self.record_id.clone(),
             attachment_url: attachment_url.into(),
         }
+    }
+
+    /// The same as [`Self::upload_link_as_attachment`], under the name the official SDK uses.
+    pub fn upload_link_attachment(
+        &self,
+        attachment_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::record::UploadLinkAsAttachment {
+        self.upload_link_as_attachment(attachment_url)
     }
 
     /// Downloads an attachment of this record.
@@ -219,12 +228,18 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_photo")]
     pub fn download_photo(&self) -> crate::handles::record::DownloadPhoto {
         crate::handles::record::DownloadPhoto {
             client: self.client.clone(),
             module_api_name: self.module_api_name.clone(),
             record_id: self.record_id.clone(),
         }
+    }
+
+    /// The same as [`Self::download_photo`], under the name the official SDK uses.
+    pub fn get_photo(&self) -> crate::handles::record::DownloadPhoto {
+        self.download_photo()
     }
 
     /// Removes this record's photo.
@@ -245,6 +260,33 @@ impl RecordHandle {
             client: self.client.clone(),
             module_api_name: self.module_api_name.clone(),
             record_id: self.record_id.clone(),
+        }
+    }
+
+    /// Deletes several attachments of this record by id.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/Attachments`; OAuth scope `ZohoCRM.modules.attachments.DELETE`.
+    ///
+    /// - `ids`: The attachment ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delete_attachments(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_attachments(
+        &self,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> crate::handles::record::DeleteAttachments {
+        crate::handles::record::DeleteAttachments {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
         }
     }
 
@@ -423,6 +465,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "convert_lead")]
     pub fn convert_record(
         &self,
         convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
@@ -433,6 +476,14 @@ impl RecordHandle {
             record_id: self.record_id.clone(),
             convert_lead: convert_lead.into(),
         }
+    }
+
+    /// The same as [`Self::convert_record`], under the name the official SDK uses.
+    pub fn convert_lead(
+        &self,
+        convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
+    ) -> crate::handles::record::ConvertRecord {
+        self.convert_record(convert_lead)
     }
 
     /// Lists the records of one of this record's related lists.
@@ -491,6 +542,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_related_record")]
     pub fn add_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -505,6 +557,16 @@ impl RecordHandle {
             related_id: related_id.into(),
             record: record.into(),
         }
+    }
+
+    /// The same as [`Self::add_relation`], under the name the official SDK uses.
+    pub fn update_related_record(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<crate::Id>,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::record::AddRelation {
+        self.add_relation(related_list, related_id, record)
     }
 
     /// Removes the relation between this record and another.
@@ -523,6 +585,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delink_record")]
     pub fn remove_relation(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -535,6 +598,15 @@ impl RecordHandle {
             related_list: related_list.into(),
             related_id: related_id.into(),
         }
+    }
+
+    /// The same as [`Self::remove_relation`], under the name the official SDK uses.
+    pub fn delink_record(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::RemoveRelation {
+        self.remove_relation(related_list, related_id)
     }
 
     /// Fetches this record's blueprint state and the transitions open to it.
@@ -600,6 +672,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "add_tags_to_record")]
     pub fn add_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -613,6 +686,16 @@ impl RecordHandle {
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
             over_write: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::add_tags`], under the name the official SDK uses.
+    pub fn add_tags_to_record(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> crate::handles::record::AddTags {
+        self.add_tags(tag_names)
     }
 
     /// Removes tags from this record (at most 10).
@@ -630,6 +713,7 @@ impl RecordHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "remove_tags_from_record")]
     pub fn remove_tags(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -642,6 +726,16 @@ impl RecordHandle {
             record_id: self.record_id.clone(),
             tag_names: tag_names.into_iter().map(::std::convert::Into::into).collect(),
         }
+    }
+
+    /// The same as [`Self::remove_tags`], under the name the official SDK uses.
+    pub fn remove_tags_from_record(
+        &self,
+        tag_names: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> crate::handles::record::RemoveTags {
+        self.remove_tags(tag_names)
     }
 }
 
@@ -1112,6 +1206,46 @@ impl DeletePhoto {
         let resp = client.execute(req).await?;
         let meta = resp.meta();
         resp.object().map(|value| crate::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `delete_attachments`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteAttachments {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) ids: ::std::vec::Vec<crate::Id>,
+}
+
+impl DeleteAttachments {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_attachments",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("Attachments");
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
     }
 }
 

@@ -16,6 +16,7 @@ impl crate::Client {
     /// # }
     /// ```
     #[doc(alias = "get_org_details")]
+    #[doc(alias = "get_organization")]
     pub fn get_organization_details(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -26,6 +27,13 @@ impl crate::Client {
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
     pub fn get_org_details(
+        &self,
+    ) -> crate::handles::rest_client::GetOrganizationDetails {
+        self.get_organization_details()
+    }
+
+    /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    pub fn get_organization(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
         self.get_organization_details()
@@ -63,11 +71,17 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_modules")]
     pub fn get_all_modules(&self) -> crate::handles::rest_client::GetAllModules {
         crate::handles::rest_client::GetAllModules {
             client: self.clone(),
             if_modified_since: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    pub fn get_modules(&self) -> crate::handles::rest_client::GetAllModules {
+        self.get_all_modules()
     }
 
     /// Fetches one module by API name.
@@ -92,6 +106,34 @@ impl crate::Client {
         crate::handles::rest_client::GetModule {
             client: self.clone(),
             api_name: api_name.into(),
+        }
+    }
+
+    /// Updates a module's settings, naming the module by id (update_module_settings names it by API name).
+    ///
+    /// `PUT /crm/v2/settings/modules/{module_id}`; OAuth scope `ZohoCRM.settings.modules.ALL`.
+    ///
+    /// - `module_id`: The module's id.
+    /// - `module_settings`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .update_module_by_id("4150868000000224001", zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_module_by_id(
+        &self,
+        module_id: impl ::std::convert::Into<crate::Id>,
+        module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
+    ) -> crate::handles::rest_client::UpdateModuleById {
+        crate::handles::rest_client::UpdateModuleById {
+            client: self.clone(),
+            module_id: module_id.into(),
+            module_settings: module_settings.into(),
         }
     }
 }
@@ -264,5 +306,38 @@ impl GetModule {
         let resp = client.execute(req).await?;
         let meta = resp.meta();
         resp.single("modules").map(|value| crate::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `update_module_by_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateModuleById {
+    pub(crate) client: crate::Client,
+    pub(crate) module_id: crate::Id,
+    pub(crate) module_settings: crate::types::ModuleSettings,
+}
+
+impl UpdateModuleById {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_module_by_id",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("modules");
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_id));
+        req.json_items("modules", ::std::slice::from_ref(&self.module_settings))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("modules")
     }
 }

@@ -69,6 +69,7 @@ impl TagHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "merge_tags")]
     pub fn merge_tag(
         &self,
         tag_merge: impl ::std::convert::Into<crate::types::TagMerge>,
@@ -77,6 +78,43 @@ impl TagHandle {
             client: self.client.clone(),
             tag_id: self.tag_id.clone(),
             tag_merge: tag_merge.into(),
+        }
+    }
+
+    /// The same as [`Self::merge_tag`], under the name the official SDK uses.
+    pub fn merge_tags(
+        &self,
+        tag_merge: impl ::std::convert::Into<crate::types::TagMerge>,
+    ) -> crate::handles::tag::MergeTag {
+        self.merge_tag(tag_merge)
+    }
+
+    /// Renames this tag within a module.
+    ///
+    /// `PUT /crm/v2/settings/tags/{tag_id}`; OAuth scope `ZohoCRM.settings.tags.UPDATE`.
+    ///
+    /// - `module`: The module the tag belongs to (`Leads`).
+    /// - `tag`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.tag("4150868000000224001")
+    ///     .update_tag("Leads", zohocrm::types::Tag::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_tag(
+        &self,
+        module: impl ::std::convert::Into<::std::string::String>,
+        tag: impl ::std::convert::Into<crate::types::Tag>,
+    ) -> crate::handles::tag::UpdateTag {
+        crate::handles::tag::UpdateTag {
+            client: self.client.clone(),
+            tag_id: self.tag_id.clone(),
+            module: module.into(),
+            tag: tag.into(),
         }
     }
 }
@@ -160,5 +198,41 @@ impl MergeTag {
         let resp = client.execute(req).await?;
         let meta = resp.meta();
         resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `update_tag`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateTag {
+    pub(crate) client: crate::Client,
+    pub(crate) tag_id: crate::Id,
+    pub(crate) module: ::std::string::String,
+    pub(crate) tag: crate::types::Tag,
+}
+
+impl UpdateTag {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_tag",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_literal("settings");
+        req.path_literal("tags");
+        req.path_var(&crate::__private::ToParam::to_param(&self.tag_id));
+        {
+            let v = &self.module;
+            req.query("module", &crate::__private::ToParam::to_param(v));
+        }
+        req.json_items("tags", ::std::slice::from_ref(&self.tag))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("tags")
     }
 }

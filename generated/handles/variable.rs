@@ -50,12 +50,24 @@ impl VariableHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_variable_by_id")]
+    #[doc(alias = "get_variable_for_api_name")]
     pub fn get_variable(&self) -> crate::handles::variable::GetVariable {
         crate::handles::variable::GetVariable {
             client: self.client.clone(),
             variable_id: self.variable_id.clone(),
             group: ::std::option::Option::None,
         }
+    }
+
+    /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    pub fn get_variable_by_id(&self) -> crate::handles::variable::GetVariable {
+        self.get_variable()
+    }
+
+    /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    pub fn get_variable_for_api_name(&self) -> crate::handles::variable::GetVariable {
+        self.get_variable()
     }
 
     /// Updates this variable.
@@ -73,6 +85,8 @@ impl VariableHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_variable_by_id")]
+    #[doc(alias = "update_variable_by_api_name")]
     pub fn update_variable(
         &self,
         variable: impl ::std::convert::Into<crate::types::Variable>,
@@ -82,6 +96,22 @@ impl VariableHandle {
             variable_id: self.variable_id.clone(),
             variable: variable.into(),
         }
+    }
+
+    /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    pub fn update_variable_by_id(
+        &self,
+        variable: impl ::std::convert::Into<crate::types::Variable>,
+    ) -> crate::handles::variable::UpdateVariable {
+        self.update_variable(variable)
+    }
+
+    /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    pub fn update_variable_by_api_name(
+        &self,
+        variable: impl ::std::convert::Into<crate::types::Variable>,
+    ) -> crate::handles::variable::UpdateVariable {
+        self.update_variable(variable)
     }
 
     /// Deletes this variable.

@@ -50,6 +50,8 @@ impl VariableGroupHandle {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_variable_group_by_id")]
+    #[doc(alias = "get_variable_group_by_api_name")]
     pub fn get_variable_group(
         &self,
     ) -> crate::handles::variable_group::GetVariableGroup {
@@ -57,6 +59,20 @@ impl VariableGroupHandle {
             client: self.client.clone(),
             group_id: self.group_id.clone(),
         }
+    }
+
+    /// The same as [`Self::get_variable_group`], under the name the official SDK uses.
+    pub fn get_variable_group_by_id(
+        &self,
+    ) -> crate::handles::variable_group::GetVariableGroup {
+        self.get_variable_group()
+    }
+
+    /// The same as [`Self::get_variable_group`], under the name the official SDK uses.
+    pub fn get_variable_group_by_api_name(
+        &self,
+    ) -> crate::handles::variable_group::GetVariableGroup {
+        self.get_variable_group()
     }
 }
 

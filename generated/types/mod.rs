@@ -93,6 +93,8 @@ mod tag_merge;
 pub use tag_merge::TagMerge;
 mod tag_ref;
 pub use tag_ref::TagRef;
+mod territory;
+pub use territory::Territory;
 mod transition;
 pub use transition::Transition;
 mod trash_record;
