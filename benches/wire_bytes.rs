@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Bytes on the wire for one page of 200 Leads from the emulator, with and without gzip, counted
 //! by a TCP relay between the client and the server (headers included). Also the client's wall
 //! time per page, median and p95 of 20 fetches each way. Run with

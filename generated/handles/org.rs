@@ -912,6 +912,16 @@ impl UploadOrganizationPhoto {
         let resp = client.execute(req).await?;
         resp.object()
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::StatusMessage>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_profiles`. Set options, then call [`Self::send`].
@@ -1396,6 +1406,16 @@ impl GetTerritories {
         let resp = client.execute(req).await?;
         resp.list("territories")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Territory>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("territories").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_territory`. Set options, then call [`Self::send`].
@@ -1424,6 +1444,16 @@ impl GetTerritory {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.single("territories")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Territory>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("territories").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -2764,6 +2794,18 @@ impl UpdateUsers {
         let resp = client.execute(req).await?;
         resp.action("users")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("users").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_variable_groups`. Set options, then call [`Self::send`].
@@ -3030,5 +3072,17 @@ impl DeleteVariables {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.action("variables")
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("variables").map(|value| crate::WithMeta::new(value, meta))
     }
 }

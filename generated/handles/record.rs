@@ -1247,6 +1247,18 @@ impl DeleteAttachments {
         let resp = client.execute(req).await?;
         resp.action("data")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
 
 /// Request builder for `get_notes`. Set options, then call [`Self::send`].

@@ -340,4 +340,16 @@ impl UpdateModuleById {
         let resp = client.execute(req).await?;
         resp.action("modules")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("modules").map(|value| crate::WithMeta::new(value, meta))
+    }
 }

@@ -235,4 +235,14 @@ impl UpdateTag {
         let resp = client.execute(req).await?;
         resp.action("tags")
     }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::ActionResults<crate::types::Tag>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("tags").map(|value| crate::WithMeta::new(value, meta))
+    }
 }
