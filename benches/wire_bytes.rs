@@ -5,6 +5,7 @@
 //! `cargo bench --bench wire_bytes`.
 
 #[path = "data/mod.rs"]
+#[allow(dead_code)] // page_json is the decode bench's
 mod data;
 #[path = "../tests/support/relay.rs"]
 mod relay;
