@@ -42,21 +42,36 @@ async fn retries_are_bounded() {
     );
 }
 
+/// Creates one Lead after injecting `fault`: the result, the requests the emulator received
+/// and the Leads it gained.
+async fn write_after_fault(
+    emu: &zohocrm_emulator::Emulator,
+    client: &zohocrm::Client,
+    fault: u16,
+) -> (
+    zohocrm::Result<zohocrm::ActionResults<zohocrm::types::RecordActionDetails>>,
+    u64,
+    usize,
+) {
+    let leads_before = emu.records("Leads").len();
+    let before = emu.crm_request_count();
+    emu.inject_faults(&[fault]);
+    let res = client
+        .module("Leads")
+        .create_records([record(&[("Last_Name", "Written once")])])
+        .send()
+        .await;
+    let sent = emu.crm_request_count() - before;
+    (res, sent, emu.records("Leads").len() - leads_before)
+}
+
 #[tokio::test]
 async fn writes_that_are_not_idempotent_are_not_retried() {
     let (emu, client) = setup().await;
-    let leads_before = emu.records("Leads").len();
-    let before = emu.crm_request_count();
-    emu.inject_faults(&[503]);
-    let err = client
-        .module("Leads")
-        .create_records([record(&[("Last_Name", "Once")])])
-        .send()
-        .await
-        .unwrap_err();
+    let (res, sent, created) = write_after_fault(&emu, &client, 503).await;
+    let err = res.unwrap_err();
     assert_eq!(err.as_api().unwrap().http_status, 503, "{err}");
-    assert_eq!(emu.crm_request_count() - before, 1, "sent once");
-    assert_eq!(emu.records("Leads").len(), leads_before);
+    assert_eq!((sent, created), (1, 0), "sent once");
     assert!(err.is_outcome_unknown(), "{err}");
     assert!(
         err.to_string().contains("may or may not have happened"),
@@ -68,19 +83,14 @@ async fn writes_that_are_not_idempotent_are_not_retried() {
 async fn a_throttled_write_is_retried_because_zoho_did_not_process_it() {
     // Source: zoho-api-v2.md §4: 429 is the credit or concurrency limit, the call not run.
     let (emu, client) = setup().await;
-    let leads_before = emu.records("Leads").len();
-    let before = emu.crm_request_count();
     emu.set_retry_after(RetryAfter::Seconds(0));
-    emu.inject_faults(&[429]);
-    let results = client
-        .module("Leads")
-        .create_records([record(&[("Last_Name", "Throttled once")])])
-        .send()
-        .await
-        .unwrap();
-    assert!(results.all_succeeded());
-    assert_eq!(emu.crm_request_count() - before, 2, "one 429, one success");
-    assert_eq!(emu.records("Leads").len(), leads_before + 1, "created once");
+    let (res, sent, created) = write_after_fault(&emu, &client, 429).await;
+    assert!(res.unwrap().all_succeeded());
+    assert_eq!(
+        (sent, created),
+        (2, 1),
+        "one 429, one success, created once"
+    );
 }
 
 #[tokio::test]

@@ -837,9 +837,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> crate::Result<#resp_ty> {
-                let (client, req) = self.into_request()?;
-                let resp = client.execute(req).await?;
-                #decode
+                self.send_with_meta().await.map(crate::WithMeta::into_value)
             }
 
             /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

@@ -989,9 +989,7 @@ impl GetFields {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Field>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("fields")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1033,9 +1031,7 @@ impl GetField {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Field> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("fields")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1075,9 +1071,7 @@ impl GetAllLayouts {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Layout>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("layouts")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1119,9 +1113,7 @@ impl GetLayout {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Layout> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("layouts")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1161,9 +1153,7 @@ impl GetAllCustomviews {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::CustomView>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("custom_views")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1205,9 +1195,7 @@ impl GetCustomview {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::CustomView> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("custom_views")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1247,9 +1235,7 @@ impl GetAllRelatedlists {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::RelatedList>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("related_lists")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1291,9 +1277,7 @@ impl GetRelatedlist {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::RelatedList> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("related_lists")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1334,9 +1318,7 @@ impl UpdateModuleSettings {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("modules")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1637,9 +1619,7 @@ impl GetRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1745,9 +1725,7 @@ impl GetRecord {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Record> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1868,9 +1846,7 @@ impl CreateRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1987,9 +1963,7 @@ impl UpdateRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2153,9 +2127,7 @@ impl UpsertRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2240,9 +2212,7 @@ impl DeleteRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2370,9 +2340,7 @@ impl SearchRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2501,9 +2469,7 @@ impl SearchRecordsByPhone {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2632,9 +2598,7 @@ impl SearchRecordEmail {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2763,9 +2727,7 @@ impl SearchRecordsByCriteria {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2912,9 +2874,7 @@ impl GetDeletedRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3037,9 +2997,7 @@ impl GetRecyclebinRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3162,9 +3120,7 @@ impl GetPermanentlyDeletedRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::TrashRecord>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3309,9 +3265,7 @@ impl MassUpdateRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::MassUpdateDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3355,9 +3309,7 @@ impl GetMassUpdateStatus {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::MassUpdateStatus> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3464,9 +3416,7 @@ impl CreateRecord {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3524,9 +3474,7 @@ impl GetTags {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3570,9 +3518,7 @@ impl GetTagCount {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::TagCount> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.object()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3619,9 +3565,7 @@ impl CreateTags {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3687,9 +3631,7 @@ impl UpdateTags {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3789,9 +3731,7 @@ impl AddTagsToMultipleRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3858,9 +3798,7 @@ impl RemoveTagsFromMultipleRecords {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

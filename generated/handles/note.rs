@@ -232,9 +232,7 @@ impl NoteGetAttachments {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Attachment>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -301,9 +299,7 @@ impl NoteUploadAttachment {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -344,9 +340,7 @@ impl NoteDownloadAttachment {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::FileDownload> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.file()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -394,9 +388,7 @@ impl NoteDeleteAttachment {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

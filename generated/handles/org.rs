@@ -908,9 +908,7 @@ impl UploadOrganizationPhoto {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.object()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -945,9 +943,7 @@ impl GetProfiles {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Profile>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("profiles")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -984,9 +980,7 @@ impl GetProfile {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Profile> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("profiles")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1021,9 +1015,7 @@ impl GetAllRoles {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Role>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("roles")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1060,9 +1052,7 @@ impl GetRole {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Role> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("roles")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1097,9 +1087,7 @@ impl GetOrganizationTaxes {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::OrgTax>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1136,9 +1124,7 @@ impl GetOrganizationTax {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::OrgTax> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1182,9 +1168,7 @@ impl CreateOrganizationTaxes {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1249,9 +1233,7 @@ impl UpdateOrganizationTaxes {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1320,9 +1302,7 @@ impl DeleteOrganizationTaxes {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1363,9 +1343,7 @@ impl DeleteOrganizationTax {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("taxes")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1402,9 +1380,7 @@ impl GetTerritories {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Territory>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("territories")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1441,9 +1417,7 @@ impl GetTerritory {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Territory> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("territories")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1478,9 +1452,7 @@ impl GetCurrentUser {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1516,9 +1488,7 @@ impl GetUser {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::User> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1615,9 +1585,7 @@ impl GetAllUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1738,9 +1706,7 @@ impl GetAllActiveUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1861,9 +1827,7 @@ impl GetAllDeactiveUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1984,9 +1948,7 @@ impl GetAllActiveConfirmedUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2107,9 +2069,7 @@ impl GetAllConfirmedUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2230,9 +2190,7 @@ impl GetAllNotConfirmedUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2353,9 +2311,7 @@ impl GetAllDeletedUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2476,9 +2432,7 @@ impl GetAllAdminUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2599,9 +2553,7 @@ impl GetAllActiveConfirmedAdminUsers {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2662,9 +2614,7 @@ impl CreateUser {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2706,9 +2656,7 @@ impl UpdateUser {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2748,9 +2696,7 @@ impl DeleteUser {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2790,9 +2736,7 @@ impl UpdateUsers {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2829,9 +2773,7 @@ impl GetVariableGroups {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::VariableGroup>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("variable_groups")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2888,9 +2830,7 @@ impl GetVariables {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Variable>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2934,9 +2874,7 @@ impl CreateVariables {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3001,9 +2939,7 @@ impl UpdateVariables {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -3069,9 +3005,7 @@ impl DeleteVariables {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

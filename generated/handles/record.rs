@@ -830,9 +830,7 @@ impl GetAttachments {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Attachment>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -900,9 +898,7 @@ impl UploadAttachment {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -949,9 +945,7 @@ impl UploadLinkAsAttachment {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -993,9 +987,7 @@ impl DownloadAttachment {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::FileDownload> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.file()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1044,9 +1036,7 @@ impl DeleteAttachment {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1096,9 +1086,7 @@ impl UploadPhoto {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.object()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1141,9 +1129,7 @@ impl DownloadPhoto {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::FileDownload> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.file()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1193,9 +1179,7 @@ impl DeletePhoto {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.object()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1243,9 +1227,7 @@ impl DeleteAttachments {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1370,9 +1352,7 @@ impl GetNotes {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Note>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1437,9 +1417,7 @@ impl AddNote {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1485,9 +1463,7 @@ impl UpdateNote {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1531,9 +1507,7 @@ impl DeleteNote {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1628,9 +1602,7 @@ impl UpdateRecord {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1687,9 +1659,7 @@ impl DeleteRecord {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1732,9 +1702,7 @@ impl ConvertRecord {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::ConvertResult> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1836,9 +1804,7 @@ impl GetRelatedRecords {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1930,9 +1896,7 @@ impl AddRelation {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -1977,9 +1941,7 @@ impl RemoveRelation {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2020,9 +1982,7 @@ impl GetBlueprint {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Blueprint> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("blueprint")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2063,9 +2023,7 @@ impl UpdateBlueprint {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::StatusMessage> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.object()
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2137,9 +2095,7 @@ impl AddTags {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -2197,9 +2153,7 @@ impl RemoveTags {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordTagsDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("data")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

@@ -158,9 +158,7 @@ impl GetOrganizationDetails {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Organization> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("org")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -195,9 +193,7 @@ impl GetCurrentUser {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::User>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("users")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -254,9 +250,7 @@ impl GetAllModules {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Module>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.list("modules")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -293,9 +287,7 @@ impl GetModule {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Module> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("modules")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -336,9 +328,7 @@ impl UpdateModuleById {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("modules")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

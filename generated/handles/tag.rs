@@ -142,9 +142,7 @@ impl DeleteTag {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -185,9 +183,7 @@ impl MergeTag {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -231,9 +227,7 @@ impl UpdateTag {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::ActionResults<crate::types::Tag>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("tags")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

@@ -180,9 +180,7 @@ impl GetVariable {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Variable> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -223,9 +221,7 @@ impl UpdateVariable {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
@@ -266,9 +262,7 @@ impl DeleteVariable {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.action("variables")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.

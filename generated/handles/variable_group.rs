@@ -99,9 +99,7 @@ impl GetVariableGroup {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::VariableGroup> {
-        let (client, req) = self.into_request()?;
-        let resp = client.execute(req).await?;
-        resp.single("variable_groups")
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
     }
 
     /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
