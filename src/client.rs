@@ -2,7 +2,7 @@
 //! header, send, classify the status, retry), and per-user token state.
 
 use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
-use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result, TransportError};
+use crate::error::{Error, ErrorCode, Result, TransportError};
 use crate::request::{Body, FormPart, Request};
 use crate::response::RawResponse;
 use crate::retry::{Failure, RetryPolicy};
@@ -74,6 +74,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) persist_client_secret: bool,
     pub(crate) max_concurrent: Option<usize>,
+    pub(crate) max_body_bytes: u64,
     users: Mutex<HashMap<String, Arc<UserState>>>,
 }
 
@@ -208,7 +209,9 @@ impl Client {
         let (answer, stats) = self.execute_traced(req, false).await?;
         let mut raw = match answer {
             Answer::Buffered(raw) => raw,
-            Answer::Streaming(resp) => read_body(resp).await?,
+            Answer::Streaming(resp) => {
+                read_body(resp, BodyLimit::Api(self.inner.max_body_bytes)).await?
+            }
         };
         raw.elapsed = stats.started.elapsed();
         raw.attempts = stats.attempts;
@@ -392,8 +395,16 @@ impl Client {
         if streaming && resp.status().is_success() && resp.status().as_u16() != 204 {
             return Ok(Answer::Streaming(resp));
         }
-        let raw = read_body(resp).await?;
-        classify(raw).map(Answer::Buffered)
+        let limit = if resp.status().is_success() || resp.status().as_u16() == 304 {
+            BodyLimit::Api(self.inner.max_body_bytes)
+        } else {
+            BodyLimit::Error
+        };
+        let mut raw = read_body(resp, limit).await?;
+        if req.method != crate::Method::GET {
+            raw.expected_items = Some(req.expected_results());
+        }
+        crate::response::classify(raw, req.method).map(Answer::Buffered)
     }
 }
 
@@ -419,67 +430,88 @@ pub(crate) async fn send(
         .map_err(|e| Error::Transport(TransportError::new(context(), e)))
 }
 
-pub(crate) async fn read_body(resp: reqwest::Response) -> Result<RawResponse> {
+/// Default cap on a buffered API answer: far above Zoho's largest page (200 records of a few
+/// hundred fields is a few MB), low enough that a runaway body cannot exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Cap on error bodies (Zoho's are a few hundred bytes; a write failing on 100 items a few tens
+/// of KB) and on token responses (under 1 KB).
+pub const SMALL_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Which cap applies to the body being read.
+#[derive(Clone, Copy)]
+pub(crate) enum BodyLimit {
+    /// A successful API answer, with the configured cap.
+    Api(u64),
+    /// An error answer.
+    Error,
+    /// An accounts-server (token, user info) answer.
+    Token,
+}
+
+impl BodyLimit {
+    fn bytes(self) -> u64 {
+        match self {
+            BodyLimit::Api(n) => n,
+            BodyLimit::Error | BodyLimit::Token => SMALL_BODY_BYTES,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            BodyLimit::Api(_) => "an API answer",
+            BodyLimit::Error => "an error body",
+            BodyLimit::Token => "an accounts-server answer",
+        }
+    }
+}
+
+/// Reads a whole body, refusing it as soon as it passes `limit` (by `Content-Length` before
+/// reading anything, else while reading chunks), so memory stays bounded.
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: BodyLimit,
+) -> Result<RawResponse> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let context = format!("reading the body of {}", resp.url().path());
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| Error::Transport(TransportError::new(context, e)))?;
+    let path = resp.url().path().to_owned();
+    let max = limit.bytes();
+    let too_large = || Error::BodyTooLarge {
+        context: path.clone(),
+        status,
+        limit: max,
+        what: limit.what(),
+    };
+    let declared = resp.content_length();
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    loop {
+        let chunk = resp.chunk().await.map_err(|e| {
+            Error::Transport(TransportError::new(
+                format!("reading the body of {path}"),
+                e,
+            ))
+        })?;
+        let Some(chunk) = chunk else { break };
+        if (body.len() + chunk.len()) as u64 > max {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(RawResponse {
         status,
         headers,
-        body,
+        body: body.freeze(),
+        expected_items: None,
         elapsed: Duration::ZERO,
         attempts: 1,
     })
 }
 
-/// Splits answers into success (2xx, 304, and write results that failed item by item) and
-/// errors (a top-level Zoho error object, or anything undecodable).
-fn classify(raw: RawResponse) -> Result<RawResponse> {
-    if (200..300).contains(&raw.status) || raw.status == 304 {
-        return Ok(raw);
-    }
-    #[derive(serde::Deserialize)]
-    struct Top {
-        code: Option<String>,
-        message: Option<String>,
-        status: Option<String>,
-        details: Option<serde_json::Value>,
-    }
-    match serde_json::from_slice::<Top>(&raw.body) {
-        Ok(Top {
-            code: Some(code),
-            message,
-            status,
-            details,
-        }) => Err(Error::from(ApiError {
-            http_status: raw.status,
-            code: ErrorCode::from(code.as_str()),
-            message: message.unwrap_or_default(),
-            status: status.unwrap_or_else(|| "error".into()),
-            details: details
-                .and_then(|d| serde_json::from_value::<ErrorDetails>(d).ok())
-                .unwrap_or_default(),
-            hint: None,
-            retry_after: retry_after(&raw.headers),
-        })),
-        // Every item of a write failed: Zoho answers 400 with per-item results, which the
-        // caller decodes item by item.
-        Ok(_) if raw.status == 400 && raw.body.starts_with(b"{") => Ok(raw),
-        Ok(_) | Err(_) => Err(Error::from(DecodeError::new(
-            raw.status,
-            "a Zoho error object (code, message, details)",
-            &raw.body,
-            None,
-        ))),
-    }
-}
-
 /// `Retry-After`, in seconds or as an HTTP-date.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     crate::retry::parse_retry_after(value, std::time::SystemTime::now())
 }
@@ -530,6 +562,7 @@ pub struct ClientBuilder {
     persist_client_secret: bool,
     proxy: Option<Secret>,
     max_concurrent: Option<usize>,
+    max_body_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -619,6 +652,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest API answer read into memory, in bytes (default [`DEFAULT_MAX_BODY_BYTES`], 64
+    /// MiB). A larger one fails with [`Error::BodyTooLarge`] without being read whole. Error
+    /// bodies and token responses have a fixed, much smaller cap ([`SMALL_BODY_BYTES`]);
+    /// streamed downloads (`.stream()` on file operations) have none.
+    pub fn max_body_bytes(mut self, n: u64) -> Self {
+        self.max_body_bytes = Some(n);
+        self
+    }
+
     /// Whole-operation timeout (default 120 s): every try, every retry wait and any wait for a
     /// concurrency slot. A streamed download's body is not under it, only under
     /// [`Self::read_timeout`], so a large file is never cut off while it keeps arriving.
@@ -673,7 +715,7 @@ impl ClientBuilder {
     /// the edition's per-user cap (Free 5, Standard 10, Professional 15, Enterprise 20,
     /// Ultimate 25); set this to the cap, or lower, and calls wait instead of failing.
     pub fn max_concurrent_requests(mut self, n: usize) -> Self {
-        self.max_concurrent = Some(n.max(1));
+        self.max_concurrent = Some(n);
         self
     }
 
@@ -714,6 +756,33 @@ impl ClientBuilder {
             None => self.data_center.api_url(self.environment),
         };
         let api_version = normalize_api_version(self.api_version.as_deref().unwrap_or("v2"))?;
+        let numbers = [
+            (
+                "refresh_margin_secs",
+                self.refresh_margin.map(|d| d.as_secs()),
+            ),
+            (
+                "timeout_secs",
+                self.timeout
+                    .map(|d| d.as_secs().max(u64::from(d.subsec_nanos() > 0))),
+            ),
+            (
+                "max_retries",
+                self.retry
+                    .as_ref()
+                    .map(|p| u64::from(p.get_max_attempts() - 1)),
+            ),
+            (
+                "max_concurrent_requests",
+                self.max_concurrent.map(|n| n as u64),
+            ),
+            ("max_body_bytes", self.max_body_bytes),
+        ];
+        for (key, value) in numbers {
+            if let Some(v) = value {
+                crate::config::check_range(key, v)?;
+            }
+        }
         let mut http = reqwest::Client::builder();
         if let Some(url) = &self.proxy {
             // reqwest's error would quote the URL, password included; say what is wrong instead.
@@ -749,6 +818,7 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(Duration::from_secs(120)),
                 persist_client_secret: self.persist_client_secret,
                 max_concurrent: self.max_concurrent,
+                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
                 users: Mutex::new(HashMap::new()),
             }),
             user: self.current_user_email.map(Arc::from),

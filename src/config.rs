@@ -108,26 +108,102 @@ impl Environment {
 /// `https://www.zohoapis.com/` → `https://www.zohoapis.com`; adds `https://` when no scheme is
 /// given (the official SDK's config takes bare hosts). A trailing slash never yields `//`.
 pub fn normalize_base_url(key: &'static str, url: &str) -> Result<String> {
-    let trimmed = url.trim().trim_end_matches('/');
-    if trimmed.is_empty() {
+    let raw = url.trim();
+    if raw.trim_end_matches('/').is_empty() {
         return Err(Error::config(
             key,
             "is empty; give a URL such as https://www.zohoapis.com",
         ));
     }
-    let with_scheme = if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
-        trimmed.to_owned()
-    } else if trimmed.contains("://") {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None if raw.contains(':') && !raw.contains('.') => {
+            return Err(Error::config(
+                key,
+                format!("`{raw}` is not a URL; give one such as https://www.zohoapis.com"),
+            ));
+        }
+        None => ("https".to_owned(), raw),
+    };
+    if scheme != "http" && scheme != "https" {
         return Err(Error::config(
             key,
-            format!("`{trimmed}` must use http or https"),
+            format!("`{raw}` must use http or https"),
         ));
-    } else {
-        format!("https://{trimmed}")
-    };
-    reqwest::Url::parse(&with_scheme)
-        .map_err(|e| Error::config(key, format!("`{trimmed}` is not a valid URL: {e}")))?;
+    }
+    let rest = rest.trim_end_matches('/');
+    let with_scheme = format!("{scheme}://{rest}");
+    let parsed = reqwest::Url::parse(&with_scheme)
+        .map_err(|e| Error::config(key, format!("`{raw}` is not a valid URL: {e}")))?;
+    // The URL parser accepts hosts such as `ht!tp`; a DNS name has letters, digits and hyphens.
+    let host_ok = parsed.host_str().is_some_and(|h| {
+        h.starts_with('[') // IPv6, already checked by the parser
+            || h.split('.').all(|label| {
+                !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+    });
+    if !host_ok {
+        return Err(Error::config(
+            key,
+            format!("`{raw}` has no valid host name; give a URL such as https://www.zohoapis.com"),
+        ));
+    }
     Ok(with_scheme)
+}
+
+/// The ranges numeric settings must fall in, shared by [`crate::ClientBuilder::build`] and
+/// [`crate::Settings::validate`]: (key, smallest, largest, why).
+pub(crate) const RANGES: &[(&str, u64, u64, &str)] = &[
+    (
+        "refresh_margin_secs",
+        0,
+        3_599,
+        "an access token lives 3600 s, so a margin that long would refresh before every call",
+    ),
+    (
+        "timeout_secs",
+        1,
+        86_400,
+        "a zero timeout fails every request",
+    ),
+    (
+        "max_retries",
+        0,
+        10,
+        "more retries only add load to a failing server",
+    ),
+    (
+        "max_concurrent_requests",
+        1,
+        1_000,
+        "zero would block every call; Zoho's per-user caps are 5 to 25",
+    ),
+    (
+        "max_body_bytes",
+        1_024,
+        1 << 40,
+        "a smaller cap refuses even an error body",
+    ),
+    (
+        "token_store.mysql_port",
+        1,
+        65_535,
+        "port 0 cannot be connected to",
+    ),
+];
+
+/// `Err` naming `key` when `value` is outside its range in [`RANGES`].
+pub(crate) fn check_range(key: &'static str, value: u64) -> Result<()> {
+    let Some((_, min, max, why)) = RANGES.iter().find(|(k, ..)| *k == key) else {
+        return Ok(());
+    };
+    if (*min..=*max).contains(&value) {
+        return Ok(());
+    }
+    Err(Error::config(
+        key,
+        format!("{value} is out of range: it must be from {min} to {max} ({why})"),
+    ))
 }
 
 /// `V2`, `v2`, `/v2/` → `v2`. Only v2 is supported.
@@ -175,6 +251,27 @@ mod tests {
             "https://www.zohoapis.eu"
         );
         assert!(normalize_base_url("api_base_url", " ").is_err());
+        assert_eq!(
+            normalize_base_url("accounts_url", "http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in [
+            "ht!tp://",
+            "ht!tp://x.com",
+            "ftp://x.com",
+            "https://",
+            "https://a..b",
+            "https://ex ample.com",
+            "localhost:",
+        ] {
+            let e = normalize_base_url("api_base_url", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("api_base_url") && e.contains(bad.trim_end_matches('/')),
+                "{bad}: {e}"
+            );
+        }
         assert_eq!(normalize_api_version("V2").unwrap(), "v2");
         assert_eq!(normalize_api_version("/v2/").unwrap(), "v2");
         let e = normalize_api_version("v9").unwrap_err().to_string();

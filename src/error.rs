@@ -80,6 +80,22 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// A response body was larger than the client accepts for it
+    /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
+    /// a fixed, much smaller cap for error and token bodies). Nothing of it was decoded.
+    #[error(
+        "the response to {context} (HTTP {status}) is larger than the {limit} bytes accepted for {what}; raise the limit (ClientBuilder::max_body_bytes) or use a streaming download"
+    )]
+    BodyTooLarge {
+        /// What was being done (`GET /crm/v2/Leads` ...). Never has secrets.
+        context: String,
+        /// HTTP status of the response.
+        status: u16,
+        /// The cap, in bytes.
+        limit: u64,
+        /// Which cap (`an API answer`, `an error body`, `a token response`).
+        what: &'static str,
+    },
 }
 
 impl Error {
@@ -96,9 +112,9 @@ impl Error {
         self.as_api().map(|e| &e.code)
     }
 
-    /// True when a write failed without a conclusive answer (a 5xx, a timeout, a connection
-    /// lost after sending): Zoho may or may not have applied it. Sending it again may apply it
-    /// twice; look the records up first.
+    /// True when a non-idempotent write may or may not have happened: the request was sent
+    /// (or may have been) but no conclusive answer came back (timeout, connection lost, a 5xx).
+    /// Sending it again may create duplicates; see [`OUTCOME_UNKNOWN`] for how to check first.
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
             Error::Transport(t) => t.outcome_unknown,
@@ -107,14 +123,17 @@ impl Error {
         }
     }
 
-    /// Marks the failure of a non-idempotent write whose outcome cannot be known.
+    /// Marks the failure of a non-idempotent write `op` whose outcome cannot be known: a
+    /// transport failure after the request may have reached Zoho (anything but a refused
+    /// connection), or a 5xx answer. Other errors are returned unchanged. The transport's retry
+    /// policy and the execution path both use this, so the wording lives in one place.
     pub(crate) fn outcome_unknown(self) -> Error {
         match self {
-            Error::Transport(mut t) => {
+            Error::Transport(mut t) if !t.is_connect() => {
                 t.outcome_unknown = true;
                 Error::Transport(t)
             }
-            Error::Api(mut a) => {
+            Error::Api(mut a) if a.http_status >= 500 => {
                 a.hint = Some(OUTCOME_UNKNOWN.to_owned());
                 Error::Api(a)
             }
@@ -309,6 +328,11 @@ error_codes! {
     LicenseLimitExceeded = "LICENSE_LIMIT_EXCEEDED",
     /// Client-side: this item of a chunked write was never sent because its chunk failed.
     NotSent = "NOT_SENT",
+    /// Page-number paging reached Zoho's 2,000-record cap (`page × per_page > 2000`); `.stream()`
+    /// continues past it by itself (docs/reading-a-whole-module.md). Source: airbytehq/airbyte#30977.
+    DiscretePaginationLimitExceeded = "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+    /// A COQL query does not parse; `details` names the clause and the token near the error.
+    SyntaxError = "SYNTAX_ERROR",
 }
 
 /// The accounts server refused a token request. Each known code carries the likely fix.
@@ -354,8 +378,11 @@ impl fmt::Display for OAuthError {
 
 impl std::error::Error for OAuthError {}
 
-/// What a write's error says when Zoho may or may not have applied it.
-pub const OUTCOME_UNKNOWN: &str = "the write may or may not have happened (no conclusive answer came back); look the records up before sending it again";
+/// What a failed non-idempotent write says: it may have happened, and how to find out before
+/// sending it again. [`Error::is_outcome_unknown`] is true for errors carrying it.
+pub const OUTCOME_UNKNOWN: &str = "the write may or may not have happened (records may have been created or changed): \
+do not simply send it again; check first, by searching for the records (search_records by a unique field), \
+or resend it as an upsert (upsert_records with duplicate_check_fields) so a repeat cannot create duplicates";
 
 /// The request failed before an HTTP answer came back.
 #[derive(Debug)]
@@ -363,7 +390,7 @@ pub struct TransportError {
     /// What was being done (`POST https://accounts.zoho.com/oauth/v2/token` ...). Never has secrets.
     pub(crate) context: String,
     pub(crate) source: BoxError,
-    /// A write was sent and may have been applied.
+    /// A non-idempotent write that may have reached Zoho.
     pub(crate) outcome_unknown: bool,
 }
 
@@ -374,6 +401,13 @@ impl TransportError {
             source: source.into(),
             outcome_unknown: false,
         }
+    }
+
+    /// True when the connection could not be made, so nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        self.source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(|e| e.is_connect())
     }
 
     /// True when the failure was a timeout (of any kind: see [`TransportError::timeout_kind`]).
@@ -429,10 +463,15 @@ impl DecodeError {
     }
 }
 
-/// At most 512 bytes of a body, for error messages.
+/// At most 512 bytes of a body, for error messages, with anything secret-shaped removed
+/// (see [`crate::redact`]). Redaction never depends on the body parsing: truncated JSON, trailing
+/// garbage or form-encoded text are scrubbed the same way.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 512;
-    let cut = &body[..body.len().min(MAX)];
+    // Scrub past the cut, so a token straddling it is recognised whole.
+    let window = &body[..body.len().min(MAX + crate::redact::LOOKAHEAD)];
+    let scrubbed = crate::redact::scrub(window);
+    let cut = &scrubbed[..scrubbed.len().min(MAX)];
     let mut s = String::from_utf8_lossy(cut).into_owned();
     if body.len() > MAX {
         s.push('…');

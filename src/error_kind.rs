@@ -54,13 +54,6 @@ impl TransportError {
             _ => None,
         }
     }
-
-    /// True when no connection could be opened, so nothing was sent.
-    pub fn is_connect(&self) -> bool {
-        self.source
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(|e| e.is_connect())
-    }
 }
 
 fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {

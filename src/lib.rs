@@ -4,15 +4,18 @@
 
 mod client;
 pub mod config;
+mod coql;
 mod criteria;
 mod decode;
 mod entity;
 pub mod error;
 mod error_kind;
 mod fields;
+mod full_read;
 mod meta;
 mod oauth;
 mod paging;
+mod redact;
 mod report;
 mod request;
 mod response;
@@ -28,7 +31,7 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
 pub use criteria::{Comparator, Criteria};
 pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
@@ -56,7 +59,8 @@ pub mod stream {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
-    pub use crate::paging::{items, paginate, send_chunks};
+    pub use crate::full_read::paginate;
+    pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
         Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
     };

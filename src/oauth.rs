@@ -2,7 +2,7 @@
 //! process and locked across processes through the store), user info and revoke. Secrets only
 //! ever travel in form bodies and headers, never in URLs.
 
-use crate::client::{Client, UserState, read_body, send};
+use crate::client::{BodyLimit, Client, UserState, read_body, send};
 use crate::error::{Error, OAuthError, Result};
 use crate::secret::Secret;
 use crate::token::{Token, now_ms};
@@ -20,6 +20,9 @@ struct TokenResponse {
     expires_in_sec: Option<i64>,
     error: Option<String>,
     error_description: Option<String>,
+    /// The checked lifetime (see [`lifetime_ms`]), filled in after parsing.
+    #[serde(skip)]
+    lifetime_ms: i64,
 }
 
 /// What the accounts user-info endpoint said.
@@ -42,13 +45,13 @@ impl Client {
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse> {
         let url = self.token_url();
         let rb = self.inner.http.post(&url).form(form);
-        let raw = read_body(send(rb, || format!("POST {url}")).await?).await?;
+        let raw = read_body(send(rb, || format!("POST {url}")).await?, BodyLimit::Token).await?;
         let (status, body) = (raw.status, raw.body);
-        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+        let mut parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
             Error::from(crate::error::DecodeError::new(
                 status,
                 "an OAuth token response",
-                &redact_tokens(&body),
+                &body,
                 Some(e),
             ))
         })?;
@@ -73,20 +76,23 @@ impl Client {
             return Err(Error::from(crate::error::DecodeError::new(
                 status,
                 "an OAuth token response with access_token",
-                &redact_tokens(&body),
+                &body,
                 None,
             )));
         }
+        parsed.lifetime_ms =
+            lifetime_ms(parsed.expires_in, parsed.expires_in_sec).map_err(|what| {
+                Error::from(crate::error::DecodeError::new(
+                    status,
+                    format!("an OAuth token response with a usable lifetime: {what}"),
+                    &body,
+                    None,
+                ))
+            })?;
         Ok(parsed)
     }
 
     fn token_from(&self, user: &str, r: TokenResponse, refresh: Option<Secret>) -> Token {
-        let expires_ms = match (r.expires_in, r.expires_in_sec) {
-            (Some(ms), Some(_)) => ms,
-            (Some(s), None) => s * 1000,
-            (None, Some(s)) => s * 1000,
-            (None, None) => 3_600_000,
-        };
         // Tokens are keyed by the API base this client calls. Zoho names the domain the token
         // belongs to; a different one means calls will fail with INVALID_TOKEN, so say so now.
         if let Some(domain) = r.api_domain.as_deref()
@@ -109,7 +115,7 @@ impl Client {
             refresh_token: r.refresh_token.map(Secret::new).or(refresh),
             access_token: r.access_token.map(Secret::new),
             grant_token: None,
-            expiry_time: Some(now_ms() + expires_ms),
+            expiry_time: Some(now_ms().saturating_add(r.lifetime_ms)),
             redirect_url: self.inner.redirect_uri.clone(),
             api_domain: Some(self.inner.api_base.clone()),
         }
@@ -199,7 +205,7 @@ impl Client {
             reqwest::header::AUTHORIZATION,
             format!("Zoho-oauthtoken {}", access.expose()),
         );
-        let body = read_body(send(rb, || format!("GET {url}")).await?)
+        let body = read_body(send(rb, || format!("GET {url}")).await?, BodyLimit::Token)
             .await?
             .body;
         #[derive(Deserialize)]
@@ -300,7 +306,7 @@ impl Client {
     }
 
     fn margin_ms(&self) -> i64 {
-        self.inner.refresh_margin.as_millis() as i64
+        i64::try_from(self.inner.refresh_margin.as_millis()).unwrap_or(i64::MAX)
     }
 
     fn cached_fresh(&self, state: &UserState) -> Option<Secret> {
@@ -381,17 +387,54 @@ impl Client {
     }
 }
 
-/// Token responses go into error messages only with their token values removed.
-fn redact_tokens(body: &[u8]) -> Vec<u8> {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(mut m)) => {
-            for k in ["access_token", "refresh_token", "id_token"] {
-                if m.contains_key(k) {
-                    m.insert(k.into(), "[redacted]".into());
-                }
-            }
-            serde_json::Value::Object(m).to_string().into_bytes()
+/// Zoho's access tokens live one hour; a server claiming much longer is wrong, and trusting it
+/// would keep using a dead token instead of refreshing.
+const MAX_LIFETIME_MS: i64 = 24 * 3_600_000;
+
+/// The access token's lifetime in milliseconds, from `expires_in` (seconds, or milliseconds when
+/// the legacy `expires_in_sec` is present too) and `expires_in_sec`. A lifetime that is zero or
+/// negative is refused (the token would be dead on arrival); one longer than a day is clamped to
+/// a day. Never overflows, whatever the numbers.
+fn lifetime_ms(expires_in: Option<i64>, expires_in_sec: Option<i64>) -> Result<i64, String> {
+    let ms = match (expires_in, expires_in_sec) {
+        (Some(ms), Some(_)) => ms,
+        (Some(s), None) | (None, Some(s)) => s.saturating_mul(1000),
+        (None, None) => 3_600_000,
+    };
+    if ms <= 0 {
+        let shown = expires_in.or(expires_in_sec).unwrap_or(ms);
+        return Err(format!(
+            "the token's lifetime must be positive, got {shown}"
+        ));
+    }
+    if ms > MAX_LIFETIME_MS {
+        tracing::warn!(
+            expires_ms = ms,
+            "the accounts server gave an access token lifetime over a day; using a day"
+        );
+    }
+    Ok(ms.min(MAX_LIFETIME_MS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_never_overflow_and_are_sane() {
+        assert_eq!(lifetime_ms(Some(3600), None), Ok(3_600_000));
+        assert_eq!(lifetime_ms(Some(3_600_000), Some(3600)), Ok(3_600_000));
+        assert_eq!(lifetime_ms(None, Some(3600)), Ok(3_600_000));
+        assert_eq!(lifetime_ms(None, None), Ok(3_600_000));
+        for huge in [i64::MAX, i64::MAX / 999, 10_i64.pow(15)] {
+            assert_eq!(lifetime_ms(Some(huge), None), Ok(MAX_LIFETIME_MS));
+            assert_eq!(lifetime_ms(None, Some(huge)), Ok(MAX_LIFETIME_MS));
+            assert_eq!(lifetime_ms(Some(huge), Some(huge)), Ok(MAX_LIFETIME_MS));
         }
-        _ => body.to_vec(),
+        for bad in [0, -1, i64::MIN, -3600] {
+            let e = lifetime_ms(Some(bad), None).unwrap_err();
+            assert!(e.contains("must be positive"), "{e}");
+            assert!(lifetime_ms(None, Some(bad)).is_err());
+        }
     }
 }

@@ -1,35 +1,9 @@
-//! Lazy pagination streams and chunked bulk writes, shared by every generated operation.
+//! Item streams over page streams (pages come from `full_read`) and chunked bulk writes, shared by every generated operation.
 
 use crate::error::{ApiError, Error, ErrorCode, ErrorDetails, Result};
 use crate::response::{ActionResults, Page};
-use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use std::future::Future;
-
-/// Pages from `start`, one request at a time, until `more_records` is false or a page is empty.
-pub fn paginate<B, T>(
-    builder: B,
-    start: i64,
-    fetch: fn(B, i64) -> BoxFuture<'static, Result<Page<T>>>,
-) -> BoxStream<'static, Result<Page<T>>>
-where
-    B: Clone + Send + 'static,
-    T: Send + 'static,
-{
-    stream::unfold(Some((builder, start)), move |state| async move {
-        let (b, page) = state?;
-        match fetch(b.clone(), page).await {
-            Ok(p) => {
-                // `more_records` is the documented stop; an empty page stops too, so a server
-                // that always says "more" cannot make this loop forever.
-                let next = (p.more_records() && !p.data.is_empty()).then(|| (b, page + 1));
-                Some((Ok(p), next))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    })
-    .boxed()
-}
 
 /// The items of a page stream.
 pub fn items<T: Send + 'static>(

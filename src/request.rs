@@ -93,6 +93,8 @@ pub struct Request {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
+    /// Items sent under the body's envelope key (set by [`Request::json_items`]).
+    pub(crate) items_sent: Option<usize>,
 }
 
 impl Request {
@@ -106,6 +108,20 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            items_sent: None,
+        }
+    }
+
+    /// How many per-item results a write's answer must hold: one per item sent in the body,
+    /// else one per id of an `ids` query parameter (`delete_records`,
+    /// `add_tags_to_multiple_records` ...), else one (a write on one path-addressed item).
+    pub(crate) fn expected_results(&self) -> usize {
+        if let Some(n) = self.items_sent {
+            return n;
+        }
+        match self.query.iter().find(|(k, _)| *k == "ids") {
+            Some((_, ids)) => ids.split(',').filter(|s| !s.trim().is_empty()).count(),
+            None => 1,
         }
     }
 
@@ -146,6 +162,7 @@ impl Request {
     pub fn json_items<T: Serialize>(&mut self, key: &'static str, items: &[T]) -> Result<()> {
         let raw = to_raw(&items, key)?;
         self.json_parts().push((key, raw));
+        self.items_sent = Some(items.len());
         Ok(())
     }
 

@@ -18,6 +18,8 @@ pub struct RawResponse {
     /// The whole operation, retries included.
     pub(crate) elapsed: std::time::Duration,
     pub(crate) attempts: u32,
+    /// For writes: how many per-item results the answer must hold (one per item sent).
+    pub(crate) expected_items: Option<usize>,
 }
 
 /// `info` of a list response.
@@ -330,32 +332,156 @@ pub(crate) fn file_stream(resp: reqwest::Response) -> Result<FileStream> {
     })
 }
 
+/// Splits answers into success (2xx, 304) and errors: a Zoho error object (top-level `code`),
+/// or anything else, which is a decode error quoting the body. The one exception is a 400 to a
+/// write whose body holds per-item results that all failed: Zoho's answer when no item of a
+/// write succeeded. It passes on to [`RawResponse::action`], which checks it again item by item.
+pub(crate) fn classify(raw: RawResponse, method: crate::Method) -> Result<RawResponse> {
+    if (200..300).contains(&raw.status) || raw.status == 304 {
+        return Ok(raw);
+    }
+    match serde_json::from_slice::<TopError>(&raw.body) {
+        Ok(top) if top.code.is_some() => {
+            let mut e = top.into_api_error(raw.status);
+            e.retry_after = crate::client::retry_after(&raw.headers);
+            Err(Error::from(e))
+        }
+        _ if raw.status == 400 && method != crate::Method::GET && all_items_failed(&raw.body) => {
+            Ok(raw)
+        }
+        _ => Err(Error::from(DecodeError::new(
+            raw.status,
+            "a Zoho error object (code, message, details)",
+            &raw.body,
+            None,
+        ))),
+    }
+}
+
+/// `{"<key>": [{"status": "error", ...}, ...]}` (or one such object): every item of a write
+/// failed.
+fn all_items_failed(body: &[u8]) -> bool {
+    let Ok(top) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) else {
+        return false;
+    };
+    let failed = |it: &serde_json::Value| {
+        it.get("status").and_then(serde_json::Value::as_str) == Some("error")
+    };
+    // An array of results, or the single result object a few writes answer with.
+    top.values().any(|v| match v {
+        serde_json::Value::Array(items) => !items.is_empty() && items.iter().all(failed),
+        serde_json::Value::Object(_) => failed(v),
+        _ => false,
+    })
+}
+
 /// Visits `{ "<key>": ..., "info": {...}, ... }`, decoding the key's value with `seed`.
 struct Envelope<'k, S> {
     key: &'k str,
     seed: Option<S>,
 }
 
-impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Envelope<'_, S> {
-    type Value = (Option<S::Value>, Option<Info>);
+/// What an envelope held: the key's value (`None` when absent or `null`), `info`, and the
+/// top-level error keys, so a body without its key can be told apart from an error.
+struct Enveloped<V> {
+    value: Option<V>,
+    info: Option<Info>,
+    error: TopError,
+}
+
+/// Top-level `code`/`message`/`status`/`details` of a body: Zoho's error object.
+#[derive(Default, Deserialize)]
+pub(crate) struct TopError {
+    #[serde(default, deserialize_with = "lenient_string")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    status: Option<String>,
+    #[serde(default)]
+    details: Option<serde_json::Value>,
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    })
+}
+
+impl TopError {
+    /// A Zoho error object: a `code` with `status: "error"`, or any `code` on a non-2xx answer.
+    fn is_error(&self, http_status: u16) -> bool {
+        self.code.is_some()
+            && (self.status.as_deref() == Some("error") || !(200..300).contains(&http_status))
+    }
+
+    pub(crate) fn into_api_error(self, http_status: u16) -> ApiError {
+        ApiError {
+            http_status,
+            code: ErrorCode::from(self.code.as_deref().unwrap_or("UNKNOWN")),
+            message: self.message.unwrap_or_default(),
+            status: self.status.unwrap_or_else(|| "error".into()),
+            details: self
+                .details
+                .and_then(|d| serde_json::from_value::<ErrorDetails>(d).ok())
+                .unwrap_or_default(),
+            hint: None,
+            retry_after: None,
+        }
+    }
+}
+
+impl<'de, X, S: DeserializeSeed<'de, Value = Option<X>>> Visitor<'de> for Envelope<'_, S> {
+    type Value = Enveloped<X>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "an object with `{}`", self.key)
     }
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut value, mut info) = (None, None);
+        let (mut value, mut info, mut error) = (None, None, TopError::default());
         while let Some(k) = map.next_key::<Key<'de>>()? {
-            if k.as_str() == self.key {
-                if let Some(seed) = self.seed.take() {
-                    value = Some(map.next_value_seed(seed)?);
+            match k.as_str() {
+                key if key == self.key => {
+                    if let Some(seed) = self.seed.take() {
+                        value = map.next_value_seed(seed)?;
+                        continue;
+                    }
+                }
+                "info" => {
+                    info = map.next_value::<Option<Info>>()?;
                     continue;
                 }
-            } else if k.as_str() == "info" {
-                info = map.next_value::<Option<Info>>()?;
-                continue;
+                "code" => {
+                    error.code = map.next_value_seed(LenientString)?;
+                    continue;
+                }
+                "message" => {
+                    error.message = map.next_value_seed(LenientString)?;
+                    continue;
+                }
+                "status" => {
+                    error.status = map.next_value_seed(LenientString)?;
+                    continue;
+                }
+                "details" => {
+                    error.details = map.next_value()?;
+                    continue;
+                }
+                _ => {}
             }
             map.next_value::<IgnoredAny>()?;
         }
-        Ok((value, info))
+        Ok(Enveloped { value, info, error })
+    }
+}
+
+struct LenientString;
+
+impl<'de> DeserializeSeed<'de> for LenientString {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        lenient_string(d)
     }
 }
 
@@ -387,12 +513,37 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
     }
 }
 
+/// An array, or one object as a list of one: a few write calls answer with a single result
+/// object under their key (`{"base_currency": {...}}` of the currency actions, `{"share":
+/// {...}}` of revoking a share; zohocrmsdk2-0 6.0.0's BaseCurrencyActionWrapper and
+/// DeleteActionWrapper).
 struct ListOf<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
-    type Value = Vec<T>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
+    /// `None` for `null`: the list is missing, which is not the same as empty.
+    type Value = Option<Vec<T>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOf<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array or an object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+        while let Some(item) = seq.next_element::<T>()? {
+            out.push(item);
+        }
+        Ok(Some(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| Some(vec![t]))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 
@@ -422,7 +573,14 @@ impl RawResponse {
             body: body.into(),
             elapsed: std::time::Duration::ZERO,
             attempts: 1,
+            expected_items: None,
         }
+    }
+
+    /// A write's answer that must hold exactly `n` per-item results (one per item sent).
+    pub fn expecting_items(mut self, n: usize) -> Self {
+        self.expected_items = Some(n);
+        self
     }
 
     /// HTTP status.
@@ -453,12 +611,12 @@ impl RawResponse {
         Error::from(DecodeError::new(self.status, expected, &self.body, e))
     }
 
-    fn envelope<S: for<'de> DeserializeSeed<'de>>(
+    fn envelope<X, S: for<'de> DeserializeSeed<'de, Value = Option<X>>>(
         &self,
         key: &str,
         seed: S,
         what: &str,
-    ) -> Result<(Option<<S as DeserializeSeed<'_>>::Value>, Option<Info>)> {
+    ) -> Result<(X, Option<Info>)> {
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let out = de
             .deserialize_map(Envelope {
@@ -467,56 +625,127 @@ impl RawResponse {
             })
             .and_then(|v| de.end().map(|_| v))
             .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
-        Ok(out)
+        match out.value {
+            Some(v) => Ok((v, out.info)),
+            None => Err(self.missing(key, what, out.error)),
+        }
     }
 
-    /// One entity under `key` (an array of one, or an object). 204 is a `NO_CONTENT` API error.
+    /// A body without its envelope key: Zoho's error object when it is one (even with a 2xx
+    /// status), else a decode error naming the key.
+    fn missing(&self, key: &str, what: &str, error: TopError) -> Error {
+        if error.is_error(self.status) {
+            return Error::from(error.into_api_error(self.status));
+        }
+        self.decode_err(
+            format!("{what} under `{key}` (the key is missing, null or empty)"),
+            None,
+        )
+    }
+
+    /// Only 2xx and 304 answers carry data; a 400 reaches a decoder only when it may hold the
+    /// per-item results of a write, which only [`RawResponse::action`] accepts.
+    fn require_success(&self, what: &str) -> Result<()> {
+        if (200..300).contains(&self.status) || self.status == 304 {
+            return Ok(());
+        }
+        let top = serde_json::from_slice::<TopError>(&self.body).unwrap_or_default();
+        if top.code.is_some() {
+            return Err(Error::from(top.into_api_error(self.status)));
+        }
+        Err(self.decode_err(
+            format!("{what} in a successful answer, or a Zoho error object"),
+            None,
+        ))
+    }
+
+    /// One entity under `key` (an array of one, or an object). 204 is a `NO_CONTENT` API error;
+    /// an empty 200, a body without `key` (or with `null`) and an empty array are errors.
     pub fn single<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
-        if self.empty() {
+        let what = format!("one {}", short_type::<T>());
+        self.require_success(&what)?;
+        if matches!(self.status, 204 | 304) {
             return Err(no_content(self.status));
         }
-        let what = format!("one {}", short_type::<T>());
-        match self.envelope(key, OneOf::<T>(PhantomData), &what)? {
-            (Some(Some(v)), _) => Ok(v),
-            _ => Err(self.decode_err(format!("{what} under `{key}`"), None)),
+        if self.empty() {
+            return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
+        self.envelope(key, OneOf::<T>(PhantomData), &what)
+            .map(|(v, _)| v)
     }
 
-    /// A page of entities under `key`. 204 and 304 give an empty page.
+    /// A page of entities under `key`. 204 and 304 give an empty page, as Zoho documents for
+    /// "nothing matched"; an empty 200 and a body without `key` (or with `null`) are errors.
     pub fn list<T: DeserializeOwned>(&self, key: &str) -> Result<Page<T>> {
-        if self.empty() {
+        let what = format!("a list of {}", short_type::<T>());
+        self.require_success(&what)?;
+        if matches!(self.status, 204 | 304) {
             return Ok(Page {
                 data: Vec::new(),
                 info: None,
                 http_status: self.status,
             });
         }
-        let what = format!("a list of {}", short_type::<T>());
+        if self.empty() {
+            return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
+        }
         let (data, info) = self.envelope(key, ListOf::<T>(PhantomData), &what)?;
         Ok(Page {
-            data: data.unwrap_or_default(),
+            data,
             info,
             http_status: self.status,
         })
     }
 
-    /// The whole body as one entity.
+    /// The whole body as one entity. A Zoho error object (`code` with `status: "error"`) is an
+    /// [`Error::Api`] even with a 2xx status.
     pub fn object<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| self.decode_err(format!("a {} object", short_type::<T>()), Some(e)))
+        let what = format!("a {} object", short_type::<T>());
+        self.require_success(&what)?;
+        if let Ok(top) = serde_json::from_slice::<TopError>(&self.body)
+            && top.is_error(self.status)
+        {
+            return Err(Error::from(top.into_api_error(self.status)));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e)))
     }
 
-    /// Per-item write results under `key`.
+    /// Per-item write results under `key`: exactly one per item sent (when known, else at least
+    /// one), in order. A 400 is accepted only when every item in it failed (Zoho's answer when
+    /// no item of a write succeeded); an empty body, a missing key and a count mismatch are
+    /// errors, so a write never looks successful without an answer for each item.
     pub fn action<D: DeserializeOwned>(&self, key: &str) -> Result<ActionResults<D>> {
-        if self.empty() {
-            return Ok(ActionResults {
-                http_status: self.status,
-                items: Vec::new(),
-            });
+        let what = "write results";
+        if self.status != 400 {
+            self.require_success(what)?;
         }
-        let (items, _) = self.envelope(key, ListOf::<RawItem>(PhantomData), "write results")?;
+        if self.empty() {
+            return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
+        }
+        let (items, _) = self.envelope(key, ListOf::<RawItem>(PhantomData), what)?;
+        let count_ok = match self.expected_items {
+            Some(n) => items.len() == n,
+            None => !items.is_empty(),
+        };
+        if !count_ok {
+            let expected = self
+                .expected_items
+                .map_or_else(|| "at least one".to_owned(), |n| n.to_string());
+            return Err(self.decode_err(
+                format!(
+                    "{expected} {what} under `{key}` (one per item sent), got {}",
+                    items.len()
+                ),
+                None,
+            ));
+        }
+        if self.status == 400 && items.iter().any(|it| it.status.as_deref() != Some("error")) {
+            return Err(self.decode_err(
+                format!("a Zoho error object, or {what} that all failed (HTTP 400)"),
+                None,
+            ));
+        }
         let items = items
-            .unwrap_or_default()
             .into_iter()
             .map(|it| self.action_item::<D>(it))
             .collect::<Result<Vec<_>>>()?;

@@ -22,7 +22,9 @@
 //! variable and [`ClientBuilder`] method.
 
 use crate::client::ClientBuilder;
-use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
+use crate::config::{
+    DataCenter, Environment, check_range, normalize_api_version, normalize_base_url,
+};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::store::{FileStore, MemoryStore, TokenStore};
@@ -118,8 +120,13 @@ pub struct Settings {
     /// [`ClientBuilder::max_concurrent_requests`].
     pub max_concurrent_requests: Option<usize>,
     /// Also persist the client secret with the tokens (default false); see
-    /// [`ClientBuilder::persist_client_secret`].
+    /// [`ClientBuilder::persist_client_secret`]. Booleans accept the same spellings everywhere:
+    /// `true`/`false`, and the strings `true`, `false`, `1`, `0`, `yes`, `no`, `on`, `off`.
+    #[serde(default, deserialize_with = "de_lenient_bool")]
     pub persist_client_secret: Option<bool>,
+    /// Largest API answer read into memory, in bytes (default 64 MiB); see
+    /// [`ClientBuilder::max_body_bytes`].
+    pub max_body_bytes: Option<u64>,
     /// The official SDK's `applicationLogFilePath`. Accepted but unused: this SDK logs through
     /// `tracing`, so install a `tracing` subscriber that writes to a file instead. A warning says
     /// so when the client is configured.
@@ -353,6 +360,7 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("max_retries", "max_retries"),
     ("max_concurrent_requests", "max_concurrent_requests"),
     ("persist_client_secret", "persist_client_secret"),
+    ("max_body_bytes", "max_body_bytes"),
     ("application_log_file_path", "application_log_file_path"),
     ("applicationLogFilePath", "application_log_file_path"),
     ("token_persistence_path", "token_persistence_path"),
@@ -480,6 +488,7 @@ pub const ENV_VARS: &[&str] = &[
     "ZOHO_MAX_RETRIES",
     "ZOHO_MAX_CONCURRENT_REQUESTS",
     "ZOHO_PERSIST_CLIENT_SECRET",
+    "ZOHO_MAX_BODY_BYTES",
     "ZOHO_APPLICATION_LOG_FILE_PATH",
     "ZOHO_TOKEN_PERSISTENCE_PATH",
     "ZOHO_TOKEN_STORE",
@@ -576,6 +585,9 @@ impl Settings {
                 self.max_concurrent_requests = Some(parse_number(&raw, "a whole number above 0")?)
             }
             "ZOHO_PERSIST_CLIENT_SECRET" => self.persist_client_secret = Some(parse_bool(&raw)?),
+            "ZOHO_MAX_BODY_BYTES" => {
+                self.max_body_bytes = Some(parse_number(&raw, "a whole number of bytes")?)
+            }
             "ZOHO_APPLICATION_LOG_FILE_PATH" => {
                 self.application_log_file_path = Some(text().into())
             }
@@ -628,6 +640,7 @@ impl Settings {
                 .max_concurrent_requests
                 .or(self.max_concurrent_requests),
             persist_client_secret: other.persist_client_secret.or(self.persist_client_secret),
+            max_body_bytes: other.max_body_bytes.or(self.max_body_bytes),
             application_log_file_path: other
                 .application_log_file_path
                 .or(self.application_log_file_path),
@@ -706,6 +719,9 @@ impl Settings {
         if let Some(v) = self.persist_client_secret {
             b = b.persist_client_secret(v);
         }
+        if let Some(v) = self.max_body_bytes {
+            b = b.max_body_bytes(v);
+        }
         Ok(b)
     }
 
@@ -756,11 +772,27 @@ impl Settings {
         if let Some(v) = &self.api_version {
             normalize_api_version(v)?;
         }
-        if self.timeout_secs == Some(0) {
-            return Err(Error::config(
-                "timeout_secs",
-                "must be at least 1 (a zero timeout fails every request)",
-            ));
+        let numbers = [
+            ("refresh_margin_secs", self.refresh_margin_secs),
+            ("timeout_secs", self.timeout_secs),
+            ("max_retries", self.max_retries.map(u64::from)),
+            (
+                "max_concurrent_requests",
+                self.max_concurrent_requests.map(|n| n as u64),
+            ),
+            ("max_body_bytes", self.max_body_bytes),
+            (
+                "token_store.mysql_port",
+                self.token_store
+                    .as_ref()
+                    .and_then(|t| t.mysql_port)
+                    .map(u64::from),
+            ),
+        ];
+        for (key, value) in numbers {
+            if let Some(v) = value {
+                check_range(key, v)?;
+            }
         }
         Ok(Plan {
             environment,

@@ -64,7 +64,7 @@ impl Token {
 
     /// Milliseconds left before the access token expires (negative once expired, `None` if unknown).
     pub fn remaining_ms(&self, now_ms: i64) -> Option<i64> {
-        self.expiry_time.map(|t| t - now_ms)
+        self.expiry_time.map(|t| t.saturating_sub(now_ms))
     }
 
     /// True when an access token exists and stays valid for at least `margin_ms` more.
@@ -104,7 +104,7 @@ impl Token {
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 

@@ -104,6 +104,7 @@ refresh_margin_secs = 30
 timeout_secs = 15
 max_retries = 4
 persist_client_secret = true
+max_body_bytes = 2097152
 application_log_file_path = "/var/log/zoho.log"
 token_persistence_path = "/var/lib/zoho"
 
@@ -147,6 +148,7 @@ fn every_key_is_read_from_toml() {
     assert_eq!(s.timeout_secs, Some(15));
     assert_eq!(s.max_retries, Some(4));
     assert_eq!(s.persist_client_secret, Some(true));
+    assert_eq!(s.max_body_bytes, Some(2 << 20));
     assert_eq!(
         s.application_log_file_path,
         Some(PathBuf::from("/var/log/zoho.log"))
@@ -190,6 +192,7 @@ fn every_key_is_read_from_toml() {
         ("ZOHO_TIMEOUT_SECS", "15"),
         ("ZOHO_MAX_RETRIES", "4"),
         ("ZOHO_PERSIST_CLIENT_SECRET", "yes"),
+        ("ZOHO_MAX_BODY_BYTES", "2097152"),
         ("ZOHO_APPLICATION_LOG_FILE_PATH", "/var/log/zoho.log"),
         ("ZOHO_TOKEN_PERSISTENCE_PATH", "/var/lib/zoho"),
         ("ZOHO_TOKEN_STORE", "mysql"),
@@ -208,7 +211,7 @@ fn every_key_is_read_from_toml() {
     ])
     .unwrap();
     assert_eq!(from_env, s);
-    assert_eq!(zohocrm::settings::ENV_VARS.len(), 28);
+    assert_eq!(zohocrm::settings::ENV_VARS.len(), 29);
 }
 
 #[tokio::test]
@@ -956,4 +959,81 @@ fn secrets_in_inline_tables_are_not_quoted() {
     // A non-secret key's value is still quoted, which helps.
     let e = config_err(Settings::from_toml_str("api_base_url = 5\n", "u.toml"));
     assert!(e.message.contains("integer `5`"), "{e}");
+}
+
+#[test]
+fn booleans_urls_and_numbers_are_checked_alike() {
+    // Every boolean takes the same spellings, in TOML strings and in the environment.
+    for (text, want) in [("yes", true), ("no", false), ("1", true), ("off", false)] {
+        let toml = format!("sandbox = \"{text}\"\npersist_client_secret = \"{text}\"\n");
+        let s = Settings::from_toml_str(&toml, "b.toml").unwrap();
+        assert_eq!(
+            (s.sandbox, s.persist_client_secret),
+            (Some(want), Some(want)),
+            "{text}"
+        );
+        let env = Settings::from_env_map([
+            ("ZOHO_SANDBOX".to_owned(), text.to_owned()),
+            ("ZOHO_PERSIST_CLIENT_SECRET".to_owned(), text.to_owned()),
+        ])
+        .unwrap();
+        assert_eq!(
+            (env.sandbox, env.persist_client_secret),
+            (Some(want), Some(want))
+        );
+    }
+    for key in ["sandbox", "persist_client_secret"] {
+        let e = config_err(Settings::from_toml_str(
+            &format!("{key} = \"maybe\"\n"),
+            "b.toml",
+        ));
+        assert_eq!(e.key, key);
+        assert!(e.message.contains("not a boolean"), "{e}");
+    }
+
+    let base = "client_id = \"id\"\nclient_secret = \"s\"\n";
+    for (line, key) in [
+        ("api_base_url = \"ht!tp://\"", "api_base_url"),
+        ("accounts_url = \"ftp://accounts.zoho.com\"", "accounts_url"),
+        (
+            "refresh_margin_secs = 9223372036854775807",
+            "refresh_margin_secs",
+        ),
+        ("refresh_margin_secs = 3600", "refresh_margin_secs"),
+        ("timeout_secs = 0", "timeout_secs"),
+        ("max_retries = 4000000000", "max_retries"),
+        ("max_concurrent_requests = 0", "max_concurrent_requests"),
+        ("max_body_bytes = 10", "max_body_bytes"),
+        (
+            "[token_store]\nkind = \"mysql\"\nmysql_port = 0",
+            "token_store.mysql_port",
+        ),
+    ] {
+        let s = Settings::from_toml_str(&format!("{base}{line}\n"), "n.toml").unwrap();
+        let e = config_err(s.validate());
+        assert_eq!(e.key, key, "{line}: {e}");
+    }
+
+    // The builder applies the same rules.
+    let builder = || {
+        zohocrm::Client::builder()
+            .client_id("id")
+            .client_secret("s")
+    };
+    for (b, key) in [
+        (builder().api_base_url("ht!tp://"), "api_base_url"),
+        (
+            builder().refresh_margin(std::time::Duration::from_secs(u64::MAX)),
+            "refresh_margin_secs",
+        ),
+        (builder().timeout(std::time::Duration::ZERO), "timeout_secs"),
+        (
+            builder().max_concurrent_requests(0),
+            "max_concurrent_requests",
+        ),
+        (builder().max_body_bytes(0), "max_body_bytes"),
+    ] {
+        let e = config_err(b.build());
+        assert_eq!(e.key, key, "{e}");
+    }
 }

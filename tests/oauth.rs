@@ -270,10 +270,14 @@ async fn revoked_access_token_refreshes_once_and_retries() {
 
 #[tokio::test]
 async fn a_token_rejected_after_refresh_is_not_retried_forever() {
-    // Every access token the server issues is already expired: the client must give up.
-    let emu = Emulator::start_with(short_tokens(Duration::ZERO))
-        .await
-        .unwrap();
+    // Every access token the server issues is dead at once (no live token is allowed per
+    // refresh token, so each new one displaces itself): the client must give up.
+    let emu = Emulator::start_with(EmulatorConfig {
+        max_live_access_tokens: 0,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let client = client_for(&emu).for_user(ADMIN);
     client
         .generate_access_token(&emu.grant_code(ADMIN))

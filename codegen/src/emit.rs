@@ -857,16 +857,18 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     if o.paginated {
+        let list_key = o.response.key.clone().unwrap_or_default();
         let item = {
             let n = ident(o.response.entity.as_deref().unwrap_or("Fields"));
             quote!(crate::types::#n)
         };
         out.extend(quote! {
             /// Every page, fetched lazily one request at a time from `page` (default 1); ends
-            /// after a page with `more_records: false` or no items.
+            /// after a page with `more_records: false` or no items. Record listings continue
+            /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
             pub fn pages(self) -> crate::__private::BoxStream<'static, crate::Result<crate::Page<#item>>> {
                 let start = self.page.unwrap_or(1);
-                crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send()))
+                crate::__private::paginate(self, start, #list_key, |b, page| b.page(page).into_request())
             }
 
             /// Every item of every page, fetched lazily (see [`Self::pages`]).
@@ -892,7 +894,7 @@ fn builder_extras(o: &Operation, resp_ty: &TokenStream) -> TokenStream {
                 /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
                 pub fn stream_as<T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static>(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
                     let start = self.page.unwrap_or(1);
-                    crate::__private::items(crate::__private::paginate(self, start, |b, page| ::std::boxed::Box::pin(b.page(page).send_as::<T>())))
+                    crate::__private::items(crate::__private::paginate(self, start, #key, |b, page| b.page(page).into_request()))
                 }
             });
         }

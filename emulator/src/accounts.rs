@@ -14,6 +14,8 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "ZohoCRM.users.ALL",
     "ZohoCRM.org.ALL",
     "ZohoCRM.mass_update.ALL",
+    "ZohoCRM.coql.READ",
+    "ZohoCRM.bulk.ALL",
     "aaaserver.profile.READ",
 ];
 
@@ -271,14 +273,6 @@ impl Accounts {
         rt.live
             .retain(|t| tokens.get(t).is_some_and(|a| !a.invalid && a.expires > now));
         rt.live.push_back(access.clone());
-        // Zoho keeps at most N live access tokens per refresh token; the oldest silently dies.
-        while rt.live.len() > self.limits.max_live_access_tokens {
-            if let Some(old) = rt.live.pop_front() {
-                if let Some(a) = tokens.get_mut(&old) {
-                    a.invalid = true;
-                }
-            }
-        }
         tokens.insert(
             access.clone(),
             AccessToken {
@@ -289,6 +283,14 @@ impl Accounts {
                 invalid: false,
             },
         );
+        // Zoho keeps at most N live access tokens per refresh token; the oldest silently dies.
+        while rt.live.len() > self.limits.max_live_access_tokens {
+            if let Some(old) = rt.live.pop_front() {
+                if let Some(a) = tokens.get_mut(&old) {
+                    a.invalid = true;
+                }
+            }
+        }
         access
     }
 

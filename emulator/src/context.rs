@@ -23,6 +23,8 @@ pub struct Ctx {
     pub module: Option<String>,
     /// Request time, Unix seconds.
     pub now: i64,
+    /// The request body as sent (COQL and bulk calls read it themselves).
+    pub raw_body: axum::body::Bytes,
     /// The parts of a `multipart/form-data` body (uploads).
     pub form: Option<Vec<crate::multipart::Part>>,
 }

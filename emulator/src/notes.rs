@@ -70,7 +70,7 @@ fn notes_of<'a>(crm: &'a Crm, parent_id: &str) -> Vec<&'a Value> {
 }
 
 // A note as listed: its attachments and their total size are read from the attachment store.
-fn with_attachments(crm: &Crm, note: &Value) -> Value {
+pub(crate) fn with_attachments(crm: &Crm, note: &Value) -> Value {
     let id = id_of(note);
     let atts: Vec<&crate::extras::Attachment> = crm
         .extras

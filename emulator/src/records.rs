@@ -31,6 +31,9 @@ pub fn get_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let Some(m) = module_of(crm, ctx) else {
         return errors::invalid_module();
     };
+    if let Some(over) = crate::pagination::check(ctx) {
+        return over;
+    }
     let mut recs: Vec<&Value> = crm.records_of(&m.api_name).iter().collect();
     if let Some(ids) = ctx.q("ids") {
         let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
@@ -142,13 +145,13 @@ pub(crate) fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply
 }
 
 // `fields` keeps only the listed keys; the id always comes back, as Zoho does.
-fn project(rec: &Value, fields: Option<&[&str]>) -> Value {
+pub(crate) fn project<S: AsRef<str>>(rec: &Value, fields: Option<&[S]>) -> Value {
     let (Some(fields), Some(obj)) = (fields, rec.as_object()) else {
         return rec.clone();
     };
     let out: Map<String, Value> = obj
         .iter()
-        .filter(|(k, _)| k.as_str() == "id" || fields.contains(&k.as_str()))
+        .filter(|(k, _)| k.as_str() == "id" || fields.iter().any(|f| f.as_ref() == k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Value::Object(out)
@@ -507,6 +510,9 @@ pub fn search(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let Some(m) = module_of(crm, ctx) else {
         return errors::invalid_module();
     };
+    if let Some(over) = crate::pagination::check(ctx) {
+        return over;
+    }
     let all = crm.records_of(&m.api_name);
     let mut recs: Vec<&Value> = if let Some(c) = ctx.q("criteria") {
         let expr = match criteria::parse(c) {

@@ -129,6 +129,9 @@ fn resolve(crm: &Crm, ctx: &Ctx) -> Result<(String, Value, String, Link), Reply>
 
 /// `GET /{module}/{id}/{related_list}`; 204 when the list is empty.
 pub fn get_related_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    if let Some(over) = crate::pagination::check(ctx) {
+        return over;
+    }
     let (module, parent, _, link) = match resolve(crm, ctx) {
         Ok(r) => r,
         Err(r) => return r,

@@ -333,6 +333,7 @@ fn crm(
         None => None,
     };
     let module_def = module.as_deref().and_then(|m| st.crm.module(m));
+    let raw_body = body.clone();
     let body = match validate::check_body(&shared.api, op, module_def, body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -348,6 +349,7 @@ fn crm(
         user,
         module,
         now: crate::time::now_secs(),
+        raw_body,
         form,
     };
     let names = std::iter::once(&op.name).chain(op.aliases.iter());
@@ -456,6 +458,7 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_all_modules" => org::get_all_modules(crm, ctx),
         "get_module" => org::get_module(crm, ctx),
         "get_records" => records::get_records(crm, ctx),
+        "coql" => crate::coql::query(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),
@@ -504,6 +507,20 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_territories" => crate::territories::get_territories(crm, ctx),
         "get_territory" => crate::territories::get_territory(crm, ctx),
         "upload_organization_photo" => crate::org_photo::upload_organization_photo(crm, ctx),
+        "get_currencies" => crate::currencies::get_currencies(crm, ctx),
+        "get_currency" => crate::currencies::get_currency(crm, ctx),
+        "add_currencies" => crate::currencies::add_currencies(crm, ctx),
+        "update_currencies" => crate::currencies::update_currencies(crm, ctx),
+        "update_currency" => crate::currencies::update_currency(crm, ctx),
+        "enable_multiple_currencies" => crate::currencies::enable_multiple_currencies(crm, ctx),
+        "update_base_currency" => crate::currencies::update_base_currency(crm, ctx),
+        "notes_get_notes" => crate::module_notes::get_notes(crm, ctx),
+        "get_note" => crate::module_notes::get_note(crm, ctx),
+        "create_notes" => crate::module_notes::create_notes(crm, ctx),
+        "update_notes" => crate::module_notes::update_notes(crm, ctx),
+        "notes_update_note" => crate::module_notes::update_note(crm, ctx),
+        "delete_notes" => crate::module_notes::delete_notes(crm, ctx),
+        "notes_delete_note" => crate::module_notes::delete_note(crm, ctx),
         "get_tags" => crate::tags::get_tags(crm, ctx),
         "get_tag_count" => crate::tags::get_tag_count(crm, ctx),
         "create_tags" => crate::tags::create_tags(crm, ctx),

@@ -36,6 +36,8 @@ pub struct Settings {
     pub tags: Vec<Value>,
     /// Territories, root first.
     pub territories: Vec<Value>,
+    /// Currencies, the home one first; empty until multi-currency is enabled.
+    pub currencies: Vec<Value>,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Settings {
             tax_preference: json!({"auto_populate_tax": true, "modify_tax_rates": true}),
             tags: seed::tags(),
             territories: crate::territories::seeded(),
+            currencies: Vec::new(),
         }
     }
 }

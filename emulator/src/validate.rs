@@ -136,28 +136,13 @@ pub fn check_body(
     raw: &[u8],
 ) -> Result<Option<BodyInput>, Reply> {
     let Some(body) = &op.body else {
-        return Ok(None);
+        return check_top_level(api, op, raw);
     };
     let key = body.key.as_str();
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(errors::missing_param(key));
     }
-    let value: Value = serde_json::from_slice(raw).map_err(|_| {
-        Reply::error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_DATA",
-            "body is not valid JSON",
-            json!({}),
-        )
-    })?;
-    let Value::Object(mut top) = value else {
-        return Err(Reply::error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_DATA",
-            "body is not valid JSON",
-            json!({}),
-        ));
-    };
+    let mut top = json_object(raw)?;
     let items = match top.remove(key) {
         None | Some(Value::Null) => return Err(errors::missing_param(key)),
         Some(Value::Array(a)) => a,
@@ -172,6 +157,28 @@ pub fn check_body(
             return Err(errors::limit_exceeded(key, max));
         }
     }
+    check_body_params(api, op, &top)?;
+    let entity = api.entity(&body.entity);
+    let items = items
+        .into_iter()
+        .map(|item| check_item(api, entity, module, item))
+        .collect();
+    Ok(Some(BodyInput { items, params: top }))
+}
+
+fn json_object(raw: &[u8]) -> Result<Map<String, Value>, Reply> {
+    match serde_json::from_slice(raw) {
+        Ok(Value::Object(top)) => Ok(top),
+        _ => Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_DATA",
+            "body is not valid JSON",
+            json!({}),
+        )),
+    }
+}
+
+fn check_body_params(api: &Api, op: &Operation, top: &Map<String, Value>) -> Result<(), Reply> {
     for p in op.params.iter().filter(|p| p.location == Location::Body) {
         match top.get(&p.key) {
             None | Some(Value::Null) => {
@@ -186,12 +193,25 @@ pub fn check_body(
             }
         }
     }
-    let entity = api.entity(&body.entity);
-    let items = items
-        .into_iter()
-        .map(|item| check_item(api, entity, module, item))
-        .collect();
-    Ok(Some(BodyInput { items, params: top }))
+    Ok(())
+}
+
+// A body of top-level keys only, without an item envelope (`{"base_currency": {...}}`): the
+// keys land in `BodyInput::params`.
+fn check_top_level(api: &Api, op: &Operation, raw: &[u8]) -> Result<Option<BodyInput>, Reply> {
+    let mut keys = op.params.iter().filter(|p| p.location == Location::Body);
+    let Some(first) = keys.next() else {
+        return Ok(None);
+    };
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(errors::missing_param(&first.key));
+    }
+    let top = json_object(raw)?;
+    check_body_params(api, op, &top)?;
+    Ok(Some(BodyInput {
+        items: Vec::new(),
+        params: top,
+    }))
 }
 
 fn check_item(

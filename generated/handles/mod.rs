@@ -3,6 +3,7 @@
 //! Handles (nouns that carry scope) and one request builder per operation.
 pub mod module;
 pub mod note;
+pub mod notes;
 pub mod org;
 pub mod record;
 pub mod rest_client;
@@ -16,3 +17,4 @@ pub use note::NoteHandle;
 pub use variable::VariableHandle;
 pub use variable_group::VariableGroupHandle;
 pub use tag::TagHandle;
+pub use notes::NotesHandle;

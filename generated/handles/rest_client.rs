@@ -2,6 +2,31 @@
 
 //! Operations of the `rest_client` handle.
 impl crate::Client {
+    /// Runs a COQL select query (`select Last_Name from Leads where Last_Name is not null limit 0, 200`); the official SDK's QueryOperations.get_records. At most 200 rows per call; `.stream()` pages by offset.
+    ///
+    /// `POST /crm/v2/coql`; OAuth scope `ZohoCRM.coql.READ`.
+    ///
+    /// - `select_query`: The query: `select <fields> from <module> [where ...] [order by ...] [limit offset, count]`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .coql("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn coql(
+        &self,
+        select_query: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::rest_client::Coql {
+        crate::handles::rest_client::Coql {
+            client: self.clone(),
+            select_query: select_query.into(),
+        }
+    }
+
     /// Fetches the organization's details.
     ///
     /// `GET /crm/v2/org`; OAuth scope `ZohoCRM.org.READ`.
@@ -135,6 +160,55 @@ impl crate::Client {
             module_id: module_id.into(),
             module_settings: module_settings.into(),
         }
+    }
+}
+
+/// Request builder for `coql`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Coql {
+    pub(crate) client: crate::Client,
+    pub(crate) select_query: ::std::string::String,
+}
+
+impl Coql {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "coql",
+            crate::__private::Method::POST,
+            true,
+        );
+        req.path_literal("coql");
+        {
+            let v = &self.select_query;
+            req.json_field("select_query", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
+    }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
     }
 }
 

@@ -117,6 +117,48 @@ impl RefreshLock {
     }
 }
 
+/// Default life of a TTL-based refresh lock (Redis, SQLite) between renewals. Short, so a
+/// holder killed mid-refresh blocks the others only this long; the holder renews it every third
+/// of it while it works, so a slow refresh keeps it.
+pub const DEFAULT_LOCK_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Default time a waiter gives another holder of a refresh lock: well above
+/// [`DEFAULT_LOCK_TTL`], so a dead holder's lock always expires before a waiter gives up.
+pub const DEFAULT_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Renews a TTL lock in the background until dropped (with the [`RefreshLock`] that owns it,
+/// released or not).
+#[cfg(any(feature = "redis", feature = "sqlite"))]
+pub(crate) struct Renewal(tokio::task::AbortHandle);
+
+#[cfg(any(feature = "redis", feature = "sqlite"))]
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs `renew` every third of `ttl` until it returns false (the lock was lost) or the returned
+/// guard is dropped.
+#[cfg(any(feature = "redis", feature = "sqlite"))]
+pub(crate) fn renew_while_held<F, Fut>(ttl: std::time::Duration, mut renew: F) -> Renewal
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let period = (ttl / 3).max(std::time::Duration::from_millis(10));
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(period).await;
+            if !renew().await {
+                tracing::warn!("the refresh lock was lost before it was released");
+                return;
+            }
+        }
+    });
+    Renewal(task.abort_handle())
+}
+
 impl std::fmt::Debug for RefreshLock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RefreshLock")

@@ -97,6 +97,12 @@ redis.call('DEL', KEYS[1])
 return 1
 "#;
 
+/// Compare-and-extend: renews a lock's TTL only if we still own it.
+const RENEW_LUA: &str = r#"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"#;
+
 /// Compare-and-delete: releases a lock only if we still own it.
 const UNLOCK_LUA: &str = r#"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -109,6 +115,7 @@ struct Scripts {
     all: Script,
     clear: Script,
     unlock: Script,
+    renew: Script,
 }
 
 /// Tokens in Redis: each token is a JSON string under `<prefix>token:<id>`, the ids are in the
@@ -234,19 +241,22 @@ impl RedisStore {
                 all: Script::new(ALL_LUA),
                 clear: Script::new(CLEAR_LUA),
                 unlock: Script::new(UNLOCK_LUA),
+                renew: Script::new(RENEW_LUA),
             }),
-            lock_timeout: Duration::from_secs(30),
-            lock_ttl: Duration::from_secs(60),
+            lock_timeout: super::DEFAULT_LOCK_TIMEOUT,
+            lock_ttl: super::DEFAULT_LOCK_TTL,
         }
     }
 
-    /// How long `lock_refresh` waits for another holder before failing (default 30 s).
+    /// How long `lock_refresh` waits for another holder before failing (default 30 s; keep it
+    /// above the lock TTL, so a dead holder's lock expires before waiters give up).
     pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
     }
 
-    /// How long a refresh lock that is never released stays valid (default 60 s).
+    /// How long a refresh lock lives without renewal (default 5 s). The holder renews it every
+    /// third of this while it works; a holder that dies (`kill -9`) blocks others this long.
     pub fn with_lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl;
         self
@@ -389,10 +399,30 @@ impl RedisStore {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(25));
         }
+        let renewal = {
+            let (scripts, conn) = (Arc::clone(&self.scripts), conn.clone());
+            let (lock_key, owner) = (lock_key.clone(), owner.clone());
+            super::renew_while_held(self.lock_ttl, move || {
+                let (scripts, mut conn) = (Arc::clone(&scripts), conn.clone());
+                let (lock_key, owner) = (lock_key.clone(), owner.clone());
+                async move {
+                    let renewed: redis::RedisResult<i64> = scripts
+                        .renew
+                        .key(lock_key)
+                        .arg(owner)
+                        .arg(ttl_ms)
+                        .invoke_async(&mut conn)
+                        .await;
+                    // A transient error is retried at the next tick; only a lost lock stops.
+                    renewed.map_or(true, |n| n == 1)
+                }
+            })
+        };
         let prefix = Arc::clone(&self.prefix);
         let scripts = Arc::clone(&self.scripts);
         Ok(RefreshLock::new(move || {
             Box::pin(async move {
+                drop(renewal);
                 let _: i64 = scripts
                     .unlock
                     .key(lock_key)

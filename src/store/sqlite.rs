@@ -20,7 +20,8 @@ const STORE: &str = "sqlite";
 ///   matching row is looked up, so concurrent saves (from any process) never create two rows
 ///   for one user and no reader ever sees the row missing.
 /// * `lock_refresh` inserts a row in a companion table `<table>_lock` (created next to the token
-///   table) with an owner and an expiry (the lock TTL, default 60 s), and deletes it on release.
+///   table) with an owner and an expiry (the lock TTL, default 5 s, renewed by the holder while it
+///   works), and deletes it on release.
 ///   A row lock is used rather than holding `BEGIN IMMEDIATE`, because that would block the lock
 ///   holder's own `save_token` on another connection until the busy timeout.
 pub struct SqliteStore {
@@ -87,18 +88,20 @@ impl SqliteStore {
             pool,
             table,
             lock_table,
-            lock_timeout: Duration::from_secs(30),
-            lock_ttl: Duration::from_secs(60),
+            lock_timeout: super::DEFAULT_LOCK_TIMEOUT,
+            lock_ttl: super::DEFAULT_LOCK_TTL,
         })
     }
 
-    /// How long `lock_refresh` waits for another holder before failing (default 30 s).
+    /// How long `lock_refresh` waits for another holder before failing (default 30 s; keep it
+    /// above the lock TTL, so a dead holder's lock expires before waiters give up).
     pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
     }
 
-    /// How long a refresh lock that is never released stays valid (default 60 s).
+    /// How long a refresh lock lives without renewal (default 5 s). The holder renews it every
+    /// third of this while it works; a holder that dies (`kill -9`) blocks others this long.
     pub fn with_lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl;
         self
@@ -168,6 +171,27 @@ impl SqliteStore {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(25));
         }
+        let renewal = {
+            let renew = format!(
+                "UPDATE \"{}\" SET expires_at = ? WHERE lock_key = ? AND owner = ?",
+                self.lock_table
+            );
+            let (pool, lock_key, owner) = (self.pool.clone(), lock_key.clone(), owner.clone());
+            super::renew_while_held(self.lock_ttl, move || {
+                let (pool, renew) = (pool.clone(), renew.clone());
+                let (lock_key, owner) = (lock_key.clone(), owner.clone());
+                async move {
+                    let renewed = sqlx::query(&renew)
+                        .bind(now_ms().saturating_add(ttl_ms))
+                        .bind(&lock_key)
+                        .bind(&owner)
+                        .execute(&pool)
+                        .await;
+                    // A transient error is retried at the next tick; only a lost lock stops.
+                    renewed.map_or(true, |r| r.rows_affected() == 1)
+                }
+            })
+        };
         let pool = self.pool.clone();
         let table = self.table.clone();
         let release = format!(
@@ -176,6 +200,7 @@ impl SqliteStore {
         );
         Ok(RefreshLock::new(move || {
             Box::pin(async move {
+                drop(renewal);
                 sqlx::query(&release)
                     .bind(&lock_key)
                     .bind(&owner)

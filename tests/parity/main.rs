@@ -5,4 +5,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod currencies;
+mod notes;
 mod org_settings;
