@@ -91,10 +91,18 @@ fn mini_fixture_shape() {
         "unknown keys kept"
     );
     assert!(
-        item.contains("\"Name\" => self.name = crate::__private::from_raw(raw)?"),
+        item.contains("\"Name\" => {\n                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);")
+            || item.contains("\"Name\" => self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?)"),
         "{item}"
     );
-    assert!(item.contains("Lenient"), "decimal decodes leniently");
+    assert!(
+        item.contains("crate::__private::decimal_from_json(raw)?"),
+        "decimal keeps its digits"
+    );
+    assert!(
+        item.contains("if raw == \"null\""),
+        "null is kept, not dropped"
+    );
 }
 
 #[test]

@@ -88,6 +88,8 @@ pub struct Extras {
     pub photos: HashMap<(String, String), StoredFile>,
     /// Many-to-many relations.
     pub relations: Vec<Relation>,
+    /// Shares of records by (module, id): the `share` objects of `GET .../actions/share`.
+    pub shares: HashMap<(String, String), Vec<Value>>,
 }
 
 impl Extras {
@@ -113,6 +115,7 @@ impl Extras {
             attachments: Vec::new(),
             photos: HashMap::new(),
             relations: Vec::new(),
+            shares: HashMap::new(),
         }
     }
 }
@@ -187,6 +190,7 @@ impl Crm {
             .retain(|a| !(a.parent_module == module && a.parent_id == id));
         x.photos.remove(&(module.to_owned(), id.to_owned()));
         x.relations.retain(|r| r.other(module, id).is_none());
+        x.shares.remove(&(module.to_owned(), id.to_owned()));
     }
 
     /// Moves every recycle-bin entry of a module to the permanently deleted list (what Zoho does

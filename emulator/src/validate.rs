@@ -313,6 +313,12 @@ pub fn value_ok(api: &Api, ty: &Type, v: &Value, depth: usize) -> bool {
                     .is_none_or(|x| value_ok(api, &f.ty, x, depth + 1))
             }),
             (Value::Object(_), None) => true,
+            // A reference may be a bare id. Source: genuine request bodies send
+            // `"Parent_Id": "7328395000000705001"` (fixtures notes/POST_Notes.nango.request.json)
+            // and `"role": "554023000000015969"` (users/POST_users.doc-schmorrison.request.json).
+            (Value::String(_) | Value::Number(_), Some(e)) if e.bare_id => {
+                value_ok(api, &Type::Id, v, depth + 1)
+            }
             _ => false,
         },
     }

@@ -11,11 +11,11 @@ pub struct Lead {
     /// Annual Revenue (currency).
     ///
     /// JSON key `Annual_Revenue`.
-    pub annual_revenue: ::std::option::Option<f64>,
+    pub annual_revenue: crate::Nullable<crate::Decimal>,
     /// Company (text).
     ///
     /// JSON key `Company`.
-    pub company: ::std::option::Option<::std::string::String>,
+    pub company: crate::Nullable<::std::string::String>,
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
@@ -23,35 +23,35 @@ pub struct Lead {
     /// Created Time (datetime).
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Email (email).
     ///
     /// JSON key `Email`.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: crate::Nullable<::std::string::String>,
     /// Email Opt Out (boolean).
     ///
     /// JSON key `Email_Opt_Out`.
-    pub email_opt_out: ::std::option::Option<bool>,
+    pub email_opt_out: crate::Nullable<bool>,
     /// First Name (text).
     ///
     /// JSON key `First_Name`.
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: crate::Nullable<::std::string::String>,
     /// Last Name (text).
     ///
     /// JSON key `Last_Name`; mandatory on create.
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: crate::Nullable<::std::string::String>,
     /// Lead Source (picklist).
     ///
     /// JSON key `Lead_Source`.
-    pub lead_source: ::std::option::Option<::std::string::String>,
+    pub lead_source: crate::Nullable<::std::string::String>,
     /// Lead Status (picklist).
     ///
     /// JSON key `Lead_Status`.
-    pub lead_status: ::std::option::Option<::std::string::String>,
+    pub lead_status: crate::Nullable<::std::string::String>,
     /// Mobile (phone).
     ///
     /// JSON key `Mobile`.
-    pub mobile: ::std::option::Option<::std::string::String>,
+    pub mobile: crate::Nullable<::std::string::String>,
     /// Modified By (ownerlookup).
     ///
     /// JSON key `Modified_By`; read-only.
@@ -59,19 +59,19 @@ pub struct Lead {
     /// Modified Time (datetime).
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// No of Employees (integer).
     ///
     /// JSON key `No_of_Employees`.
-    pub no_of_employees: ::std::option::Option<i64>,
+    pub no_of_employees: crate::Nullable<i64>,
     /// Owner (ownerlookup).
     ///
     /// JSON key `Owner`.
-    pub owner: ::std::option::Option<crate::types::LookupRef>,
+    pub owner: crate::Nullable<crate::types::LookupRef>,
     /// Phone (phone).
     ///
     /// JSON key `Phone`.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: crate::Nullable<::std::string::String>,
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
@@ -79,7 +79,7 @@ pub struct Lead {
     /// Website (website).
     ///
     /// JSON key `Website`.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: crate::Nullable<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -100,7 +100,8 @@ impl Lead {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -139,41 +140,121 @@ impl crate::__private::Entity for Lead {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            match key {
+                "Annual_Revenue" => self.annual_revenue = crate::Nullable::Null,
+                "Company" => self.company = crate::Nullable::Null,
+                "Email" => self.email = crate::Nullable::Null,
+                "Email_Opt_Out" => self.email_opt_out = crate::Nullable::Null,
+                "First_Name" => self.first_name = crate::Nullable::Null,
+                "Last_Name" => self.last_name = crate::Nullable::Null,
+                "Lead_Source" => self.lead_source = crate::Nullable::Null,
+                "Lead_Status" => self.lead_status = crate::Nullable::Null,
+                "Mobile" => self.mobile = crate::Nullable::Null,
+                "No_of_Employees" => self.no_of_employees = crate::Nullable::Null,
+                "Owner" => self.owner = crate::Nullable::Null,
+                "Phone" => self.phone = crate::Nullable::Null,
+                "Website" => self.website = crate::Nullable::Null,
+                _ => return ::std::result::Result::Ok(false),
+            }
+            return ::std::result::Result::Ok(true);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "Annual_Revenue" => {
-                self.annual_revenue = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.annual_revenue = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
-            "Company" => self.company = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Email" => self.email = crate::__private::from_raw(raw)?,
+            "Company" => {
+                self.company = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Email" => {
+                self.email = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
             "Email_Opt_Out" => {
-                self.email_opt_out = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.email_opt_out = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "First_Name" => self.first_name = crate::__private::from_raw(raw)?,
-            "Last_Name" => self.last_name = crate::__private::from_raw(raw)?,
-            "Lead_Source" => self.lead_source = crate::__private::from_raw(raw)?,
-            "Lead_Status" => self.lead_status = crate::__private::from_raw(raw)?,
-            "Mobile" => self.mobile = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "First_Name" => {
+                self.first_name = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Last_Name" => {
+                self.last_name = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Lead_Source" => {
+                self.lead_source = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Lead_Status" => {
+                self.lead_status = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Mobile" => {
+                self.mobile = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             "No_of_Employees" => {
-                self.no_of_employees = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.no_of_employees = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "Owner" => self.owner = crate::__private::from_raw(raw)?,
-            "Phone" => self.phone = crate::__private::from_raw(raw)?,
-            "Tag" => self.tag = crate::__private::from_raw(raw)?,
-            "Website" => self.website = crate::__private::from_raw(raw)?,
+            "Owner" => {
+                self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Phone" => {
+                self.phone = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Tag" => {
+                self.tag = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Website" => {
+                self.website = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -204,77 +285,168 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("id", v)?;
             written.push("id");
         }
-        if let ::std::option::Option::Some(v) = &self.annual_revenue {
-            m.serialize_entry("Annual_Revenue", v)?;
-            written.push("Annual_Revenue");
+        match &self.annual_revenue {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Annual_Revenue", &())?;
+                written.push("Annual_Revenue");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Annual_Revenue", v)?;
+                written.push("Annual_Revenue");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.company {
-            m.serialize_entry("Company", v)?;
-            written.push("Company");
+        match &self.company {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Company", &())?;
+                written.push("Company");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Company", v)?;
+                written.push("Company");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
             written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.email {
-            m.serialize_entry("Email", v)?;
-            written.push("Email");
+        match &self.email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Email", &())?;
+                written.push("Email");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Email", v)?;
+                written.push("Email");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.email_opt_out {
-            m.serialize_entry("Email_Opt_Out", v)?;
-            written.push("Email_Opt_Out");
+        match &self.email_opt_out {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Email_Opt_Out", &())?;
+                written.push("Email_Opt_Out");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Email_Opt_Out", v)?;
+                written.push("Email_Opt_Out");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
-            m.serialize_entry("First_Name", v)?;
-            written.push("First_Name");
+        match &self.first_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("First_Name", &())?;
+                written.push("First_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("First_Name", v)?;
+                written.push("First_Name");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
-            m.serialize_entry("Last_Name", v)?;
-            written.push("Last_Name");
+        match &self.last_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Last_Name", &())?;
+                written.push("Last_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Last_Name", v)?;
+                written.push("Last_Name");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_source {
-            m.serialize_entry("Lead_Source", v)?;
-            written.push("Lead_Source");
+        match &self.lead_source {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Lead_Source", &())?;
+                written.push("Lead_Source");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Lead_Source", v)?;
+                written.push("Lead_Source");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_status {
-            m.serialize_entry("Lead_Status", v)?;
-            written.push("Lead_Status");
+        match &self.lead_status {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Lead_Status", &())?;
+                written.push("Lead_Status");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Lead_Status", v)?;
+                written.push("Lead_Status");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.mobile {
-            m.serialize_entry("Mobile", v)?;
-            written.push("Mobile");
+        match &self.mobile {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Mobile", &())?;
+                written.push("Mobile");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Mobile", v)?;
+                written.push("Mobile");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.no_of_employees {
-            m.serialize_entry("No_of_Employees", v)?;
-            written.push("No_of_Employees");
+        match &self.no_of_employees {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("No_of_Employees", &())?;
+                written.push("No_of_Employees");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("No_of_Employees", v)?;
+                written.push("No_of_Employees");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            m.serialize_entry("Owner", v)?;
-            written.push("Owner");
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Owner", &())?;
+                written.push("Owner");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Owner", v)?;
+                written.push("Owner");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
-            m.serialize_entry("Phone", v)?;
-            written.push("Phone");
+        match &self.phone {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Phone", &())?;
+                written.push("Phone");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Phone", v)?;
+                written.push("Phone");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
             written.push("Tag");
         }
-        if let ::std::option::Option::Some(v) = &self.website {
-            m.serialize_entry("Website", v)?;
-            written.push("Website");
+        match &self.website {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Website", &())?;
+                written.push("Website");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Website", v)?;
+                written.push("Website");
+            }
         }
         self.extra.serialize_except(&mut m, &written)?;
         m.end()
@@ -287,11 +459,23 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.id {
             d.field("id", v);
         }
-        if let ::std::option::Option::Some(v) = &self.annual_revenue {
-            d.field("annual_revenue", v);
+        match &self.annual_revenue {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("annual_revenue", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("annual_revenue", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.company {
-            d.field("company", v);
+        match &self.company {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("company", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("company", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
@@ -299,26 +483,68 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.created_time {
             d.field("created_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.email {
-            d.field("email", v);
+        match &self.email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("email", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("email", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.email_opt_out {
-            d.field("email_opt_out", v);
+        match &self.email_opt_out {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("email_opt_out", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("email_opt_out", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
-            d.field("first_name", v);
+        match &self.first_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("first_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("first_name", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
-            d.field("last_name", v);
+        match &self.last_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("last_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("last_name", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_source {
-            d.field("lead_source", v);
+        match &self.lead_source {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("lead_source", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("lead_source", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_status {
-            d.field("lead_status", v);
+        match &self.lead_status {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("lead_status", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("lead_status", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.mobile {
-            d.field("mobile", v);
+        match &self.mobile {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("mobile", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("mobile", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             d.field("modified_by", v);
@@ -326,20 +552,44 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.modified_time {
             d.field("modified_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.no_of_employees {
-            d.field("no_of_employees", v);
+        match &self.no_of_employees {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("no_of_employees", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("no_of_employees", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            d.field("owner", v);
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("owner", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("owner", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
-            d.field("phone", v);
+        match &self.phone {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("phone", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("phone", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.tag {
             d.field("tag", v);
         }
-        if let ::std::option::Option::Some(v) = &self.website {
-            d.field("website", v);
+        match &self.website {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("website", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("website", v);
+            }
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);

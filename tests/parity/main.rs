@@ -8,3 +8,5 @@ mod support;
 mod currencies;
 mod notes;
 mod org_settings;
+mod related;
+mod sharing;
