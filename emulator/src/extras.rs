@@ -90,6 +90,10 @@ pub struct Extras {
     pub relations: Vec<Relation>,
     /// Shares of records by (module, id): the `share` objects of `GET .../actions/share`.
     pub shares: HashMap<(String, String), Vec<Value>>,
+    /// Notification channels (`/actions/watch`), oldest first.
+    pub watches: Vec<Value>,
+    /// The org's file store (`/files`) by encrypted id.
+    pub files: HashMap<String, StoredFile>,
 }
 
 impl Extras {
@@ -116,6 +120,8 @@ impl Extras {
             photos: HashMap::new(),
             relations: Vec::new(),
             shares: HashMap::new(),
+            watches: Vec::new(),
+            files: HashMap::new(),
         }
     }
 }

@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod blueprint;
+pub mod contact_roles;
 pub mod context;
 pub mod coql;
 pub mod criteria;
@@ -32,7 +33,9 @@ pub mod metadata;
 pub mod module_notes;
 pub mod multipart;
 pub mod notes;
+pub mod notifications;
 pub mod org;
+pub mod org_files;
 pub mod org_photo;
 pub mod pagination;
 pub mod params;

@@ -512,6 +512,30 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_territories" => crate::territories::get_territories(crm, ctx),
         "get_territory" => crate::territories::get_territory(crm, ctx),
         "upload_organization_photo" => crate::org_photo::upload_organization_photo(crm, ctx),
+        "get_contact_roles" => crate::contact_roles::get_contact_roles(crm, ctx),
+        "get_contact_role" => crate::contact_roles::get_contact_role(crm, ctx),
+        "create_contact_roles" => crate::contact_roles::create_contact_roles(crm, ctx),
+        "update_contact_roles" => crate::contact_roles::update_contact_roles(crm, ctx),
+        "update_contact_role" => crate::contact_roles::update_contact_role(crm, ctx),
+        "delete_contact_roles" => crate::contact_roles::delete_contact_roles(crm, ctx),
+        "delete_contact_role" => crate::contact_roles::delete_contact_role(crm, ctx),
+        "get_all_contact_roles_of_deal" => {
+            crate::contact_roles::get_all_contact_roles_of_deal(crm, ctx)
+        }
+        "get_contact_role_of_deal" => crate::contact_roles::get_contact_role_of_deal(crm, ctx),
+        "add_contact_role_to_deal" => crate::contact_roles::add_contact_role_to_deal(crm, ctx),
+        "remove_contact_role_from_deal" => {
+            crate::contact_roles::remove_contact_role_from_deal(crm, ctx)
+        }
+        "enable_notifications" => crate::notifications::enable_notifications(crm, ctx),
+        "get_notification_details" => crate::notifications::get_notification_details(crm, ctx),
+        "update_notifications" => crate::notifications::update_notifications(crm, ctx),
+        "update_notification" | "disable_notification" => {
+            crate::notifications::update_notification(crm, ctx)
+        }
+        "disable_notifications" => crate::notifications::disable_notifications(crm, ctx),
+        "upload_files" => crate::org_files::upload_files(crm, ctx),
+        "get_file" => crate::org_files::get_file(crm, ctx),
         "get_shared_record_details" => crate::sharing::get_shared_record_details(crm, ctx),
         "share_record" => crate::sharing::share_record(crm, ctx),
         "update_share_permissions" => crate::sharing::update_share_permissions(crm, ctx),
