@@ -342,9 +342,17 @@ impl GetContactRoles {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::ContactRole>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::ContactRole>>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("contact_roles")
+        let meta = resp.meta();
+        resp.list("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -371,9 +379,17 @@ impl GetContactRole {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::ContactRole> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::ContactRole>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.single("contact_roles")
+        let meta = resp.meta();
+        resp.single("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -402,9 +418,19 @@ impl CreateContactRoles {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("contact_roles")
+        let meta = resp.meta();
+        resp.action("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -433,9 +459,19 @@ impl UpdateContactRoles {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("contact_roles")
+        let meta = resp.meta();
+        resp.action("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -466,9 +502,19 @@ impl UpdateContactRole {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("contact_roles")
+        let meta = resp.meta();
+        resp.action("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -503,9 +549,19 @@ impl DeleteContactRoles {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("contact_roles")
+        let meta = resp.meta();
+        resp.action("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -534,9 +590,19 @@ impl DeleteContactRole {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("contact_roles")
+        let meta = resp.meta();
+        resp.action("contact_roles").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -587,9 +653,17 @@ impl GetAllContactRolesOfDeal {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Record>>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding each record as `T`: a module type made with
@@ -628,9 +702,17 @@ impl GetContactRoleOfDeal {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::types::Record> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::types::Record>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.single("data")
+        let meta = resp.meta();
+        resp.single("data").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -672,9 +754,19 @@ impl AddContactRoleToDeal {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("data")
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -705,8 +797,18 @@ impl RemoveContactRoleFromDeal {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::RecordActionDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("data")
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }

@@ -231,9 +231,19 @@ impl EnableNotifications {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::NotificationDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::NotificationDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("watch")
+        let meta = resp.meta();
+        resp.action("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -362,9 +372,17 @@ impl GetNotificationDetails {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::Page<crate::types::Notification>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::Page<crate::types::Notification>>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("watch")
+        let meta = resp.meta();
+        resp.list("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -426,9 +444,19 @@ impl UpdateNotifications {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::NotificationDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::NotificationDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("watch")
+        let meta = resp.meta();
+        resp.action("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -481,9 +509,19 @@ impl UpdateNotification {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::NotificationDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::NotificationDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("watch")
+        let meta = resp.meta();
+        resp.action("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -536,9 +574,19 @@ impl DisableNotification {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::NotificationDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::NotificationDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("watch")
+        let meta = resp.meta();
+        resp.action("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -594,8 +642,18 @@ impl DisableNotifications {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::NotificationDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::NotificationDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("watch")
+        let meta = resp.meta();
+        resp.action("watch").map(|value| crate::WithMeta::new(value, meta))
     }
 }

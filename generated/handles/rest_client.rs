@@ -306,9 +306,19 @@ impl UploadFiles {
     pub async fn send(
         self,
     ) -> crate::Result<crate::ActionResults<crate::types::FileDetails>> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<
+        crate::WithMeta<crate::ActionResults<crate::types::FileDetails>>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.action("data")
+        let meta = resp.meta();
+        resp.action("data").map(|value| crate::WithMeta::new(value, meta))
     }
 }
 
@@ -337,9 +347,17 @@ impl GetFile {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        self.send_with_meta().await.map(crate::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::WithMeta<crate::FileDownload>> {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.file()
+        let meta = resp.meta();
+        resp.file().map(|value| crate::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
