@@ -60,6 +60,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_fields`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_fields()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_fields(&self) -> crate::handles::module::GetFields {
         self.get_fields()
     }
@@ -112,6 +122,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_layouts`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_layouts()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layouts(&self) -> crate::handles::module::GetAllLayouts {
         self.get_all_layouts()
     }
@@ -164,6 +184,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_customviews`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_views()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_views(&self) -> crate::handles::module::GetAllCustomviews {
         self.get_all_customviews()
     }
@@ -196,6 +226,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_customview`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_view("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_view(
         &self,
         cv_id: impl ::std::convert::Into<crate::Id>,
@@ -225,6 +265,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_relatedlists`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_lists()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_lists(&self) -> crate::handles::module::GetAllRelatedlists {
         self.get_all_relatedlists()
     }
@@ -257,6 +307,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_relatedlist`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_list("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_list(
         &self,
         related_list_id: impl ::std::convert::Into<crate::Id>,
@@ -292,6 +352,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::update_module_settings`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_module_by_api_name(zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_module_by_api_name(
         &self,
         module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
@@ -566,6 +636,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::search_record_email`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records_by_email("email")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records_by_email(
         &self,
         email: impl ::std::convert::Into<::std::string::String>,
@@ -626,6 +706,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_deleted_records`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_deleted_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_deleted_records(&self) -> crate::handles::module::GetDeletedRecords {
         self.get_deleted_records()
     }
@@ -1125,6 +1215,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_tag_count`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_record_count_for_tag("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_record_count_for_tag(
         &self,
         tag_id: impl ::std::convert::Into<crate::Id>,

@@ -127,6 +127,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::upload_link_as_attachment`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .upload_link_attachment("https://example.com/brochure.pdf")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_link_attachment(
         &self,
         attachment_url: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +248,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::download_photo`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_photo()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_photo(&self) -> crate::handles::record::DownloadPhoto {
         self.download_photo()
     }
@@ -479,6 +499,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::convert_record`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .convert_lead(zohocrm::types::ConvertLead::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_lead(
         &self,
         convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
@@ -518,6 +548,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::get_related_records`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_relatedlist_records("Contacts")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_relatedlist_records(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -560,6 +600,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::add_relation`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_related_record("Contacts", "4150868000000224001", zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_related_record(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -601,6 +651,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::remove_relation`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delink_record("Contacts", "4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delink_record(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -892,6 +952,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::add_tags`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .add_tags_to_record(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tags_to_record(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -932,6 +1002,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::remove_tags`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .remove_tags_from_record(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tags_from_record(
         &self,
         tag_names: impl ::std::iter::IntoIterator<

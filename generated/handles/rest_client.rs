@@ -29,6 +29,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::coql`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_records("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_records(
         &self,
         select_query: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +123,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_org_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_org_details(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -120,6 +140,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_organization()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -167,6 +197,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_modules()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_modules(&self) -> crate::handles::rest_client::GetAllModules {
         self.get_all_modules()
     }
