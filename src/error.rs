@@ -441,9 +441,9 @@ pub struct DecodeError {
     pub status: u16,
     /// What was expected (`list of Record under "data"` ...).
     pub expected: String,
-    /// The first bytes of the body (at most 512), lossily decoded.
+    /// The first bytes of the body (at most 512), lossily decoded, secrets scrubbed.
     pub body_excerpt: String,
-    pub(crate) source: Option<serde_json::Error>,
+    pub(crate) source: Option<JsonError>,
 }
 
 impl DecodeError {
@@ -457,10 +457,48 @@ impl DecodeError {
             status,
             expected: expected.into(),
             body_excerpt: excerpt(body),
-            source,
+            source: source.map(|e| JsonError::from(&e)),
         }
     }
 }
+
+/// Why JSON did not parse, and where. serde's messages quote the offending value (`invalid
+/// type: string "1000.…"`), which may be a token, so the message is scrubbed like an excerpt.
+#[derive(Debug)]
+pub struct JsonError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl JsonError {
+    fn from(e: &serde_json::Error) -> Self {
+        JsonError {
+            message: String::from_utf8_lossy(&crate::redact::scrub(e.to_string().as_bytes()))
+                .into_owned(),
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+
+    /// 1-based line of the error in the body.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the error in the body.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
 
 /// At most 512 bytes of a body, for error messages, with anything secret-shaped removed
 /// (see [`crate::redact`]). Redaction never depends on the body parsing: truncated JSON, trailing
