@@ -3,11 +3,12 @@
 
 use futures_util::TryStreamExt;
 use serde_json::json;
+use zohocrm::chrono;
 use zohocrm::types::{
-    BlueprintUpdate, ConvertLead, LookupRef, Note, OrgTax, Record, SortOrder, Tag, Variable,
+    BlueprintUpdate, ConvertLead, Lead, LookupRef, Note, OrgTax, Record, SortOrder, Tag, Variable,
     VariableType,
 };
-use zohocrm::{Client, UploadFile};
+use zohocrm::{Client, DateTime, Decimal, UploadFile};
 use zohocrm_emulator::Emulator;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -109,6 +110,48 @@ pub async fn records(client: &Client) -> Result {
     )
 }
 
+/// Typed values: exact decimals, datetimes with Zoho's offset, lookups by id, null to clear.
+pub async fn typed_values(client: &Client) -> Result {
+    let owner_id = client.org().get_current_user().send().await?.data[0]
+        .id
+        .clone()
+        .ok_or("the current user has an id")?;
+    let mut lead = Lead::new();
+    lead.last_name.set("Typed");
+    lead.annual_revenue.set("1000".parse::<Decimal>()?); // exact: 1000 stays 1000, never 1000.0
+    lead.owner.set(owner_id); // a lookup by id: sent as the bare id
+    lead.email.clear(); // sent as null: Zoho clears the field
+    let created = client
+        .module("Leads")
+        .create_records([as_record(&lead)?])
+        .send()
+        .await?;
+    let id = created.into_result()?[0]
+        .details
+        .id
+        .clone()
+        .ok_or("an id")?;
+    let back: Lead = client.module("Leads").get_record(id).send_as().await?;
+    let at: DateTime = back.created_time.ok_or("Created_Time")?; // keeps Zoho's offset
+    let since = client
+        .module("Leads")
+        .get_records()
+        .if_modified_since(at - chrono::Duration::hours(1))
+        .send()
+        .await?;
+    ensure(
+        back.annual_revenue.as_ref().map(Decimal::as_str) == Some("1000")
+            && back.email.is_null()
+            && !since.data.is_empty(),
+        "typed values come back",
+    )
+}
+
+/// A module type as the `Record` that write operations take (through its JSON text, unchanged).
+fn as_record(lead: &Lead) -> Result<Record> {
+    Ok(serde_json::from_str(&serde_json::to_string(lead)?)?)
+}
+
 /// Notes, attachments and photos.
 pub async fn notes_and_files(client: &Client) -> Result {
     let leads = client.module("Leads");
@@ -119,8 +162,8 @@ pub async fn notes_and_files(client: &Client) -> Result {
     let id = made.into_result()?.remove(0).details.id.ok_or("no id")?;
     let lead = client.record("Leads", id);
     let mut note = Note::new();
-    note.note_title = Some("Call".into());
-    note.note_content = Some("Asked for a quote.".into());
+    note.note_title.set("Call");
+    note.note_content.set("Asked for a quote.");
     lead.add_note(note).send().await?.into_result()?;
     let bytes = b"%PDF-1.4 quote".to_vec();
     let up = lead
@@ -232,7 +275,7 @@ pub async fn variables_and_taxes(client: &Client) -> Result {
     let fetched = client.variable("Tour_Seats").get_variable().send().await?;
     let mut tax = OrgTax::new();
     tax.name = Some("Tour VAT".into());
-    tax.value = Some(7.5);
+    tax.value = Some("7.5".parse()?);
     org.create_organization_taxes([tax])
         .send()
         .await?
@@ -315,6 +358,7 @@ pub async fn run() -> Result {
     org_and_users(&client).await?;
     module_metadata(&client).await?;
     records(&client).await?;
+    typed_values(&client).await?;
     notes_and_files(&client).await?;
     relations_and_blueprint(&client).await?;
     tags(&client).await?;

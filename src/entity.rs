@@ -20,6 +20,12 @@ pub trait Entity: Default {
     fn decode_raw(&mut self, key: &str, raw: &str) -> Result<bool, serde_json::Error>;
     /// The untyped keys.
     fn extra_mut(&mut self) -> &mut Fields;
+    /// True for references (lookups, users) that also decode from a bare id string.
+    const BARE_ID: bool = false;
+    /// Sets the id of a reference that arrived as a bare id string.
+    fn set_bare_id(&mut self, id: crate::Id) {
+        let _ = id;
+    }
 }
 
 /// A map key, borrowed from the input when it has no escapes.
@@ -66,14 +72,28 @@ struct Into<'a, T> {
 impl<'de, T: Entity> DeserializeSeed<'de> for Into<'_, T> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        if T::BARE_ID {
+            d.deserialize_any(self)
+        } else {
+            d.deserialize_map(self)
+        }
     }
 }
 
 impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} object", T::NAME)
+        if T::BARE_ID {
+            write!(f, "a {} object or a bare id", T::NAME)
+        } else {
+            write!(f, "a {} object", T::NAME)
+        }
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.bare(crate::Id::new(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.bare(crate::Id::from(v))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -92,6 +112,22 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
     }
 }
 
+impl<T: Entity> Into<'_, T> {
+    /// `"Owner": "4150868000000225013"`: older payloads and request bodies send references as
+    /// bare ids.
+    fn bare<E: serde::de::Error>(self, id: crate::Id) -> Result<(), E> {
+        if T::BARE_ID {
+            self.target.set_bare_id(id);
+            Ok(())
+        } else {
+            Err(E::invalid_type(
+                serde::de::Unexpected::Str(id.as_str()),
+                &self,
+            ))
+        }
+    }
+}
+
 /// `Deserialize` for a generated entity.
 pub fn decode_entity<'de, T: Entity, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     let mut out = T::default();
@@ -104,47 +140,56 @@ pub fn decode_entity<'de, T: Entity, D: Deserializer<'de>>(d: D) -> Result<T, D:
 }
 
 /// `set_field_value`: a typed key sets its field, any other key goes to `extra`.
+///
+/// The value is written to JSON text once and decoded from that text (never through
+/// `serde_json::Value`, which would reorder nested keys and re-round floats).
 pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value) -> Result<()> {
-    let mut obj = serde_json::Map::new();
-    let v = value.to_json().map_err(|e| {
-        Error::from(DecodeError::new(
-            0,
-            format!("a JSON value for `{key}`"),
-            b"",
-            Some(e),
-        ))
-    })?;
-    obj.insert(key.to_owned(), v);
-    let text = serde_json::Value::Object(obj).to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    Into {
-        target,
-        strict: true,
+    let invalid = |message: String| Error::InvalidArgument {
+        entity: T::NAME,
+        field: key.to_owned(),
+        message,
+    };
+    let text = value
+        .to_json_text()
+        .map_err(|e| invalid(format!("cannot be written as JSON: {e}")))?;
+    match target.decode_raw(key, &text) {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            let raw = RawValue::from_string(text).map_err(|e| invalid(e.to_string()))?;
+            target.extra_mut().set_raw(key.into(), raw);
+            Ok(())
+        }
+        Err(e) => Err(invalid(format!("{e} (got `{}`)", excerpt(&text)))),
     }
-    .deserialize(&mut de)
-    .map_err(|e| {
-        Error::from(DecodeError::new(
-            0,
-            format!("a value of field `{key}` of {}", T::NAME),
-            text.as_bytes(),
-            Some(e),
-        ))
-    })
+}
+
+fn excerpt(text: &str) -> &str {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
 }
 
 /// Object-safe "serialize to JSON" so `set_field` is not generic over the value type.
 pub mod erased {
     /// Anything serializable.
     pub trait Value {
-        /// As a JSON value.
-        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+        /// As JSON text.
+        fn to_json_text(&self) -> Result<String, serde_json::Error>;
     }
     impl<T: serde::Serialize> Value for T {
-        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-            serde_json::to_value(self)
+        fn to_json_text(&self) -> Result<String, serde_json::Error> {
+            serde_json::to_string(self)
         }
     }
 }
+
+/// A `decimal` field from its raw JSON (a number, or a string holding one).
+pub fn decimal_from_json(raw: &str) -> Result<crate::Decimal, serde_json::Error> {
+    crate::Decimal::from_json(raw).map_err(serde::de::Error::custom)
+}
+
+pub use crate::datetime::{date_from_json, datetime_from_json};
 
 /// `Deserialize` for a generated enum: any string is accepted.
 pub fn decode_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
@@ -195,8 +240,8 @@ macro_rules! lenient {
                         parse(v).map(|x| Lenient(Some(x))).ok_or_else(|| E::custom(format_args!("`{v}` is not a {}", stringify!($t))))
                     }
                     $(fn $visit<E: serde::de::Error>(self, v: $vt) -> Result<Self::Value, E> {
-                        let conv: fn($vt) -> $t = $conv;
-                        Ok(Lenient(Some(conv(v))))
+                        let conv: fn($vt) -> Option<$t> = $conv;
+                        conv(v).map(|x| Lenient(Some(x))).ok_or_else(|| E::custom(format_args!("{v} is not a {}", stringify!($t))))
                     })*
                 }
                 d.deserialize_any(V)
@@ -205,9 +250,10 @@ macro_rules! lenient {
     };
 }
 
-lenient!(i64, |s| s.parse().ok(), visit_i64: i64 => |v| v, visit_u64: u64 => |v| v as i64, visit_f64: f64 => |v| v as i64);
-lenient!(f64, |s| s.parse().ok(), visit_i64: i64 => |v| v as f64, visit_u64: u64 => |v| v as f64, visit_f64: f64 => |v| v);
-lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "FALSE" | "False" => Some(false), _ => None }, visit_bool: bool => |v| v);
+// `3.7` or a number past `i64::MAX` is not an integer field's value: truncating it would change
+// what is written back, so it is an error (and the value stays raw in `extra`).
+lenient!(i64, |s| s.parse().ok(), visit_i64: i64 => Some, visit_u64: u64 => |v| i64::try_from(v).ok());
+lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "FALSE" | "False" => Some(false), _ => None }, visit_bool: bool => Some);
 
 /// Parses one typed field from its raw JSON.
 pub fn from_raw<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, serde_json::Error> {

@@ -68,6 +68,17 @@ pub enum Error {
         /// The modules that support it.
         allowed: &'static [&'static str],
     },
+    /// A value given to the client does not fit where it goes (`set_field_value("Owner", 1.5)`),
+    /// caught before anything was sent.
+    #[error("invalid value for `{field}` of {entity}: {message}")]
+    InvalidArgument {
+        /// The entity (`Lead`, `Record` ...).
+        entity: &'static str,
+        /// The JSON key.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The request never got an HTTP answer (connect, timeout, TLS ...).
     #[error(transparent)]
     Transport(TransportError),

@@ -5,13 +5,17 @@
 mod client;
 pub mod config;
 mod coql;
+mod datetime;
+mod decimal;
 mod decode;
 mod entity;
 pub mod error;
 mod fields;
 mod full_read;
+mod nullable;
 mod oauth;
 mod paging;
+mod raw;
 mod redact;
 mod report;
 mod request;
@@ -27,11 +31,17 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
+/// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
+/// formatting are at hand without a version to match.
+pub use chrono;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
+pub use datetime::{Date, DateTime};
+pub use decimal::{Decimal, DecimalError};
 pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
 pub use fields::{Fields, Id};
 pub use generated::{handles, types};
+pub use nullable::Nullable;
 pub use report::Report;
 pub use request::{Method, Request, UploadFile};
 pub use response::{
@@ -50,7 +60,11 @@ pub mod stream {
 /// What generated code uses. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entity::{Entity, Lenient, decode_entity, decode_enum, from_raw, set_field};
+    pub use crate::datetime::ZohoDateTime;
+    pub use crate::entity::{
+        Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
+        decode_enum, from_raw, set_field,
+    };
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{

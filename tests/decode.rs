@@ -107,7 +107,12 @@ fn set_field_value_routes_typed_keys_and_never_duplicates() {
         .unwrap();
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(json, r#"{"Owner":{"id":"42"},"Last_Name":"Jones"}"#);
-    assert!(r.set_field_value("Owner", "not an object").is_err());
+    let err = r.set_field_value("Owner", 1.5).unwrap_err();
+    assert!(
+        matches!(&err, zohocrm::Error::InvalidArgument { field, entity: "Record", .. } if field == "Owner"),
+        "an input error naming the field: {err}"
+    );
+    assert!(err.to_string().contains("`Owner`"), "{err}");
 }
 
 #[test]
@@ -127,15 +132,15 @@ fn round_trip_keeps_everything() {
 #[test]
 fn a_value_of_an_unexpected_type_is_kept_not_fatal() {
     let body =
-        r#"{"data":[{"id":"1","Owner":"not-an-object","$approved":"maybe","Last_Name":"Kept"}]}"#;
+        r#"{"data":[{"id":"1","Owner":["not-an-object"],"$approved":"maybe","Last_Name":"Kept"}]}"#;
     let page: Page<Record> = RawResponse::new(200, body).list("data").unwrap();
     let r = &page.data[0];
     assert!(r.owner.is_none() && r.approved.is_none());
-    assert_eq!(r.extra.get_str("Owner").as_deref(), Some("not-an-object"));
+    assert_eq!(r.extra.get("Owner").unwrap().get(), r#"["not-an-object"]"#);
     // Nothing is lost on the way back out, and no key goes out twice.
     let json = serde_json::to_string(r).unwrap();
     assert_eq!(
         json,
-        r#"{"id":"1","Owner":"not-an-object","$approved":"maybe","Last_Name":"Kept"}"#
+        r#"{"id":"1","Owner":["not-an-object"],"$approved":"maybe","Last_Name":"Kept"}"#
     );
 }

@@ -599,7 +599,7 @@ async fn variable_writes_reject_bad_input() {
 fn tax(name: &str, value: f64, seq: Option<i64>) -> OrgTax {
     let mut t = OrgTax::new();
     t.name = Some(name.into());
-    t.value = Some(value);
+    t.value = Some(zohocrm::Decimal::try_from(value).unwrap());
     t.sequence_number = seq;
     t
 }
@@ -626,7 +626,10 @@ async fn taxes_keep_their_sequence() {
         .send()
         .await
         .unwrap();
-    assert_eq!((vat.name.as_deref(), vat.value), (Some("VAT"), Some(12.5)));
+    assert_eq!(
+        (vat.name.as_deref(), vat.value.as_ref().map(|v| v.as_str())),
+        (Some("VAT"), Some("12.5"))
+    );
     assert_eq!(vat.display_label.as_deref(), Some("VAT - 12.5 %"));
 
     let res = org
@@ -655,7 +658,11 @@ async fn taxes_keep_their_sequence() {
     assert_eq!(res.into_result().unwrap()[0].message, "record updated");
     let got = org.get_organization_tax(duty.clone()).send().await.unwrap();
     assert_eq!(
-        (got.name.as_deref(), got.value, got.sequence_number),
+        (
+            got.name.as_deref(),
+            got.value.as_ref().map(|v| v.to_f64()),
+            got.sequence_number
+        ),
         (Some("Import Duty"), Some(8.0), Some(2))
     );
 

@@ -5,13 +5,13 @@ mod support;
 
 use support::{all_bytes, create, setup, setup_with};
 use zohocrm::types::{Note, Record};
-use zohocrm::{Error, ErrorCode, Method, Request, UploadFile};
+use zohocrm::{Error, ErrorCode, Method, Nullable, Request, UploadFile};
 use zohocrm_emulator::EmulatorConfig;
 
 fn note(title: Option<&str>, content: Option<&str>) -> Note {
     let mut n = Note::new();
-    n.note_title = title.map(str::to_owned);
-    n.note_content = content.map(str::to_owned);
+    n.note_title = Nullable::from_option(title.map(str::to_owned));
+    n.note_content = Nullable::from_option(content.map(str::to_owned));
     n
 }
 

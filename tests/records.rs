@@ -216,7 +216,9 @@ async fn if_modified_since_filters() {
     let leads = client.module("Leads");
     let future = leads
         .get_records()
-        .if_modified_since("2999-01-01T00:00:00+00:00")
+        .if_modified_since(
+            zohocrm::DateTime::parse_from_rfc3339("2999-01-01T00:00:00+00:00").unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -224,7 +226,9 @@ async fn if_modified_since_filters() {
     assert!(matches!(future.http_status, 204 | 304));
     let past = leads
         .get_records()
-        .if_modified_since("2000-01-01T00:00:00+00:00")
+        .if_modified_since(
+            zohocrm::DateTime::parse_from_rfc3339("2000-01-01T00:00:00+00:00").unwrap(),
+        )
         .send()
         .await
         .unwrap();

@@ -138,9 +138,11 @@ fn doc(text: &str) -> TokenStream {
 /// Rust type of a value (without the `Option`).
 fn rust_type(ty: &Type) -> TokenStream {
     match ty {
-        Type::String | Type::Date | Type::DateTime => quote!(::std::string::String),
+        Type::String => quote!(::std::string::String),
+        Type::Date => quote!(crate::Date),
+        Type::DateTime => quote!(crate::DateTime),
         Type::Integer => quote!(i64),
-        Type::Decimal => quote!(f64),
+        Type::Decimal => quote!(crate::Decimal),
         Type::Boolean => quote!(bool),
         Type::Id => quote!(crate::Id),
         Type::Map => quote!(crate::__private::JsonMap),
@@ -159,7 +161,25 @@ fn rust_type(ty: &Type) -> TokenStream {
 
 /// Scalars that Zoho sometimes sends as strings decode through `Lenient`.
 fn lenient(ty: &Type) -> bool {
-    matches!(ty, Type::Integer | Type::Decimal | Type::Boolean)
+    matches!(ty, Type::Integer | Type::Boolean)
+}
+
+/// An expression decoding a field's non-null raw JSON text `raw` into its Rust type. A value
+/// that does not fit returns early with `Ok(false)` (kept raw in `extra`) or an error.
+fn decode_value(ty: &Type) -> TokenStream {
+    match ty {
+        _ if lenient(ty) => quote! {
+            match crate::__private::from_raw::<crate::__private::Lenient<_>>(raw)?.0 {
+                ::std::option::Option::Some(v) => v,
+                // An empty string: not a value of this type; kept as sent.
+                ::std::option::Option::None => return ::std::result::Result::Ok(false),
+            }
+        },
+        Type::Decimal => quote!(crate::__private::decimal_from_json(raw)?),
+        Type::DateTime => quote!(crate::__private::datetime_from_json(raw)?),
+        Type::Date => quote!(crate::__private::date_from_json(raw)?),
+        _ => quote!(crate::__private::from_raw(raw)?),
+    }
 }
 
 fn ident(name: &str) -> syn::Ident {
@@ -187,25 +207,76 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         }
         text.push('.');
         let d = doc(&text);
-        quote! { #d pub #fname: ::std::option::Option<#ty>, }
+        if e.tri_state(f) {
+            quote! { #d pub #fname: crate::Nullable<#ty>, }
+        } else {
+            quote! { #d pub #fname: ::std::option::Option<#ty>, }
+        }
     });
     let keys = e.fields.iter().map(|f| f.key.as_str());
     let arms = e.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let key = &f.key;
-        if lenient(&f.ty) {
-            quote! { #key => self.#fname = crate::__private::from_raw::<crate::__private::Lenient<_>>(raw)?.0, }
+        let value = decode_value(&f.ty);
+        if e.tri_state(f) {
+            quote! { #key => self.#fname = crate::Nullable::Value(#value), }
         } else {
-            quote! { #key => self.#fname = crate::__private::from_raw(raw)?, }
+            quote! { #key => self.#fname = ::std::option::Option::Some(#value), }
         }
     });
+    let null_arms: Vec<_> = e
+        .fields
+        .iter()
+        .filter(|f| e.tri_state(f))
+        .map(|f| {
+            let fname = ident(&f.name);
+            let key = &f.key;
+            quote! { #key => self.#fname = crate::Nullable::Null, }
+        })
+        .collect();
+    // `null` for an `Option` field is kept in `extra`, so it is written back as it came.
+    let on_null = if null_arms.is_empty() {
+        quote! { return ::std::result::Result::Ok(false); }
+    } else {
+        quote! {
+            match key {
+                #(#null_arms)*
+                _ => return ::std::result::Result::Ok(false),
+            }
+            return ::std::result::Result::Ok(true);
+        }
+    };
     let ser = e.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let key = &f.key;
-        quote! { if let ::std::option::Option::Some(v) = &self.#fname { m.serialize_entry(#key, v)?; written.push(#key); } }
+        // chrono writes a zero offset as `Z`; Zoho writes `+00:00`.
+        let v = if f.ty == Type::DateTime {
+            quote!(&crate::__private::ZohoDateTime(v))
+        } else {
+            quote!(v)
+        };
+        if e.tri_state(f) {
+            quote! {
+                match &self.#fname {
+                    crate::Nullable::Absent => {}
+                    crate::Nullable::Null => { m.serialize_entry(#key, &())?; written.push(#key); }
+                    crate::Nullable::Value(v) => { m.serialize_entry(#key, #v)?; written.push(#key); }
+                }
+            }
+        } else {
+            quote! { if let ::std::option::Option::Some(v) = &self.#fname { m.serialize_entry(#key, #v)?; written.push(#key); } }
+        }
     });
-    let debug_fields = e.fields.iter().map(debug_field);
+    let debug_fields = e.fields.iter().map(|f| debug_field(e, f));
     let ename = &e.name;
+    let bare = bare_id(e);
+    let bare_field = bare.is_some().then(|| {
+        quote! {
+            /// Written back as a bare id string: it arrived as one, or was made with `from_id`.
+            bare_id: bool,
+        }
+    });
+    let (bare_ctor, bare_ser, bare_trait, bare_conv) = bare.unwrap_or_default();
     let _ = api;
     quote! {
         #d
@@ -215,6 +286,7 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             #(#fields)*
             /// Every key the spec does not model (custom fields included), kept as raw JSON.
             pub extra: crate::Fields,
+            #bare_field
         }
 
         impl #name {
@@ -223,6 +295,8 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
                 Self::default()
             }
 
+            #bare_ctor
+
             /// Reads a key that has no typed field (a custom field, say) as `T`.
             /// `None` when absent; an error when present with another type.
             pub fn get_field_value<T: crate::__private::DeserializeOwned>(&self, key: &str) -> ::std::option::Option<crate::Result<T>> {
@@ -230,7 +304,8 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             }
 
             /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-            /// any other key goes to [`Self::extra`].
+            /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+            /// is an [`crate::Error::InvalidArgument`] naming the key.
             pub fn set_field_value(&mut self, key: &str, value: impl crate::__private::Serialize) -> crate::Result<&mut Self> {
                 crate::__private::set_field(self, key, &value)?;
                 ::std::result::Result::Ok(self)
@@ -242,6 +317,9 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
             fn decode_raw(&mut self, key: &str, raw: &str) -> ::std::result::Result<bool, crate::__private::JsonError> {
+                if raw == "null" {
+                    #on_null
+                }
                 match key {
                     #(#arms)*
                     _ => return ::std::result::Result::Ok(false),
@@ -252,6 +330,8 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
             fn extra_mut(&mut self) -> &mut crate::Fields {
                 &mut self.extra
             }
+
+            #bare_trait
         }
 
         impl<'de> crate::__private::Deserialize<'de> for #name {
@@ -263,9 +343,10 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
         impl crate::__private::Serialize for #name {
             fn serialize<S: crate::__private::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use crate::__private::SerializeMap as _;
+                #bare_ser
                 let mut m = s.serialize_map(::std::option::Option::None)?;
                 // A key goes out once: from its typed field when set, else from `extra` (where a
-                // value of an unexpected type was kept on decode).
+                // value of an unexpected type, or a `null`, was kept on decode).
                 let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
                 #(#ser)*
                 self.extra.serialize_except(&mut m, &written)?;
@@ -283,16 +364,82 @@ fn entity(api: &Api, e: &Entity) -> TokenStream {
                 d.finish()
             }
         }
+
+        #bare_conv
     }
 }
 
-fn debug_field(f: &Field) -> TokenStream {
+/// For a `bare_id` entity: the `from_id` constructor and conversions, the bare form's
+/// serialization, and the `Entity` items that decode a bare id.
+fn bare_id(e: &Entity) -> Option<(TokenStream, TokenStream, TokenStream, TokenStream)> {
+    if !e.bare_id {
+        return None;
+    }
+    let id = e
+        .fields
+        .iter()
+        .find(|f| f.key == "id" && f.ty == Type::Id)?;
+    let id_field = ident(&id.name);
+    let name = ident(&e.name);
+    let others = e.fields.iter().filter(|f| f.key != "id").map(|f| {
+        let n = ident(&f.name);
+        quote!(&& self.#n.is_none())
+    });
+    let ctor = quote! {
+        /// A reference by id alone, sent as a bare id string (`"Owner": "4150868000000225013"`),
+        /// which Zoho accepts wherever it takes `{"id": ...}`.
+        pub fn from_id(id: impl ::std::convert::Into<crate::Id>) -> Self {
+            Self { #id_field: ::std::option::Option::Some(id.into()), bare_id: true, ..Self::default() }
+        }
+    };
+    let ser = quote! {
+        if self.bare_id #(#others)* && self.extra.is_empty() {
+            if let ::std::option::Option::Some(id) = &self.#id_field {
+                return s.serialize_str(id.as_str());
+            }
+        }
+    };
+    let trait_items = quote! {
+        const BARE_ID: bool = true;
+
+        fn set_bare_id(&mut self, id: crate::Id) {
+            self.#id_field = ::std::option::Option::Some(id);
+            self.bare_id = true;
+        }
+    };
+    let conv = quote! {
+        impl ::std::convert::From<crate::Id> for #name {
+            fn from(id: crate::Id) -> Self {
+                Self::from_id(id)
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(id: &str) -> Self {
+                Self::from_id(id)
+            }
+        }
+    };
+    Some((ctor, ser, trait_items, conv))
+}
+
+fn debug_field(e: &Entity, f: &Field) -> TokenStream {
     let fname = ident(&f.name);
     let label = &f.name;
-    if f.sensitive {
-        quote! { if self.#fname.is_some() { d.field(#label, &"[redacted]"); } }
-    } else {
-        quote! { if let ::std::option::Option::Some(v) = &self.#fname { d.field(#label, v); } }
+    match (f.sensitive, e.tri_state(f)) {
+        (true, false) => quote! { if self.#fname.is_some() { d.field(#label, &"[redacted]"); } },
+        (true, true) => {
+            quote! { if !self.#fname.is_absent() { d.field(#label, &"[redacted]"); } }
+        }
+        (false, false) => {
+            quote! { if let ::std::option::Option::Some(v) = &self.#fname { d.field(#label, v); } }
+        }
+        (false, true) => quote! {
+            match &self.#fname {
+                crate::Nullable::Absent => {}
+                crate::Nullable::Null => { d.field(#label, &::std::format_args!("null")); }
+                crate::Nullable::Value(v) => { d.field(#label, v); }
+            }
+        },
     }
 }
 
@@ -583,7 +730,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             text.push_str(&format!("\n- `{}`: {}", a.name, a.doc));
         }
     }
-    text.push_str(&example(o, h));
+    text.push_str(&example(o, h, &o.name));
     let d = doc(&text);
     let alias_docs = o.aliases.iter().map(|a| quote!(#[doc(alias = #a)]));
     let aliases = o.aliases.iter().map(|a| {
@@ -593,12 +740,13 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             quote!(#n: #t)
         });
         let names = args.iter().map(|a| &a.name);
-        let adoc = format!(
-            " The same as [`Self::{}`], under the name the official SDK uses.",
-            o.name
-        );
+        let adoc = doc(&format!(
+            "The same as [`Self::{}`], under the name the official SDK uses.{}",
+            o.name,
+            example(o, h, a)
+        ));
         quote! {
-            #[doc = #adoc]
+            #adoc
             pub fn #an(&self, #(#params),*) -> crate::handles::#module::#builder {
                 self.#name(#(#names),*)
             }
@@ -620,7 +768,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
 }
 
 /// A `no_run` call of the method, checked by rustdoc so the docs cannot rot.
-fn example(o: &Operation, h: &Handle) -> String {
+fn example(o: &Operation, h: &Handle, name: &str) -> String {
     let mut args: Vec<String> = required_params(o)
         .iter()
         .map(|p| example_value(&p.ty, &p.name))
@@ -649,7 +797,7 @@ fn example(o: &Operation, h: &Handle) -> String {
     };
     format!(
         "\n\n```no_run\n# async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {{\nlet answer = {target}\n    .{}({})\n    .send()\n    .await?;\n# Ok(())\n# }}\n```",
-        crate::names::field_ident(&o.name),
+        crate::names::field_ident(name),
         args.join(", ")
     )
 }
@@ -660,10 +808,12 @@ fn example_value(ty: &Type, name: &str) -> String {
         Type::String if name.contains("module") => "\"Leads\"".into(),
         Type::String if name == "related_list" => "\"Contacts\"".into(),
         Type::String if name.ends_with("url") => "\"https://example.com/brochure.pdf\"".into(),
-        Type::String | Type::Date | Type::DateTime => format!("\"{name}\""),
+        Type::String => format!("\"{name}\""),
+        Type::Date => "zohocrm::Date::default()".into(),
+        Type::DateTime => "zohocrm::DateTime::default()".into(),
         Type::Id => "\"4150868000000224001\"".into(),
         Type::Integer => "1".into(),
-        Type::Decimal => "1.0".into(),
+        Type::Decimal => "zohocrm::Decimal::from(1)".into(),
         Type::Boolean => "true".into(),
         Type::File => "zohocrm::UploadFile::new(\"brochure.pdf\", b\"%PDF\".to_vec())".into(),
         Type::List(inner) => format!("[{}]", example_value(inner, name.trim_end_matches('s'))),

@@ -97,8 +97,19 @@ pub struct Entity {
     pub doc: String,
     /// Fields.
     pub fields: Vec<Field>,
+    /// Decodes from a bare id string too (lookups, users), writing back the form it was given.
+    pub bare_id: bool,
+    /// Writable fields are tri-state (absent, null, value): Zoho clears a field sent as `null`.
+    pub nullable: bool,
     /// Definition site.
     pub source: Source,
+}
+
+impl Entity {
+    /// True when `f` is tri-state (`Nullable<T>`) rather than `Option<T>`.
+    pub fn tri_state(&self, f: &Field) -> bool {
+        self.nullable && !f.read_only
+    }
 }
 
 /// An entity field.

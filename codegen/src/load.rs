@@ -351,10 +351,18 @@ impl Lower {
                 doc: f.value.doc.clone(),
             });
         }
+        if e.value.bare_id && !fields.iter().any(|f| f.key == "id" && f.ty == ir::Type::Id) {
+            self.err(
+                &at,
+                format!("entity `{name}` has `bare_id: true` but no `id` field of type `id` to hold the id"),
+            );
+        }
         self.api.entities.push(ir::Entity {
             name: name.to_owned(),
             doc: e.value.doc.clone(),
             fields,
+            bare_id: e.value.bare_id,
+            nullable: e.value.nullable,
             source: at.source(),
         });
     }

@@ -69,6 +69,13 @@ pub struct Entity {
     /// Fields, keyed by Rust name.
     #[serde(default)]
     pub fields: IndexMap<String, Spanned<Field>>,
+    /// A reference to another object: decodes from a bare id string as well as an object, and
+    /// writes back the form it was given.
+    #[serde(default)]
+    pub bare_id: bool,
+    /// Zoho reads `null` as "clear this field" on writes: writable fields are tri-state.
+    #[serde(default)]
+    pub nullable: bool,
 }
 
 /// A field of an entity.

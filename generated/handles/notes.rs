@@ -50,6 +50,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_get_notes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .get_notes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_notes(&self) -> crate::handles::notes::NotesGetNotes {
         self.notes_get_notes()
     }
@@ -190,6 +200,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_update_note`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .update_note("4150868000000224001", zohocrm::types::Note::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,
@@ -225,6 +245,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_delete_note`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .delete_note("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,
@@ -241,7 +271,7 @@ pub struct NotesGetNotes {
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
     pub(crate) fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl NotesGetNotes {
@@ -294,7 +324,7 @@ impl NotesGetNotes {
     /// Only notes modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -303,7 +333,7 @@ impl NotesGetNotes {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -527,7 +557,7 @@ pub struct GetNote {
     pub(crate) client: crate::Client,
     pub(crate) note_id: crate::Id,
     pub(crate) fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetNote {
@@ -556,7 +586,7 @@ impl GetNote {
     /// Only when modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -565,7 +595,7 @@ impl GetNote {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

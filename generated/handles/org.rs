@@ -226,6 +226,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::upload_organization_photo`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .upload_org_photo(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_org_photo(
         &self,
         file: impl ::std::convert::Into<crate::UploadFile>,
@@ -254,6 +264,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_profiles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_profiles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_profiles(&self) -> crate::handles::org::GetProfiles {
         self.get_profiles()
     }
@@ -304,6 +324,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_roles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_roles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_roles(&self) -> crate::handles::org::GetAllRoles {
         self.get_all_roles()
     }
@@ -354,6 +384,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_taxes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_taxes(&self) -> crate::handles::org::GetOrganizationTaxes {
         self.get_organization_taxes()
     }
@@ -385,6 +425,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -421,6 +471,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::create_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -459,6 +519,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::update_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -495,6 +565,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_taxes(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_taxes(
         &self,
         ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
@@ -529,6 +609,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -648,6 +738,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_users`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users(&self) -> crate::handles::org::GetAllUsers {
         self.get_all_users()
     }
@@ -1780,7 +1880,7 @@ pub struct GetAllUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllUsers {
@@ -1811,7 +1911,7 @@ impl GetAllUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1820,7 +1920,7 @@ impl GetAllUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -1894,7 +1994,7 @@ pub struct GetAllActiveUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveUsers {
@@ -1925,7 +2025,7 @@ impl GetAllActiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -1934,7 +2034,7 @@ impl GetAllActiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2009,7 +2109,7 @@ pub struct GetAllDeactiveUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllDeactiveUsers {
@@ -2040,7 +2140,7 @@ impl GetAllDeactiveUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2049,7 +2149,7 @@ impl GetAllDeactiveUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2124,7 +2224,7 @@ pub struct GetAllActiveConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveConfirmedUsers {
@@ -2155,7 +2255,7 @@ impl GetAllActiveConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2164,7 +2264,7 @@ impl GetAllActiveConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2239,7 +2339,7 @@ pub struct GetAllConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllConfirmedUsers {
@@ -2270,7 +2370,7 @@ impl GetAllConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2279,7 +2379,7 @@ impl GetAllConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2354,7 +2454,7 @@ pub struct GetAllNotConfirmedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllNotConfirmedUsers {
@@ -2385,7 +2485,7 @@ impl GetAllNotConfirmedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2394,7 +2494,7 @@ impl GetAllNotConfirmedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2469,7 +2569,7 @@ pub struct GetAllDeletedUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllDeletedUsers {
@@ -2500,7 +2600,7 @@ impl GetAllDeletedUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2509,7 +2609,7 @@ impl GetAllDeletedUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2584,7 +2684,7 @@ pub struct GetAllAdminUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllAdminUsers {
@@ -2615,7 +2715,7 @@ impl GetAllAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2624,7 +2724,7 @@ impl GetAllAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self
@@ -2699,7 +2799,7 @@ pub struct GetAllActiveConfirmedAdminUsers {
     pub(crate) client: crate::Client,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) per_page: ::std::option::Option<i64>,
-    pub(crate) if_modified_since: ::std::option::Option<::std::string::String>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
 }
 
 impl GetAllActiveConfirmedAdminUsers {
@@ -2730,7 +2830,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Only users modified since this ISO-8601 time.
     pub fn if_modified_since(
         mut self,
-        if_modified_since: impl ::std::convert::Into<::std::string::String>,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
         self
@@ -2739,7 +2839,7 @@ impl GetAllActiveConfirmedAdminUsers {
     /// Sets or clears [`Self::if_modified_since`].
     pub fn set_if_modified_since(
         mut self,
-        if_modified_since: ::std::option::Option<::std::string::String>,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
     ) -> Self {
         self.if_modified_since = if_modified_since;
         self

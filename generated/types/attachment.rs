@@ -51,11 +51,11 @@ pub struct Attachment {
     /// Uploaded at.
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// The current user may edit it.
     ///
     /// JSON key `$editable`; read-only.
@@ -88,7 +88,8 @@ impl Attachment {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -124,33 +125,106 @@ impl crate::__private::Entity for Attachment {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "File_Name" => self.file_name = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "File_Name" => {
+                self.file_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "Size" => {
-                self.size = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.size = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "$type" => self.type_ = crate::__private::from_raw(raw)?,
-            "$link_url" => self.link_url = crate::__private::from_raw(raw)?,
-            "$file_id" => self.file_id = crate::__private::from_raw(raw)?,
-            "$se_module" => self.se_module = crate::__private::from_raw(raw)?,
-            "Parent_Id" => self.parent_id = crate::__private::from_raw(raw)?,
-            "Owner" => self.owner = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "$type" => {
+                self.type_ = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "$link_url" => {
+                self.link_url = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "$file_id" => {
+                self.file_id = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "$se_module" => {
+                self.se_module = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Parent_Id" => {
+                self.parent_id = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Owner" => {
+                self.owner = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             "$editable" => {
-                self.editable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "description" => self.description = crate::__private::from_raw(raw)?,
-            "category" => self.category = crate::__private::from_raw(raw)?,
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "category" => {
+                self.category = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -222,11 +296,11 @@ impl crate::__private::Serialize for Attachment {
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.editable {

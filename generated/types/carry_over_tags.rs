@@ -36,7 +36,8 @@ impl CarryOverTags {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -55,10 +56,25 @@ impl crate::__private::Entity for CarryOverTags {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "Contacts" => self.contacts = crate::__private::from_raw(raw)?,
-            "Accounts" => self.accounts = crate::__private::from_raw(raw)?,
-            "Deals" => self.deals = crate::__private::from_raw(raw)?,
+            "Contacts" => {
+                self.contacts = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Accounts" => {
+                self.accounts = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Deals" => {
+                self.deals = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

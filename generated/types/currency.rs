@@ -51,11 +51,11 @@ pub struct Currency {
     /// Added at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Changed at.
     ///
     /// JSON key `modified_time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -76,7 +76,8 @@ impl Currency {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -109,35 +110,98 @@ impl crate::__private::Entity for Currency {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "iso_code" => self.iso_code = crate::__private::from_raw(raw)?,
-            "symbol" => self.symbol = crate::__private::from_raw(raw)?,
-            "exchange_rate" => self.exchange_rate = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "iso_code" => {
+                self.iso_code = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "symbol" => {
+                self.symbol = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "exchange_rate" => {
+                self.exchange_rate = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "is_active" => {
-                self.is_active = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_active = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "is_base" => {
-                self.is_base = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_base = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "prefix_symbol" => {
-                self.prefix_symbol = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.prefix_symbol = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "format" => self.format = crate::__private::from_raw(raw)?,
-            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
-            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
-            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
-            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "format" => {
+                self.format = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "modified_by" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "modified_time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -209,11 +273,11 @@ impl crate::__private::Serialize for Currency {
             written.push("modified_by");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &crate::__private::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("modified_time", v)?;
+            m.serialize_entry("modified_time", &crate::__private::ZohoDateTime(v))?;
             written.push("modified_time");
         }
         self.extra.serialize_except(&mut m, &written)?;

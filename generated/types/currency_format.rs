@@ -36,7 +36,8 @@ impl CurrencyFormat {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,14 +60,25 @@ impl crate::__private::Entity for CurrencyFormat {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
             "decimal_separator" => {
-                self.decimal_separator = crate::__private::from_raw(raw)?;
+                self.decimal_separator = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "thousand_separator" => {
-                self.thousand_separator = crate::__private::from_raw(raw)?;
+                self.thousand_separator = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "decimal_places" => self.decimal_places = crate::__private::from_raw(raw)?,
+            "decimal_places" => {
+                self.decimal_places = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -15,15 +15,15 @@ pub struct InventoryLineItem {
     /// Quantity.
     ///
     /// JSON key `quantity`; mandatory on create.
-    pub quantity: ::std::option::Option<f64>,
+    pub quantity: ::std::option::Option<crate::Decimal>,
     /// Unit price.
     ///
     /// JSON key `list_price`.
-    pub list_price: ::std::option::Option<f64>,
+    pub list_price: ::std::option::Option<crate::Decimal>,
     /// Unit price from the product.
     ///
     /// JSON key `unit_price`.
-    pub unit_price: ::std::option::Option<f64>,
+    pub unit_price: ::std::option::Option<crate::Decimal>,
     /// Discount: an amount, or a percentage string such as `10%`.
     ///
     /// JSON key `Discount`.
@@ -31,19 +31,19 @@ pub struct InventoryLineItem {
     /// Quantity times price.
     ///
     /// JSON key `total`; read-only.
-    pub total: ::std::option::Option<f64>,
+    pub total: ::std::option::Option<crate::Decimal>,
     /// Total after discount.
     ///
     /// JSON key `total_after_discount`; read-only.
-    pub total_after_discount: ::std::option::Option<f64>,
+    pub total_after_discount: ::std::option::Option<crate::Decimal>,
     /// Tax amount.
     ///
     /// JSON key `Tax`; read-only.
-    pub tax: ::std::option::Option<f64>,
+    pub tax: ::std::option::Option<crate::Decimal>,
     /// Net total.
     ///
     /// JSON key `net_total`; read-only.
-    pub net_total: ::std::option::Option<f64>,
+    pub net_total: ::std::option::Option<crate::Decimal>,
     /// Description.
     ///
     /// JSON key `product_description`.
@@ -51,7 +51,7 @@ pub struct InventoryLineItem {
     /// Stock at the time.
     ///
     /// JSON key `quantity_in_stock`; read-only.
-    pub quantity_in_stock: ::std::option::Option<f64>,
+    pub quantity_in_stock: ::std::option::Option<crate::Decimal>,
     /// Price book used.
     ///
     /// JSON key `book`.
@@ -80,7 +80,8 @@ impl InventoryLineItem {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -114,63 +115,76 @@ impl crate::__private::Entity for InventoryLineItem {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "product" => self.product = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "product" => {
+                self.product = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "quantity" => {
-                self.quantity = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.quantity = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "list_price" => {
-                self.list_price = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.list_price = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "unit_price" => {
-                self.unit_price = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.unit_price = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
-            "Discount" => self.discount = crate::__private::from_raw(raw)?,
+            "Discount" => {
+                self.discount = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "total" => {
-                self.total = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.total = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "total_after_discount" => {
-                self.total_after_discount = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.total_after_discount = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "Tax" => {
-                self.tax = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.tax = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "net_total" => {
-                self.net_total = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.net_total = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "product_description" => {
-                self.product_description = crate::__private::from_raw(raw)?;
+                self.product_description = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "quantity_in_stock" => {
-                self.quantity_in_stock = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.quantity_in_stock = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
-            "book" => self.book = crate::__private::from_raw(raw)?,
-            "line_tax" => self.line_tax = crate::__private::from_raw(raw)?,
+            "book" => {
+                self.book = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "line_tax" => {
+                self.line_tax = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -11,11 +11,19 @@ pub struct Lead {
     /// Annual Revenue (currency).
     ///
     /// JSON key `Annual_Revenue`.
-    pub annual_revenue: ::std::option::Option<f64>,
+    pub annual_revenue: crate::Nullable<crate::Decimal>,
+    /// City (text).
+    ///
+    /// JSON key `City`.
+    pub city: crate::Nullable<::std::string::String>,
     /// Company (text).
     ///
     /// JSON key `Company`.
-    pub company: ::std::option::Option<::std::string::String>,
+    pub company: crate::Nullable<::std::string::String>,
+    /// Country (text).
+    ///
+    /// JSON key `Country`.
+    pub country: crate::Nullable<::std::string::String>,
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
@@ -23,35 +31,71 @@ pub struct Lead {
     /// Created Time (datetime).
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
+    /// Description (textarea).
+    ///
+    /// JSON key `Description`.
+    pub description: crate::Nullable<::std::string::String>,
+    /// Designation (text).
+    ///
+    /// JSON key `Designation`.
+    pub designation: crate::Nullable<::std::string::String>,
     /// Email (email).
     ///
     /// JSON key `Email`.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: crate::Nullable<::std::string::String>,
     /// Email Opt Out (boolean).
     ///
     /// JSON key `Email_Opt_Out`.
-    pub email_opt_out: ::std::option::Option<bool>,
+    pub email_opt_out: crate::Nullable<bool>,
+    /// Engagement Score (double).
+    ///
+    /// JSON key `Engagement_Score`.
+    pub engagement_score: crate::Nullable<crate::Decimal>,
+    /// Expected Budget (currency).
+    ///
+    /// JSON key `Expected_Budget`.
+    pub expected_budget: crate::Nullable<crate::Decimal>,
+    /// External Ref (bigint).
+    ///
+    /// JSON key `External_Ref`.
+    pub external_ref: crate::Nullable<i64>,
+    /// Fax (text).
+    ///
+    /// JSON key `Fax`.
+    pub fax: crate::Nullable<::std::string::String>,
     /// First Name (text).
     ///
     /// JSON key `First_Name`.
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: crate::Nullable<::std::string::String>,
+    /// Full Name (text).
+    ///
+    /// JSON key `Full_Name`.
+    pub full_name: crate::Nullable<::std::string::String>,
+    /// Industry (picklist).
+    ///
+    /// JSON key `Industry`.
+    pub industry: crate::Nullable<::std::string::String>,
+    /// Last Demo At (datetime).
+    ///
+    /// JSON key `Last_Demo_At`.
+    pub last_demo_at: crate::Nullable<crate::DateTime>,
     /// Last Name (text).
     ///
     /// JSON key `Last_Name`; mandatory on create.
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: crate::Nullable<::std::string::String>,
     /// Lead Source (picklist).
     ///
     /// JSON key `Lead_Source`.
-    pub lead_source: ::std::option::Option<::std::string::String>,
+    pub lead_source: crate::Nullable<::std::string::String>,
     /// Lead Status (picklist).
     ///
     /// JSON key `Lead_Status`.
-    pub lead_status: ::std::option::Option<::std::string::String>,
+    pub lead_status: crate::Nullable<::std::string::String>,
     /// Mobile (phone).
     ///
     /// JSON key `Mobile`.
-    pub mobile: ::std::option::Option<::std::string::String>,
+    pub mobile: crate::Nullable<::std::string::String>,
     /// Modified By (ownerlookup).
     ///
     /// JSON key `Modified_By`; read-only.
@@ -59,27 +103,79 @@ pub struct Lead {
     /// Modified Time (datetime).
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
+    /// Newsletter Opt In (boolean).
+    ///
+    /// JSON key `Newsletter_Opt_In`.
+    pub newsletter_opt_in: crate::Nullable<bool>,
+    /// Next Follow Up (date).
+    ///
+    /// JSON key `Next_Follow_Up`.
+    pub next_follow_up: crate::Nullable<crate::Date>,
     /// No of Employees (integer).
     ///
     /// JSON key `No_of_Employees`.
-    pub no_of_employees: ::std::option::Option<i64>,
+    pub no_of_employees: crate::Nullable<i64>,
     /// Owner (ownerlookup).
     ///
     /// JSON key `Owner`.
-    pub owner: ::std::option::Option<crate::types::LookupRef>,
+    pub owner: crate::Nullable<crate::types::LookupRef>,
     /// Phone (phone).
     ///
     /// JSON key `Phone`.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: crate::Nullable<::std::string::String>,
+    /// Product Interests (multiselectpicklist).
+    ///
+    /// JSON key `Product_Interests`.
+    pub product_interests: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Rating (picklist).
+    ///
+    /// JSON key `Rating`.
+    pub rating: crate::Nullable<::std::string::String>,
+    /// Referred By (lookup).
+    ///
+    /// JSON key `Referred_By`.
+    pub referred_by: crate::Nullable<crate::types::LookupRef>,
+    /// Salutation (picklist).
+    ///
+    /// JSON key `Salutation`.
+    pub salutation: crate::Nullable<::std::string::String>,
+    /// Secondary Email (email).
+    ///
+    /// JSON key `Secondary_Email`.
+    pub secondary_email: crate::Nullable<::std::string::String>,
+    /// Skype ID (text).
+    ///
+    /// JSON key `Skype_ID`.
+    pub skype_id: crate::Nullable<::std::string::String>,
+    /// State (text).
+    ///
+    /// JSON key `State`.
+    pub state: crate::Nullable<::std::string::String>,
+    /// Street (text).
+    ///
+    /// JSON key `Street`.
+    pub street: crate::Nullable<::std::string::String>,
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
     pub tag: ::std::option::Option<::std::string::String>,
+    /// Twitter (text).
+    ///
+    /// JSON key `Twitter`.
+    pub twitter: crate::Nullable<::std::string::String>,
     /// Website (website).
     ///
     /// JSON key `Website`.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: crate::Nullable<::std::string::String>,
+    /// Weighted Budget (formula).
+    ///
+    /// JSON key `Weighted_Budget`; read-only.
+    pub weighted_budget: ::std::option::Option<crate::__private::JsonValue>,
+    /// Zip Code (text).
+    ///
+    /// JSON key `Zip_Code`.
+    pub zip_code: crate::Nullable<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -100,7 +196,8 @@ impl Lead {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -116,64 +213,305 @@ impl crate::__private::Entity for Lead {
     const KEYS: &'static [&'static str] = &[
         "id",
         "Annual_Revenue",
+        "City",
         "Company",
+        "Country",
         "Created_By",
         "Created_Time",
+        "Description",
+        "Designation",
         "Email",
         "Email_Opt_Out",
+        "Engagement_Score",
+        "Expected_Budget",
+        "External_Ref",
+        "Fax",
         "First_Name",
+        "Full_Name",
+        "Industry",
+        "Last_Demo_At",
         "Last_Name",
         "Lead_Source",
         "Lead_Status",
         "Mobile",
         "Modified_By",
         "Modified_Time",
+        "Newsletter_Opt_In",
+        "Next_Follow_Up",
         "No_of_Employees",
         "Owner",
         "Phone",
+        "Product_Interests",
+        "Rating",
+        "Referred_By",
+        "Salutation",
+        "Secondary_Email",
+        "Skype_ID",
+        "State",
+        "Street",
         "Tag",
+        "Twitter",
         "Website",
+        "Weighted_Budget",
+        "Zip_Code",
     ];
     fn decode_raw(
         &mut self,
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            match key {
+                "Annual_Revenue" => self.annual_revenue = crate::Nullable::Null,
+                "City" => self.city = crate::Nullable::Null,
+                "Company" => self.company = crate::Nullable::Null,
+                "Country" => self.country = crate::Nullable::Null,
+                "Description" => self.description = crate::Nullable::Null,
+                "Designation" => self.designation = crate::Nullable::Null,
+                "Email" => self.email = crate::Nullable::Null,
+                "Email_Opt_Out" => self.email_opt_out = crate::Nullable::Null,
+                "Engagement_Score" => self.engagement_score = crate::Nullable::Null,
+                "Expected_Budget" => self.expected_budget = crate::Nullable::Null,
+                "External_Ref" => self.external_ref = crate::Nullable::Null,
+                "Fax" => self.fax = crate::Nullable::Null,
+                "First_Name" => self.first_name = crate::Nullable::Null,
+                "Full_Name" => self.full_name = crate::Nullable::Null,
+                "Industry" => self.industry = crate::Nullable::Null,
+                "Last_Demo_At" => self.last_demo_at = crate::Nullable::Null,
+                "Last_Name" => self.last_name = crate::Nullable::Null,
+                "Lead_Source" => self.lead_source = crate::Nullable::Null,
+                "Lead_Status" => self.lead_status = crate::Nullable::Null,
+                "Mobile" => self.mobile = crate::Nullable::Null,
+                "Newsletter_Opt_In" => self.newsletter_opt_in = crate::Nullable::Null,
+                "Next_Follow_Up" => self.next_follow_up = crate::Nullable::Null,
+                "No_of_Employees" => self.no_of_employees = crate::Nullable::Null,
+                "Owner" => self.owner = crate::Nullable::Null,
+                "Phone" => self.phone = crate::Nullable::Null,
+                "Product_Interests" => self.product_interests = crate::Nullable::Null,
+                "Rating" => self.rating = crate::Nullable::Null,
+                "Referred_By" => self.referred_by = crate::Nullable::Null,
+                "Salutation" => self.salutation = crate::Nullable::Null,
+                "Secondary_Email" => self.secondary_email = crate::Nullable::Null,
+                "Skype_ID" => self.skype_id = crate::Nullable::Null,
+                "State" => self.state = crate::Nullable::Null,
+                "Street" => self.street = crate::Nullable::Null,
+                "Twitter" => self.twitter = crate::Nullable::Null,
+                "Website" => self.website = crate::Nullable::Null,
+                "Zip_Code" => self.zip_code = crate::Nullable::Null,
+                _ => return ::std::result::Result::Ok(false),
+            }
+            return ::std::result::Result::Ok(true);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "Annual_Revenue" => {
-                self.annual_revenue = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.annual_revenue = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
-            "Company" => self.company = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Email" => self.email = crate::__private::from_raw(raw)?,
+            "City" => {
+                self.city = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Company" => {
+                self.company = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Country" => {
+                self.country = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Description" => {
+                self.description = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Designation" => {
+                self.designation = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Email" => {
+                self.email = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
             "Email_Opt_Out" => {
-                self.email_opt_out = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.email_opt_out = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "First_Name" => self.first_name = crate::__private::from_raw(raw)?,
-            "Last_Name" => self.last_name = crate::__private::from_raw(raw)?,
-            "Lead_Source" => self.lead_source = crate::__private::from_raw(raw)?,
-            "Lead_Status" => self.lead_status = crate::__private::from_raw(raw)?,
-            "Mobile" => self.mobile = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "Engagement_Score" => {
+                self.engagement_score = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
+            }
+            "Expected_Budget" => {
+                self.expected_budget = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
+            }
+            "External_Ref" => {
+                self.external_ref = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "Fax" => self.fax = crate::Nullable::Value(crate::__private::from_raw(raw)?),
+            "First_Name" => {
+                self.first_name = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Full_Name" => {
+                self.full_name = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Industry" => {
+                self.industry = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Last_Demo_At" => {
+                self.last_demo_at = crate::Nullable::Value(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Last_Name" => {
+                self.last_name = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Lead_Source" => {
+                self.lead_source = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Lead_Status" => {
+                self.lead_status = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Mobile" => {
+                self.mobile = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Newsletter_Opt_In" => {
+                self.newsletter_opt_in = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "Next_Follow_Up" => {
+                self.next_follow_up = crate::Nullable::Value(
+                    crate::__private::date_from_json(raw)?,
+                );
+            }
             "No_of_Employees" => {
-                self.no_of_employees = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.no_of_employees = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "Owner" => self.owner = crate::__private::from_raw(raw)?,
-            "Phone" => self.phone = crate::__private::from_raw(raw)?,
-            "Tag" => self.tag = crate::__private::from_raw(raw)?,
-            "Website" => self.website = crate::__private::from_raw(raw)?,
+            "Owner" => {
+                self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Phone" => {
+                self.phone = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Product_Interests" => {
+                self.product_interests = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Rating" => {
+                self.rating = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Referred_By" => {
+                self.referred_by = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Salutation" => {
+                self.salutation = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Secondary_Email" => {
+                self.secondary_email = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Skype_ID" => {
+                self.skype_id = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "State" => {
+                self.state = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Street" => {
+                self.street = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Tag" => {
+                self.tag = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Twitter" => {
+                self.twitter = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Website" => {
+                self.website = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Weighted_Budget" => {
+                self.weighted_budget = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Zip_Code" => {
+                self.zip_code = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -204,77 +542,425 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("id", v)?;
             written.push("id");
         }
-        if let ::std::option::Option::Some(v) = &self.annual_revenue {
-            m.serialize_entry("Annual_Revenue", v)?;
-            written.push("Annual_Revenue");
+        match &self.annual_revenue {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Annual_Revenue", &())?;
+                written.push("Annual_Revenue");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Annual_Revenue", v)?;
+                written.push("Annual_Revenue");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.company {
-            m.serialize_entry("Company", v)?;
-            written.push("Company");
+        match &self.city {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("City", &())?;
+                written.push("City");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("City", v)?;
+                written.push("City");
+            }
+        }
+        match &self.company {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Company", &())?;
+                written.push("Company");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Company", v)?;
+                written.push("Company");
+            }
+        }
+        match &self.country {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Country", &())?;
+                written.push("Country");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Country", v)?;
+                written.push("Country");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
             written.push("Created_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.email {
-            m.serialize_entry("Email", v)?;
-            written.push("Email");
+        match &self.description {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Description", &())?;
+                written.push("Description");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Description", v)?;
+                written.push("Description");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.email_opt_out {
-            m.serialize_entry("Email_Opt_Out", v)?;
-            written.push("Email_Opt_Out");
+        match &self.designation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Designation", &())?;
+                written.push("Designation");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Designation", v)?;
+                written.push("Designation");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
-            m.serialize_entry("First_Name", v)?;
-            written.push("First_Name");
+        match &self.email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Email", &())?;
+                written.push("Email");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Email", v)?;
+                written.push("Email");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
-            m.serialize_entry("Last_Name", v)?;
-            written.push("Last_Name");
+        match &self.email_opt_out {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Email_Opt_Out", &())?;
+                written.push("Email_Opt_Out");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Email_Opt_Out", v)?;
+                written.push("Email_Opt_Out");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_source {
-            m.serialize_entry("Lead_Source", v)?;
-            written.push("Lead_Source");
+        match &self.engagement_score {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Engagement_Score", &())?;
+                written.push("Engagement_Score");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Engagement_Score", v)?;
+                written.push("Engagement_Score");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_status {
-            m.serialize_entry("Lead_Status", v)?;
-            written.push("Lead_Status");
+        match &self.expected_budget {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Expected_Budget", &())?;
+                written.push("Expected_Budget");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Expected_Budget", v)?;
+                written.push("Expected_Budget");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.mobile {
-            m.serialize_entry("Mobile", v)?;
-            written.push("Mobile");
+        match &self.external_ref {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("External_Ref", &())?;
+                written.push("External_Ref");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("External_Ref", v)?;
+                written.push("External_Ref");
+            }
+        }
+        match &self.fax {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Fax", &())?;
+                written.push("Fax");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Fax", v)?;
+                written.push("Fax");
+            }
+        }
+        match &self.first_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("First_Name", &())?;
+                written.push("First_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("First_Name", v)?;
+                written.push("First_Name");
+            }
+        }
+        match &self.full_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Full_Name", &())?;
+                written.push("Full_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Full_Name", v)?;
+                written.push("Full_Name");
+            }
+        }
+        match &self.industry {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Industry", &())?;
+                written.push("Industry");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Industry", v)?;
+                written.push("Industry");
+            }
+        }
+        match &self.last_demo_at {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Last_Demo_At", &())?;
+                written.push("Last_Demo_At");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Last_Demo_At", &crate::__private::ZohoDateTime(v))?;
+                written.push("Last_Demo_At");
+            }
+        }
+        match &self.last_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Last_Name", &())?;
+                written.push("Last_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Last_Name", v)?;
+                written.push("Last_Name");
+            }
+        }
+        match &self.lead_source {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Lead_Source", &())?;
+                written.push("Lead_Source");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Lead_Source", v)?;
+                written.push("Lead_Source");
+            }
+        }
+        match &self.lead_status {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Lead_Status", &())?;
+                written.push("Lead_Status");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Lead_Status", v)?;
+                written.push("Lead_Status");
+            }
+        }
+        match &self.mobile {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Mobile", &())?;
+                written.push("Mobile");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Mobile", v)?;
+                written.push("Mobile");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             m.serialize_entry("Modified_By", v)?;
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.no_of_employees {
-            m.serialize_entry("No_of_Employees", v)?;
-            written.push("No_of_Employees");
+        match &self.newsletter_opt_in {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Newsletter_Opt_In", &())?;
+                written.push("Newsletter_Opt_In");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Newsletter_Opt_In", v)?;
+                written.push("Newsletter_Opt_In");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            m.serialize_entry("Owner", v)?;
-            written.push("Owner");
+        match &self.next_follow_up {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Next_Follow_Up", &())?;
+                written.push("Next_Follow_Up");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Next_Follow_Up", v)?;
+                written.push("Next_Follow_Up");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
-            m.serialize_entry("Phone", v)?;
-            written.push("Phone");
+        match &self.no_of_employees {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("No_of_Employees", &())?;
+                written.push("No_of_Employees");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("No_of_Employees", v)?;
+                written.push("No_of_Employees");
+            }
+        }
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Owner", &())?;
+                written.push("Owner");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Owner", v)?;
+                written.push("Owner");
+            }
+        }
+        match &self.phone {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Phone", &())?;
+                written.push("Phone");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Phone", v)?;
+                written.push("Phone");
+            }
+        }
+        match &self.product_interests {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Product_Interests", &())?;
+                written.push("Product_Interests");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Product_Interests", v)?;
+                written.push("Product_Interests");
+            }
+        }
+        match &self.rating {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Rating", &())?;
+                written.push("Rating");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Rating", v)?;
+                written.push("Rating");
+            }
+        }
+        match &self.referred_by {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Referred_By", &())?;
+                written.push("Referred_By");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Referred_By", v)?;
+                written.push("Referred_By");
+            }
+        }
+        match &self.salutation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Salutation", &())?;
+                written.push("Salutation");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Salutation", v)?;
+                written.push("Salutation");
+            }
+        }
+        match &self.secondary_email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Secondary_Email", &())?;
+                written.push("Secondary_Email");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Secondary_Email", v)?;
+                written.push("Secondary_Email");
+            }
+        }
+        match &self.skype_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Skype_ID", &())?;
+                written.push("Skype_ID");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Skype_ID", v)?;
+                written.push("Skype_ID");
+            }
+        }
+        match &self.state {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("State", &())?;
+                written.push("State");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("State", v)?;
+                written.push("State");
+            }
+        }
+        match &self.street {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Street", &())?;
+                written.push("Street");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Street", v)?;
+                written.push("Street");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
             written.push("Tag");
         }
-        if let ::std::option::Option::Some(v) = &self.website {
-            m.serialize_entry("Website", v)?;
-            written.push("Website");
+        match &self.twitter {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Twitter", &())?;
+                written.push("Twitter");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Twitter", v)?;
+                written.push("Twitter");
+            }
+        }
+        match &self.website {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Website", &())?;
+                written.push("Website");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Website", v)?;
+                written.push("Website");
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            m.serialize_entry("Weighted_Budget", v)?;
+            written.push("Weighted_Budget");
+        }
+        match &self.zip_code {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Zip_Code", &())?;
+                written.push("Zip_Code");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Zip_Code", v)?;
+                written.push("Zip_Code");
+            }
         }
         self.extra.serialize_except(&mut m, &written)?;
         m.end()
@@ -287,11 +973,41 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.id {
             d.field("id", v);
         }
-        if let ::std::option::Option::Some(v) = &self.annual_revenue {
-            d.field("annual_revenue", v);
+        match &self.annual_revenue {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("annual_revenue", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("annual_revenue", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.company {
-            d.field("company", v);
+        match &self.city {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("city", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("city", v);
+            }
+        }
+        match &self.company {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("company", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("company", v);
+            }
+        }
+        match &self.country {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("country", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("country", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
@@ -299,26 +1015,149 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.created_time {
             d.field("created_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.email {
-            d.field("email", v);
+        match &self.description {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("description", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("description", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.email_opt_out {
-            d.field("email_opt_out", v);
+        match &self.designation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("designation", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("designation", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
-            d.field("first_name", v);
+        match &self.email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("email", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("email", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
-            d.field("last_name", v);
+        match &self.email_opt_out {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("email_opt_out", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("email_opt_out", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_source {
-            d.field("lead_source", v);
+        match &self.engagement_score {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("engagement_score", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("engagement_score", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.lead_status {
-            d.field("lead_status", v);
+        match &self.expected_budget {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("expected_budget", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("expected_budget", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.mobile {
-            d.field("mobile", v);
+        match &self.external_ref {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("external_ref", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("external_ref", v);
+            }
+        }
+        match &self.fax {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("fax", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("fax", v);
+            }
+        }
+        match &self.first_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("first_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("first_name", v);
+            }
+        }
+        match &self.full_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("full_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("full_name", v);
+            }
+        }
+        match &self.industry {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("industry", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("industry", v);
+            }
+        }
+        match &self.last_demo_at {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("last_demo_at", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("last_demo_at", v);
+            }
+        }
+        match &self.last_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("last_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("last_name", v);
+            }
+        }
+        match &self.lead_source {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("lead_source", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("lead_source", v);
+            }
+        }
+        match &self.lead_status {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("lead_status", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("lead_status", v);
+            }
+        }
+        match &self.mobile {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("mobile", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("mobile", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {
             d.field("modified_by", v);
@@ -326,20 +1165,155 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.modified_time {
             d.field("modified_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.no_of_employees {
-            d.field("no_of_employees", v);
+        match &self.newsletter_opt_in {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("newsletter_opt_in", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("newsletter_opt_in", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            d.field("owner", v);
+        match &self.next_follow_up {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("next_follow_up", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("next_follow_up", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
-            d.field("phone", v);
+        match &self.no_of_employees {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("no_of_employees", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("no_of_employees", v);
+            }
+        }
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("owner", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("owner", v);
+            }
+        }
+        match &self.phone {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("phone", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("phone", v);
+            }
+        }
+        match &self.product_interests {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("product_interests", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("product_interests", v);
+            }
+        }
+        match &self.rating {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("rating", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("rating", v);
+            }
+        }
+        match &self.referred_by {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("referred_by", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("referred_by", v);
+            }
+        }
+        match &self.salutation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("salutation", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("salutation", v);
+            }
+        }
+        match &self.secondary_email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("secondary_email", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("secondary_email", v);
+            }
+        }
+        match &self.skype_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("skype_id", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("skype_id", v);
+            }
+        }
+        match &self.state {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("state", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("state", v);
+            }
+        }
+        match &self.street {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("street", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("street", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.tag {
             d.field("tag", v);
         }
-        if let ::std::option::Option::Some(v) = &self.website {
-            d.field("website", v);
+        match &self.twitter {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("twitter", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("twitter", v);
+            }
+        }
+        match &self.website {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("website", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("website", v);
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            d.field("weighted_budget", v);
+        }
+        match &self.zip_code {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("zip_code", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("zip_code", v);
+            }
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);

@@ -15,7 +15,7 @@ pub struct LicenseDetails {
     /// When the paid licence ends.
     ///
     /// JSON key `paid_expiry`.
-    pub paid_expiry: ::std::option::Option<::std::string::String>,
+    pub paid_expiry: ::std::option::Option<crate::DateTime>,
     /// Trial edition.
     ///
     /// JSON key `trial_type`.
@@ -23,7 +23,7 @@ pub struct LicenseDetails {
     /// When the trial ends.
     ///
     /// JSON key `trial_expiry`.
-    pub trial_expiry: ::std::option::Option<::std::string::String>,
+    pub trial_expiry: ::std::option::Option<crate::DateTime>,
     /// Licences bought.
     ///
     /// JSON key `users_license_purchased`.
@@ -48,7 +48,8 @@ impl LicenseDetails {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,22 +75,57 @@ impl crate::__private::Entity for LicenseDetails {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
             "paid" => {
-                self.paid = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.paid = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "paid_type" => self.paid_type = crate::__private::from_raw(raw)?,
-            "paid_expiry" => self.paid_expiry = crate::__private::from_raw(raw)?,
-            "trial_type" => self.trial_type = crate::__private::from_raw(raw)?,
-            "trial_expiry" => self.trial_expiry = crate::__private::from_raw(raw)?,
+            "paid_type" => {
+                self.paid_type = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "paid_expiry" => {
+                self.paid_expiry = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "trial_type" => {
+                self.trial_type = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "trial_expiry" => {
+                self.trial_expiry = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             "users_license_purchased" => {
-                self.users_license_purchased = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.users_license_purchased = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }
@@ -126,7 +162,7 @@ impl crate::__private::Serialize for LicenseDetails {
             written.push("paid_type");
         }
         if let ::std::option::Option::Some(v) = &self.paid_expiry {
-            m.serialize_entry("paid_expiry", v)?;
+            m.serialize_entry("paid_expiry", &crate::__private::ZohoDateTime(v))?;
             written.push("paid_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.trial_type {
@@ -134,7 +170,7 @@ impl crate::__private::Serialize for LicenseDetails {
             written.push("trial_type");
         }
         if let ::std::option::Option::Some(v) = &self.trial_expiry {
-            m.serialize_entry("trial_expiry", v)?;
+            m.serialize_entry("trial_expiry", &crate::__private::ZohoDateTime(v))?;
             written.push("trial_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.users_license_purchased {

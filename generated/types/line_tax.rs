@@ -15,11 +15,11 @@ pub struct LineTax {
     /// Rate in percent.
     ///
     /// JSON key `percentage`.
-    pub percentage: ::std::option::Option<f64>,
+    pub percentage: ::std::option::Option<crate::Decimal>,
     /// Amount.
     ///
     /// JSON key `value`.
-    pub value: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<crate::Decimal>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -40,7 +40,8 @@ impl LineTax {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,20 +60,25 @@ impl crate::__private::Entity for LineTax {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "percentage" => {
-                self.percentage = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.percentage = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "value" => {
-                self.value = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.value = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

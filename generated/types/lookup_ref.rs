@@ -14,12 +14,24 @@ pub struct LookupRef {
     pub name: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
+    /// Written back as a bare id string: it arrived as one, or was made with `from_id`.
+    bare_id: bool,
 }
 
 impl LookupRef {
     /// An empty value; set fields directly or with [`Self::set_field_value`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A reference by id alone, sent as a bare id string (`"Owner": "4150868000000225013"`),
+    /// which Zoho accepts wherever it takes `{"id": ...}`.
+    pub fn from_id(id: impl ::std::convert::Into<crate::Id>) -> Self {
+        Self {
+            id: ::std::option::Option::Some(id.into()),
+            bare_id: true,
+            ..Self::default()
+        }
     }
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
@@ -32,7 +44,8 @@ impl LookupRef {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -51,9 +64,16 @@ impl crate::__private::Entity for LookupRef {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -61,6 +81,12 @@ impl crate::__private::Entity for LookupRef {
 
     fn extra_mut(&mut self) -> &mut crate::Fields {
         &mut self.extra
+    }
+
+    const BARE_ID: bool = true;
+    fn set_bare_id(&mut self, id: crate::Id) {
+        self.id = ::std::option::Option::Some(id);
+        self.bare_id = true;
     }
 }
 
@@ -78,6 +104,11 @@ impl crate::__private::Serialize for LookupRef {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use crate::__private::SerializeMap as _;
+        if self.bare_id && self.name.is_none() && self.extra.is_empty() {
+            if let ::std::option::Option::Some(id) = &self.id {
+                return s.serialize_str(id.as_str());
+            }
+        }
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {
@@ -106,5 +137,17 @@ impl ::std::fmt::Debug for LookupRef {
             d.field("extra", &self.extra);
         }
         d.finish()
+    }
+}
+
+impl ::std::convert::From<crate::Id> for LookupRef {
+    fn from(id: crate::Id) -> Self {
+        Self::from_id(id)
+    }
+}
+
+impl ::std::convert::From<&str> for LookupRef {
+    fn from(id: &str) -> Self {
+        Self::from_id(id)
     }
 }

@@ -83,7 +83,7 @@ pub struct Module {
     /// Modified at.
     ///
     /// JSON key `modified_time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Who modified it last.
     ///
     /// JSON key `modified_by`; read-only.
@@ -116,7 +116,8 @@ impl Module {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -159,90 +160,231 @@ impl crate::__private::Entity for Module {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
-            "module_name" => self.module_name = crate::__private::from_raw(raw)?,
-            "singular_label" => self.singular_label = crate::__private::from_raw(raw)?,
-            "plural_label" => self.plural_label = crate::__private::from_raw(raw)?,
-            "generated_type" => self.generated_type = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "api_name" => {
+                self.api_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "module_name" => {
+                self.module_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "singular_label" => {
+                self.singular_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "plural_label" => {
+                self.plural_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "generated_type" => {
+                self.generated_type = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "api_supported" => {
-                self.api_supported = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.api_supported = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "creatable" => {
-                self.creatable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.creatable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "editable" => {
-                self.editable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "deletable" => {
-                self.deletable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.deletable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "viewable" => {
-                self.viewable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.viewable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "convertable" => {
-                self.convertable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.convertable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "global_search_supported" => {
-                self.global_search_supported = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.global_search_supported = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "scoring_supported" => {
-                self.scoring_supported = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.scoring_supported = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "visibility" => {
-                self.visibility = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.visibility = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "sequence_number" => {
-                self.sequence_number = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.sequence_number = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "per_page" => {
-                self.per_page = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.per_page = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "business_card_field_limit" => {
-                self.business_card_field_limit = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.business_card_field_limit = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "web_link" => self.web_link = crate::__private::from_raw(raw)?,
-            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
-            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
-            "profiles" => self.profiles = crate::__private::from_raw(raw)?,
-            "parent_module" => self.parent_module = crate::__private::from_raw(raw)?,
+            "web_link" => {
+                self.web_link = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "modified_time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "modified_by" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "profiles" => {
+                self.profiles = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "parent_module" => {
+                self.parent_module = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -346,7 +488,7 @@ impl crate::__private::Serialize for Module {
             written.push("web_link");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("modified_time", v)?;
+            m.serialize_entry("modified_time", &crate::__private::ZohoDateTime(v))?;
             written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_by {

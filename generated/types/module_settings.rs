@@ -46,7 +46,8 @@ impl ModuleSettings {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -71,22 +72,43 @@ impl crate::__private::Entity for ModuleSettings {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
             "per_page" => {
-                self.per_page = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.per_page = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "business_card_fields" => {
-                self.business_card_fields = crate::__private::from_raw(raw)?;
+                self.business_card_fields = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "default_custom_view" => {
-                self.default_custom_view = crate::__private::from_raw(raw)?;
+                self.default_custom_view = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "territory" => self.territory = crate::__private::from_raw(raw)?,
+            "territory" => {
+                self.territory = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "related_list_properties" => {
-                self.related_list_properties = crate::__private::from_raw(raw)?;
+                self.related_list_properties = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

@@ -11,23 +11,23 @@ pub struct Note {
     /// Title.
     ///
     /// JSON key `Note_Title`.
-    pub note_title: ::std::option::Option<::std::string::String>,
+    pub note_title: crate::Nullable<::std::string::String>,
     /// Text.
     ///
     /// JSON key `Note_Content`; mandatory on create.
-    pub note_content: ::std::option::Option<::std::string::String>,
+    pub note_content: crate::Nullable<::std::string::String>,
     /// The record it belongs to.
     ///
     /// JSON key `Parent_Id`.
-    pub parent_id: ::std::option::Option<crate::types::LookupRef>,
+    pub parent_id: crate::Nullable<crate::types::LookupRef>,
     /// The parent's module (send it as `se_module` when creating through /Notes).
     ///
     /// JSON key `$se_module`.
-    pub se_module: ::std::option::Option<::std::string::String>,
+    pub se_module: crate::Nullable<::std::string::String>,
     /// Owner.
     ///
     /// JSON key `Owner`.
-    pub owner: ::std::option::Option<crate::types::UserRef>,
+    pub owner: crate::Nullable<crate::types::UserRef>,
     /// Who created it.
     ///
     /// JSON key `Created_By`; read-only.
@@ -39,11 +39,11 @@ pub struct Note {
     /// Created at.
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// A voice note.
     ///
     /// JSON key `$voice_note`; read-only.
@@ -80,7 +80,8 @@ impl Note {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -114,36 +115,107 @@ impl crate::__private::Entity for Note {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            match key {
+                "Note_Title" => self.note_title = crate::Nullable::Null,
+                "Note_Content" => self.note_content = crate::Nullable::Null,
+                "Parent_Id" => self.parent_id = crate::Nullable::Null,
+                "$se_module" => self.se_module = crate::Nullable::Null,
+                "Owner" => self.owner = crate::Nullable::Null,
+                _ => return ::std::result::Result::Ok(false),
+            }
+            return ::std::result::Result::Ok(true);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "Note_Title" => self.note_title = crate::__private::from_raw(raw)?,
-            "Note_Content" => self.note_content = crate::__private::from_raw(raw)?,
-            "Parent_Id" => self.parent_id = crate::__private::from_raw(raw)?,
-            "$se_module" => self.se_module = crate::__private::from_raw(raw)?,
-            "Owner" => self.owner = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Note_Title" => {
+                self.note_title = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Note_Content" => {
+                self.note_content = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Parent_Id" => {
+                self.parent_id = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "$se_module" => {
+                self.se_module = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Owner" => {
+                self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             "$voice_note" => {
-                self.voice_note = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.voice_note = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$size" => {
-                self.size = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.size = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$editable" => {
-                self.editable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "$attachments" => self.attachments = crate::__private::from_raw(raw)?,
+            "$attachments" => {
+                self.attachments = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -174,25 +246,60 @@ impl crate::__private::Serialize for Note {
             m.serialize_entry("id", v)?;
             written.push("id");
         }
-        if let ::std::option::Option::Some(v) = &self.note_title {
-            m.serialize_entry("Note_Title", v)?;
-            written.push("Note_Title");
+        match &self.note_title {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Note_Title", &())?;
+                written.push("Note_Title");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Note_Title", v)?;
+                written.push("Note_Title");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.note_content {
-            m.serialize_entry("Note_Content", v)?;
-            written.push("Note_Content");
+        match &self.note_content {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Note_Content", &())?;
+                written.push("Note_Content");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Note_Content", v)?;
+                written.push("Note_Content");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.parent_id {
-            m.serialize_entry("Parent_Id", v)?;
-            written.push("Parent_Id");
+        match &self.parent_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Parent_Id", &())?;
+                written.push("Parent_Id");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Parent_Id", v)?;
+                written.push("Parent_Id");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.se_module {
-            m.serialize_entry("$se_module", v)?;
-            written.push("$se_module");
+        match &self.se_module {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("$se_module", &())?;
+                written.push("$se_module");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("$se_module", v)?;
+                written.push("$se_module");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            m.serialize_entry("Owner", v)?;
-            written.push("Owner");
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Owner", &())?;
+                written.push("Owner");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Owner", v)?;
+                written.push("Owner");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
@@ -203,11 +310,11 @@ impl crate::__private::Serialize for Note {
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.voice_note {
@@ -237,20 +344,50 @@ impl ::std::fmt::Debug for Note {
         if let ::std::option::Option::Some(v) = &self.id {
             d.field("id", v);
         }
-        if let ::std::option::Option::Some(v) = &self.note_title {
-            d.field("note_title", v);
+        match &self.note_title {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("note_title", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("note_title", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.note_content {
-            d.field("note_content", v);
+        match &self.note_content {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("note_content", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("note_content", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.parent_id {
-            d.field("parent_id", v);
+        match &self.parent_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("parent_id", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("parent_id", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.se_module {
-            d.field("se_module", v);
+        match &self.se_module {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("se_module", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("se_module", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            d.field("owner", v);
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("owner", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("owner", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);

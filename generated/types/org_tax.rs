@@ -19,7 +19,7 @@ pub struct OrgTax {
     /// Rate in percent.
     ///
     /// JSON key `value`; mandatory on create.
-    pub value: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<crate::Decimal>,
     /// Position in the list.
     ///
     /// JSON key `sequence_number`.
@@ -44,7 +44,8 @@ impl OrgTax {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -69,21 +70,39 @@ impl crate::__private::Entity for OrgTax {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "value" => {
-                self.value = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.value = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "sequence_number" => {
-                self.sequence_number = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.sequence_number = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

@@ -144,7 +144,8 @@ impl Organization {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -194,57 +195,186 @@ impl crate::__private::Entity for Organization {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "company_name" => self.company_name = crate::__private::from_raw(raw)?,
-            "alias" => self.alias = crate::__private::from_raw(raw)?,
-            "primary_email" => self.primary_email = crate::__private::from_raw(raw)?,
-            "primary_zuid" => self.primary_zuid = crate::__private::from_raw(raw)?,
-            "zgid" => self.zgid = crate::__private::from_raw(raw)?,
-            "domain_name" => self.domain_name = crate::__private::from_raw(raw)?,
-            "phone" => self.phone = crate::__private::from_raw(raw)?,
-            "mobile" => self.mobile = crate::__private::from_raw(raw)?,
-            "fax" => self.fax = crate::__private::from_raw(raw)?,
-            "website" => self.website = crate::__private::from_raw(raw)?,
-            "employee_count" => self.employee_count = crate::__private::from_raw(raw)?,
-            "description" => self.description = crate::__private::from_raw(raw)?,
-            "time_zone" => self.time_zone = crate::__private::from_raw(raw)?,
-            "iso_code" => self.iso_code = crate::__private::from_raw(raw)?,
-            "currency_locale" => self.currency_locale = crate::__private::from_raw(raw)?,
-            "currency_symbol" => self.currency_symbol = crate::__private::from_raw(raw)?,
-            "currency" => self.currency = crate::__private::from_raw(raw)?,
-            "street" => self.street = crate::__private::from_raw(raw)?,
-            "city" => self.city = crate::__private::from_raw(raw)?,
-            "state" => self.state = crate::__private::from_raw(raw)?,
-            "country" => self.country = crate::__private::from_raw(raw)?,
-            "country_code" => self.country_code = crate::__private::from_raw(raw)?,
-            "zip" => self.zip = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "company_name" => {
+                self.company_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "alias" => {
+                self.alias = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "primary_email" => {
+                self.primary_email = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "primary_zuid" => {
+                self.primary_zuid = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "zgid" => {
+                self.zgid = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "domain_name" => {
+                self.domain_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "phone" => {
+                self.phone = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "mobile" => {
+                self.mobile = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "fax" => {
+                self.fax = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "website" => {
+                self.website = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "employee_count" => {
+                self.employee_count = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "time_zone" => {
+                self.time_zone = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "iso_code" => {
+                self.iso_code = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "currency_locale" => {
+                self.currency_locale = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "currency_symbol" => {
+                self.currency_symbol = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "currency" => {
+                self.currency = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "street" => {
+                self.street = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "city" => {
+                self.city = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "state" => {
+                self.state = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "country" => {
+                self.country = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "country_code" => {
+                self.country_code = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "zip" => {
+                self.zip = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "mc_status" => {
-                self.mc_status = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.mc_status = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "gapps_enabled" => {
-                self.gapps_enabled = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.gapps_enabled = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "translation_enabled" => {
-                self.translation_enabled = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.translation_enabled = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "privacy_settings" => {
-                self.privacy_settings = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.privacy_settings = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "photo_id" => self.photo_id = crate::__private::from_raw(raw)?,
-            "license_details" => self.license_details = crate::__private::from_raw(raw)?,
+            "photo_id" => {
+                self.photo_id = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "license_details" => {
+                self.license_details = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -48,7 +48,8 @@ impl Participant {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,18 +75,47 @@ impl crate::__private::Entity for Participant {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "participant" => self.participant = crate::__private::from_raw(raw)?,
-            "type" => self.type_ = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "Email" => self.email = crate::__private::from_raw(raw)?,
-            "invited" => {
-                self.invited = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+            "participant" => {
+                self.participant = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "status" => self.status = crate::__private::from_raw(raw)?,
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Email" => {
+                self.email = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "invited" => {
+                self.invited = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

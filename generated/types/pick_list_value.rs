@@ -40,7 +40,8 @@ impl PickListValue {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -64,16 +65,37 @@ impl crate::__private::Entity for PickListValue {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "display_value" => self.display_value = crate::__private::from_raw(raw)?,
-            "actual_value" => self.actual_value = crate::__private::from_raw(raw)?,
-            "sequence_number" => {
-                self.sequence_number = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+            "display_value" => {
+                self.display_value = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "maps" => self.maps = crate::__private::from_raw(raw)?,
+            "actual_value" => {
+                self.actual_value = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "sequence_number" => {
+                self.sequence_number = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "maps" => {
+                self.maps = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

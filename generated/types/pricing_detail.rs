@@ -11,15 +11,15 @@ pub struct PricingDetail {
     /// Lower bound.
     ///
     /// JSON key `from_range`; mandatory on create.
-    pub from_range: ::std::option::Option<f64>,
+    pub from_range: ::std::option::Option<crate::Decimal>,
     /// Upper bound.
     ///
     /// JSON key `to_range`; mandatory on create.
-    pub to_range: ::std::option::Option<f64>,
+    pub to_range: ::std::option::Option<crate::Decimal>,
     /// Discount in percent.
     ///
     /// JSON key `discount`; mandatory on create.
-    pub discount: ::std::option::Option<f64>,
+    pub discount: ::std::option::Option<crate::Decimal>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -40,7 +40,8 @@ impl PricingDetail {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,25 +60,27 @@ impl crate::__private::Entity for PricingDetail {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "from_range" => {
-                self.from_range = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.from_range = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "to_range" => {
-                self.to_range = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.to_range = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             "discount" => {
-                self.discount = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.discount = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

@@ -31,11 +31,11 @@ pub struct Profile {
     /// Created at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `modified_time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Who created it.
     ///
     /// JSON key `created_by`; read-only.
@@ -74,7 +74,8 @@ impl Profile {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -106,31 +107,84 @@ impl crate::__private::Entity for Profile {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
-            "description" => self.description = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "category" => {
-                self.category = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.category = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "default" => {
-                self.default = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.default = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
-            "modified_time" => self.modified_time = crate::__private::from_raw(raw)?,
-            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
-            "modified_by" => self.modified_by = crate::__private::from_raw(raw)?,
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "modified_time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "modified_by" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "permissions_details" => {
-                self.permissions_details = crate::__private::from_raw(raw)?;
+                self.permissions_details = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "sections" => self.sections = crate::__private::from_raw(raw)?,
+            "sections" => {
+                self.sections = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -182,11 +236,11 @@ impl crate::__private::Serialize for Profile {
             written.push("default");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &crate::__private::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("modified_time", v)?;
+            m.serialize_entry("modified_time", &crate::__private::ZohoDateTime(v))?;
             written.push("modified_time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {

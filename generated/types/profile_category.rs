@@ -40,7 +40,8 @@ impl ProfileCategory {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -64,12 +65,27 @@ impl crate::__private::Entity for ProfileCategory {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
-            "module" => self.module = crate::__private::from_raw(raw)?,
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "module" => {
+                self.module = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "permissions_details" => {
-                self.permissions_details = crate::__private::from_raw(raw)?;
+                self.permissions_details = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

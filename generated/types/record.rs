@@ -26,7 +26,7 @@ pub struct Record {
     /// The record owner.
     ///
     /// JSON key `Owner`.
-    pub owner: ::std::option::Option<crate::types::UserRef>,
+    pub owner: crate::Nullable<crate::types::UserRef>,
     /// Who created it.
     ///
     /// JSON key `Created_By`; read-only.
@@ -38,23 +38,23 @@ pub struct Record {
     /// Created at (ISO-8601 with offset).
     ///
     /// JSON key `Created_Time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Last activity at.
     ///
     /// JSON key `Last_Activity_Time`; read-only.
-    pub last_activity_time: ::std::option::Option<::std::string::String>,
+    pub last_activity_time: ::std::option::Option<crate::DateTime>,
     /// The layout the record uses.
     ///
     /// JSON key `Layout`.
-    pub layout: ::std::option::Option<crate::types::LookupRef>,
+    pub layout: crate::Nullable<crate::types::LookupRef>,
     /// Tags on the record.
     ///
     /// JSON key `Tag`.
-    pub tag: ::std::option::Option<::std::vec::Vec<crate::types::TagRef>>,
+    pub tag: crate::Nullable<::std::vec::Vec<crate::types::TagRef>>,
     /// Approved (not waiting in an approval process).
     ///
     /// JSON key `$approved`; read-only.
@@ -90,19 +90,17 @@ pub struct Record {
     /// Line items (Quotes, Sales_Orders, Purchase_Orders, Invoices).
     ///
     /// JSON key `Product_Details`.
-    pub product_details: ::std::option::Option<
+    pub product_details: crate::Nullable<
         ::std::vec::Vec<crate::types::InventoryLineItem>,
     >,
     /// Price ranges (Price_Books).
     ///
     /// JSON key `Pricing_Details`.
-    pub pricing_details: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PricingDetail>,
-    >,
+    pub pricing_details: crate::Nullable<::std::vec::Vec<crate::types::PricingDetail>>,
     /// Invitees (Events).
     ///
     /// JSON key `Participants`.
-    pub participants: ::std::option::Option<::std::vec::Vec<crate::types::Participant>>,
+    pub participants: crate::Nullable<::std::vec::Vec<crate::types::Participant>>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -123,7 +121,8 @@ impl Record {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -163,54 +162,154 @@ impl crate::__private::Entity for Record {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
-        match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "Owner" => self.owner = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
-            "Last_Activity_Time" => {
-                self.last_activity_time = crate::__private::from_raw(raw)?;
+        if raw == "null" {
+            match key {
+                "Owner" => self.owner = crate::Nullable::Null,
+                "Layout" => self.layout = crate::Nullable::Null,
+                "Tag" => self.tag = crate::Nullable::Null,
+                "Product_Details" => self.product_details = crate::Nullable::Null,
+                "Pricing_Details" => self.pricing_details = crate::Nullable::Null,
+                "Participants" => self.participants = crate::Nullable::Null,
+                _ => return ::std::result::Result::Ok(false),
             }
-            "Layout" => self.layout = crate::__private::from_raw(raw)?,
-            "Tag" => self.tag = crate::__private::from_raw(raw)?,
+            return ::std::result::Result::Ok(true);
+        }
+        match key {
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Owner" => {
+                self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Last_Activity_Time" => {
+                self.last_activity_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Layout" => {
+                self.layout = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+            }
+            "Tag" => self.tag = crate::Nullable::Value(crate::__private::from_raw(raw)?),
             "$approved" => {
-                self.approved = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.approved = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$editable" => {
-                self.editable = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.editable = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$converted" => {
-                self.converted = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.converted = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "$state" => self.state = crate::__private::from_raw(raw)?,
+            "$state" => {
+                self.state = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "$process_flow" => {
-                self.process_flow = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.process_flow = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "$in_merge" => {
-                self.in_merge = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.in_merge = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "$currency_symbol" => self.currency_symbol = crate::__private::from_raw(raw)?,
-            "$approval_state" => self.approval_state = crate::__private::from_raw(raw)?,
-            "Product_Details" => self.product_details = crate::__private::from_raw(raw)?,
-            "Pricing_Details" => self.pricing_details = crate::__private::from_raw(raw)?,
-            "Participants" => self.participants = crate::__private::from_raw(raw)?,
+            "$currency_symbol" => {
+                self.currency_symbol = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "$approval_state" => {
+                self.approval_state = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Product_Details" => {
+                self.product_details = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Pricing_Details" => {
+                self.pricing_details = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Participants" => {
+                self.participants = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -241,9 +340,16 @@ impl crate::__private::Serialize for Record {
             m.serialize_entry("id", v)?;
             written.push("id");
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            m.serialize_entry("Owner", v)?;
-            written.push("Owner");
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Owner", &())?;
+                written.push("Owner");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Owner", v)?;
+                written.push("Owner");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
@@ -254,24 +360,38 @@ impl crate::__private::Serialize for Record {
             written.push("Modified_By");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.last_activity_time {
-            m.serialize_entry("Last_Activity_Time", v)?;
+            m.serialize_entry("Last_Activity_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Last_Activity_Time");
         }
-        if let ::std::option::Option::Some(v) = &self.layout {
-            m.serialize_entry("Layout", v)?;
-            written.push("Layout");
+        match &self.layout {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Layout", &())?;
+                written.push("Layout");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Layout", v)?;
+                written.push("Layout");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.tag {
-            m.serialize_entry("Tag", v)?;
-            written.push("Tag");
+        match &self.tag {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Tag", &())?;
+                written.push("Tag");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Tag", v)?;
+                written.push("Tag");
+            }
         }
         if let ::std::option::Option::Some(v) = &self.approved {
             m.serialize_entry("$approved", v)?;
@@ -305,17 +425,38 @@ impl crate::__private::Serialize for Record {
             m.serialize_entry("$approval_state", v)?;
             written.push("$approval_state");
         }
-        if let ::std::option::Option::Some(v) = &self.product_details {
-            m.serialize_entry("Product_Details", v)?;
-            written.push("Product_Details");
+        match &self.product_details {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Product_Details", &())?;
+                written.push("Product_Details");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Product_Details", v)?;
+                written.push("Product_Details");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.pricing_details {
-            m.serialize_entry("Pricing_Details", v)?;
-            written.push("Pricing_Details");
+        match &self.pricing_details {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Pricing_Details", &())?;
+                written.push("Pricing_Details");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Pricing_Details", v)?;
+                written.push("Pricing_Details");
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.participants {
-            m.serialize_entry("Participants", v)?;
-            written.push("Participants");
+        match &self.participants {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Participants", &())?;
+                written.push("Participants");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Participants", v)?;
+                written.push("Participants");
+            }
         }
         self.extra.serialize_except(&mut m, &written)?;
         m.end()
@@ -328,8 +469,14 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.id {
             d.field("id", v);
         }
-        if let ::std::option::Option::Some(v) = &self.owner {
-            d.field("owner", v);
+        match &self.owner {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("owner", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("owner", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
@@ -346,11 +493,23 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.last_activity_time {
             d.field("last_activity_time", v);
         }
-        if let ::std::option::Option::Some(v) = &self.layout {
-            d.field("layout", v);
+        match &self.layout {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("layout", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("layout", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.tag {
-            d.field("tag", v);
+        match &self.tag {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("tag", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("tag", v);
+            }
         }
         if let ::std::option::Option::Some(v) = &self.approved {
             d.field("approved", v);
@@ -376,14 +535,32 @@ impl ::std::fmt::Debug for Record {
         if let ::std::option::Option::Some(v) = &self.approval_state {
             d.field("approval_state", v);
         }
-        if let ::std::option::Option::Some(v) = &self.product_details {
-            d.field("product_details", v);
+        match &self.product_details {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("product_details", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("product_details", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.pricing_details {
-            d.field("pricing_details", v);
+        match &self.pricing_details {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("pricing_details", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("pricing_details", v);
+            }
         }
-        if let ::std::option::Option::Some(v) = &self.participants {
-            d.field("participants", v);
+        match &self.participants {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("participants", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("participants", v);
+            }
         }
         if !self.extra.is_empty() {
             d.field("extra", &self.extra);

@@ -11,11 +11,11 @@ pub struct RecordActionDetails {
     /// Created at.
     ///
     /// JSON key `Created_Time`.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Who created it.
     ///
     /// JSON key `Created_By`.
@@ -44,7 +44,8 @@ impl RecordActionDetails {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -69,12 +70,33 @@ impl crate::__private::Entity for RecordActionDetails {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "Created_Time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
-            "Created_By" => self.created_by = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "Created_Time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Created_By" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -106,11 +128,11 @@ impl crate::__private::Serialize for RecordActionDetails {
             written.push("id");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("Created_Time", v)?;
+            m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {

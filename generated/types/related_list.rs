@@ -72,7 +72,8 @@ impl RelatedList {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -104,24 +105,73 @@ impl crate::__private::Entity for RelatedList {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "api_name" => self.api_name = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
-            "module" => self.module = crate::__private::from_raw(raw)?,
-            "href" => self.href = crate::__private::from_raw(raw)?,
-            "type" => self.type_ = crate::__private::from_raw(raw)?,
-            "visible" => {
-                self.visible = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
             }
-            "sequence_number" => self.sequence_number = crate::__private::from_raw(raw)?,
-            "action" => self.action = crate::__private::from_raw(raw)?,
-            "connectedmodule" => self.connectedmodule = crate::__private::from_raw(raw)?,
-            "linkingmodule" => self.linkingmodule = crate::__private::from_raw(raw)?,
+            "api_name" => {
+                self.api_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "module" => {
+                self.module = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "href" => {
+                self.href = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "visible" => {
+                self.visible = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "sequence_number" => {
+                self.sequence_number = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "action" => {
+                self.action = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "connectedmodule" => {
+                self.connectedmodule = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "linkingmodule" => {
+                self.linkingmodule = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -56,7 +56,8 @@ impl Role {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -84,26 +85,63 @@ impl crate::__private::Entity for Role {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "display_label" => self.display_label = crate::__private::from_raw(raw)?,
-            "description" => self.description = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_label" => {
+                self.display_label = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "description" => {
+                self.description = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "admin_user" => {
-                self.admin_user = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.admin_user = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "share_with_peers" => {
-                self.share_with_peers = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.share_with_peers = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "reporting_to" => self.reporting_to = crate::__private::from_raw(raw)?,
+            "reporting_to" => {
+                self.reporting_to = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "forecast_manager" => {
-                self.forecast_manager = crate::__private::from_raw(raw)?;
+                self.forecast_manager = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

@@ -40,7 +40,8 @@ impl StatusMessage {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -59,11 +60,28 @@ impl crate::__private::Entity for StatusMessage {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "code" => self.code = crate::__private::from_raw(raw)?,
-            "status" => self.status = crate::__private::from_raw(raw)?,
-            "message" => self.message = crate::__private::from_raw(raw)?,
-            "details" => self.details = crate::__private::from_raw(raw)?,
+            "code" => {
+                self.code = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "message" => {
+                self.message = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "details" => {
+                self.details = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

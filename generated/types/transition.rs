@@ -45,11 +45,11 @@ pub struct Transition {
     /// Partial save progress.
     ///
     /// JSON key `percent_partial_save`.
-    pub percent_partial_save: ::std::option::Option<f64>,
+    pub percent_partial_save: ::std::option::Option<crate::Decimal>,
     /// When it ran.
     ///
     /// JSON key `execution_time`.
-    pub execution_time: ::std::option::Option<::std::string::String>,
+    pub execution_time: ::std::option::Option<crate::DateTime>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -70,7 +70,8 @@ impl Transition {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -101,34 +102,68 @@ impl crate::__private::Entity for Transition {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "type" => self.type_ = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "next_field_value" => {
-                self.next_field_value = crate::__private::from_raw(raw)?;
+                self.next_field_value = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "next_transitions" => {
-                self.next_transitions = crate::__private::from_raw(raw)?;
+                self.next_transitions = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "fields" => self.fields = crate::__private::from_raw(raw)?,
-            "data" => self.data = crate::__private::from_raw(raw)?,
+            "fields" => {
+                self.fields = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "data" => {
+                self.data = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
             "criteria_matched" => {
-                self.criteria_matched = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.criteria_matched = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "criteria_message" => {
-                self.criteria_message = crate::__private::from_raw(raw)?;
+                self.criteria_message = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "percent_partial_save" => {
-                self.percent_partial_save = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.percent_partial_save = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
             }
-            "execution_time" => self.execution_time = crate::__private::from_raw(raw)?,
+            "execution_time" => {
+                self.execution_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -196,7 +231,7 @@ impl crate::__private::Serialize for Transition {
             written.push("percent_partial_save");
         }
         if let ::std::option::Option::Some(v) = &self.execution_time {
-            m.serialize_entry("execution_time", v)?;
+            m.serialize_entry("execution_time", &crate::__private::ZohoDateTime(v))?;
             written.push("execution_time");
         }
         self.extra.serialize_except(&mut m, &written)?;

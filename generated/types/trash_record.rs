@@ -19,7 +19,7 @@ pub struct TrashRecord {
     /// Deleted at.
     ///
     /// JSON key `deleted_time`.
-    pub deleted_time: ::std::option::Option<::std::string::String>,
+    pub deleted_time: ::std::option::Option<crate::DateTime>,
     /// Who deleted it.
     ///
     /// JSON key `deleted_by`.
@@ -48,7 +48,8 @@ impl TrashRecord {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -74,13 +75,38 @@ impl crate::__private::Entity for TrashRecord {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "display_name" => self.display_name = crate::__private::from_raw(raw)?,
-            "type" => self.type_ = crate::__private::from_raw(raw)?,
-            "deleted_time" => self.deleted_time = crate::__private::from_raw(raw)?,
-            "deleted_by" => self.deleted_by = crate::__private::from_raw(raw)?,
-            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "display_name" => {
+                self.display_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "type" => {
+                self.type_ = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "deleted_time" => {
+                self.deleted_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "deleted_by" => {
+                self.deleted_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -120,7 +146,7 @@ impl crate::__private::Serialize for TrashRecord {
             written.push("type");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_time {
-            m.serialize_entry("deleted_time", v)?;
+            m.serialize_entry("deleted_time", &crate::__private::ZohoDateTime(v))?;
             written.push("deleted_time");
         }
         if let ::std::option::Option::Some(v) = &self.deleted_by {

@@ -71,7 +71,7 @@ pub struct User {
     /// Date of birth.
     ///
     /// JSON key `dob`.
-    pub dob: ::std::option::Option<::std::string::String>,
+    pub dob: ::std::option::Option<crate::Date>,
     /// Street.
     ///
     /// JSON key `street`.
@@ -147,11 +147,11 @@ pub struct User {
     /// Created at.
     ///
     /// JSON key `created_time`; read-only.
-    pub created_time: ::std::option::Option<::std::string::String>,
+    pub created_time: ::std::option::Option<crate::DateTime>,
     /// Modified at.
     ///
     /// JSON key `Modified_Time`; read-only.
-    pub modified_time: ::std::option::Option<::std::string::String>,
+    pub modified_time: ::std::option::Option<crate::DateTime>,
     /// Who created the user.
     ///
     /// JSON key `created_by`; read-only.
@@ -188,7 +188,8 @@ impl User {
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
-    /// any other key goes to [`Self::extra`].
+    /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
+    /// is an [`crate::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
@@ -249,72 +250,237 @@ impl crate::__private::Entity for User {
         key: &str,
         raw: &str,
     ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+        if raw == "null" {
+            return ::std::result::Result::Ok(false);
+        }
         match key {
-            "id" => self.id = crate::__private::from_raw(raw)?,
-            "email" => self.email = crate::__private::from_raw(raw)?,
-            "first_name" => self.first_name = crate::__private::from_raw(raw)?,
-            "last_name" => self.last_name = crate::__private::from_raw(raw)?,
-            "full_name" => self.full_name = crate::__private::from_raw(raw)?,
-            "name" => self.name = crate::__private::from_raw(raw)?,
-            "alias" => self.alias = crate::__private::from_raw(raw)?,
-            "status" => self.status = crate::__private::from_raw(raw)?,
+            "id" => {
+                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "email" => {
+                self.email = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "first_name" => {
+                self.first_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "last_name" => {
+                self.last_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "full_name" => {
+                self.full_name = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "name" => {
+                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "alias" => {
+                self.alias = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "status" => {
+                self.status = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "confirm" => {
-                self.confirm = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.confirm = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "zuid" => self.zuid = crate::__private::from_raw(raw)?,
-            "role" => self.role = crate::__private::from_raw(raw)?,
-            "profile" => self.profile = crate::__private::from_raw(raw)?,
-            "phone" => self.phone = crate::__private::from_raw(raw)?,
-            "mobile" => self.mobile = crate::__private::from_raw(raw)?,
-            "website" => self.website = crate::__private::from_raw(raw)?,
-            "fax" => self.fax = crate::__private::from_raw(raw)?,
-            "dob" => self.dob = crate::__private::from_raw(raw)?,
-            "street" => self.street = crate::__private::from_raw(raw)?,
-            "city" => self.city = crate::__private::from_raw(raw)?,
-            "state" => self.state = crate::__private::from_raw(raw)?,
-            "country" => self.country = crate::__private::from_raw(raw)?,
-            "zip" => self.zip = crate::__private::from_raw(raw)?,
-            "language" => self.language = crate::__private::from_raw(raw)?,
-            "locale" => self.locale = crate::__private::from_raw(raw)?,
-            "country_locale" => self.country_locale = crate::__private::from_raw(raw)?,
-            "time_zone" => self.time_zone = crate::__private::from_raw(raw)?,
-            "time_format" => self.time_format = crate::__private::from_raw(raw)?,
-            "date_format" => self.date_format = crate::__private::from_raw(raw)?,
+            "zuid" => {
+                self.zuid = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "role" => {
+                self.role = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "profile" => {
+                self.profile = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "phone" => {
+                self.phone = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "mobile" => {
+                self.mobile = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "website" => {
+                self.website = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "fax" => {
+                self.fax = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "dob" => {
+                self.dob = ::std::option::Option::Some(
+                    crate::__private::date_from_json(raw)?,
+                );
+            }
+            "street" => {
+                self.street = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "city" => {
+                self.city = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "state" => {
+                self.state = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "country" => {
+                self.country = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "zip" => {
+                self.zip = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+            }
+            "language" => {
+                self.language = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "locale" => {
+                self.locale = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "country_locale" => {
+                self.country_locale = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "time_zone" => {
+                self.time_zone = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "time_format" => {
+                self.time_format = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "date_format" => {
+                self.date_format = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "decimal_separator" => {
-                self.decimal_separator = crate::__private::from_raw(raw)?;
+                self.decimal_separator = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
-            "name_format" => self.name_format = crate::__private::from_raw(raw)?,
-            "signature" => self.signature = crate::__private::from_raw(raw)?,
+            "name_format" => {
+                self.name_format = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "signature" => {
+                self.signature = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             "personal_account" => {
-                self.personal_account = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.personal_account = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "default_tab_group" => {
-                self.default_tab_group = crate::__private::from_raw(raw)?;
+                self.default_tab_group = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
             }
             "offset" => {
-                self.offset = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.offset = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
             "Isonline" => {
-                self.is_online = crate::__private::from_raw::<
-                    crate::__private::Lenient<_>,
-                >(raw)?
-                    .0;
+                self.is_online = ::std::option::Option::Some(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
             }
-            "created_time" => self.created_time = crate::__private::from_raw(raw)?,
-            "Modified_Time" => self.modified_time = crate::__private::from_raw(raw)?,
-            "created_by" => self.created_by = crate::__private::from_raw(raw)?,
-            "Modified_By" => self.modified_by = crate::__private::from_raw(raw)?,
-            "Reporting_To" => self.reporting_to = crate::__private::from_raw(raw)?,
-            "territories" => self.territories = crate::__private::from_raw(raw)?,
+            "created_time" => {
+                self.created_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Modified_Time" => {
+                self.modified_time = ::std::option::Option::Some(
+                    crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "created_by" => {
+                self.created_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Modified_By" => {
+                self.modified_by = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Reporting_To" => {
+                self.reporting_to = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "territories" => {
+                self.territories = ::std::option::Option::Some(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
@@ -482,11 +648,11 @@ impl crate::__private::Serialize for User {
             written.push("Isonline");
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
-            m.serialize_entry("created_time", v)?;
+            m.serialize_entry("created_time", &crate::__private::ZohoDateTime(v))?;
             written.push("created_time");
         }
         if let ::std::option::Option::Some(v) = &self.modified_time {
-            m.serialize_entry("Modified_Time", v)?;
+            m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
         if let ::std::option::Option::Some(v) = &self.created_by {

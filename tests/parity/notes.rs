@@ -3,14 +3,14 @@
 
 use crate::support::{create, lookup, only_error, setup};
 use zohocrm::types::Note;
-use zohocrm::{ErrorCode, Id};
+use zohocrm::{ErrorCode, Id, Nullable};
 
 fn note(content: &str, module: &str, parent: &Id) -> Note {
     let mut n = Note::new();
-    n.note_title = Some(format!("About {content}"));
-    n.note_content = Some(content.into());
-    n.parent_id = Some(lookup(parent.clone()));
-    n.se_module = Some(module.into());
+    n.note_title.set(format!("About {content}"));
+    n.note_content.set(content);
+    n.parent_id.set(lookup(parent.clone()));
+    n.se_module.set(module);
     n
 }
 
@@ -65,11 +65,11 @@ async fn module_level_notes_are_created_read_updated_and_deleted() {
 
     let mut change = Note::new();
     change.id = Some(ids[1].clone());
-    change.note_content = Some("deck sent".into());
+    change.note_content.set("deck sent");
     let upd = notes.update_notes([change]).send().await.unwrap();
     assert!(upd.all_succeeded(), "{upd:?}");
     let mut change = Note::new();
-    change.note_title = Some("Renamed".into());
+    change.note_title.set("Renamed");
     notes
         .update_note(ids[0].clone(), change)
         .send()
@@ -109,10 +109,10 @@ async fn module_level_notes_reject_missing_parents_and_unknown_ids() {
     let lead = create(&client, "Leads", &[("Last_Name", "Parent")]).await;
     let notes = client.notes();
     let mut no_module = note("orphan", "Leads", &lead);
-    no_module.se_module = None;
+    no_module.se_module = Nullable::Absent;
     let ghost = note("ghost", "Leads", &Id::from("4150868999999999995"));
     let mut empty = note("x", "Leads", &lead);
-    empty.note_content = None;
+    empty.note_content = Nullable::Absent;
     let res = notes
         .create_notes([no_module, ghost, empty])
         .send()
