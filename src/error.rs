@@ -91,6 +91,17 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// A Bulk Read job ended in FAILURE, or its result file (a zipped CSV, kept in a temporary
+    /// file while it is read) could not be written or read.
+    #[error("bulk {operation} job {job_id}: {message}")]
+    Bulk {
+        /// The job id (empty before the job exists).
+        job_id: String,
+        /// `read`.
+        operation: &'static str,
+        /// What went wrong, with the temporary file's path for I/O errors.
+        message: String,
+    },
     /// A response body was larger than the client accepts for it
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
     /// a fixed, much smaller cap for error and token bodies). Nothing of it was decoded.
@@ -421,17 +432,18 @@ impl TransportError {
             .is_some_and(|e| e.is_connect())
     }
 
-    /// True when the failure was a timeout.
+    /// True when the failure was a timeout (of any kind: see [`TransportError::timeout_kind`]).
     pub fn is_timeout(&self) -> bool {
-        self.source
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(|e| e.is_timeout())
+        self.timeout_kind().is_some()
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error during {}", self.context)?;
+        if let Some(kind) = self.timeout_kind() {
+            write!(f, " ({kind:?} timeout)")?;
+        }
         if self.outcome_unknown {
             write!(f, "; {OUTCOME_UNKNOWN}")?;
         }

@@ -975,6 +975,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let name = &o.name;
     let method = ident(&o.method);
     let idempotent = o.idempotent;
+    let base = match o.base {
+        crate::ir::Base::Crm => quote!(),
+        crate::ir::Base::Bulk => quote!(req.set_base(::zohocrm::support::v1::Base::Bulk);),
+        crate::ir::Base::Upload => quote!(req.set_base(::zohocrm::support::v1::Base::Upload);),
+    };
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
         PathSegment::Var(v) => {
@@ -1048,6 +1053,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             fn into_request(self) -> ::zohocrm::support::v1::Result<(::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request)> {
                 let mut req = ::zohocrm::support::v1::Request::new(#name, ::zohocrm::support::v1::Method::#method, #idempotent);
+                #base
                 #(#path)*
                 #module_check
                 #(#checks)*
@@ -1058,9 +1064,15 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> ::zohocrm::support::v1::Result<#resp_ty> {
+                self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+            }
+
+            /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+            pub async fn send_with_meta(self) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::WithMeta<#resp_ty>> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
-                #decode
+                let meta = resp.meta();
+                #decode.map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
             }
 
             #extras
