@@ -12,6 +12,7 @@ mod entity;
 pub mod error;
 mod fields;
 mod full_read;
+mod id;
 mod nullable;
 mod oauth;
 mod paging;
@@ -22,6 +23,7 @@ mod request;
 mod response;
 mod secret;
 pub mod settings;
+mod shared;
 pub mod store;
 mod token;
 
@@ -39,8 +41,9 @@ pub use config::{DataCenter, Environment};
 pub use datetime::{Date, DateTime};
 pub use decimal::{Decimal, DecimalError};
 pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
-pub use fields::{Fields, Id};
+pub use fields::Fields;
 pub use generated::{handles, types};
+pub use id::Id;
 pub use nullable::Nullable;
 pub use report::Report;
 pub use request::{Method, Request, UploadFile};
@@ -63,7 +66,7 @@ pub mod __private {
     pub use crate::datetime::ZohoDateTime;
     pub use crate::entity::{
         Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
-        decode_enum, from_raw, set_field,
+        decode_enum, from_raw, id_from_json, set_field, string_from_json,
     };
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};

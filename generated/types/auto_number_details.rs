@@ -62,12 +62,12 @@ impl crate::__private::Entity for AutoNumberDetails {
         match key {
             "prefix" => {
                 self.prefix = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "suffix" => {
                 self.suffix = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "start_number" => {

@@ -58,7 +58,7 @@ impl crate::__private::Entity for BlueprintUpdate {
         match key {
             "transition_id" => {
                 self.transition_id = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             "data" => {

@@ -62,17 +62,17 @@ impl crate::__private::Entity for ConvertResult {
         match key {
             "Contacts" => {
                 self.contacts = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             "Accounts" => {
                 self.accounts = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             "Deals" => {
                 self.deals = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

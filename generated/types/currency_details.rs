@@ -72,7 +72,7 @@ impl crate::__private::Entity for CurrencyDetails {
             }
             "rounding_option" => {
                 self.rounding_option = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

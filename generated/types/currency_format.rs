@@ -76,7 +76,7 @@ impl crate::__private::Entity for CurrencyFormat {
             }
             "decimal_places" => {
                 self.decimal_places = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -217,36 +217,38 @@ impl crate::__private::Entity for Field {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "api_name" => {
                 self.api_name = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "field_label" => {
                 self.field_label = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "display_label" => {
                 self.display_label = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "data_type" => {
                 self.data_type = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "json_type" => {
                 self.json_type = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "column_name" => {
                 self.column_name = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "length" => {
@@ -293,133 +295,187 @@ impl crate::__private::Entity for Field {
             }
             "custom_field" => {
                 self.custom_field = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "visible" => {
                 self.visible = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "read_only" => {
                 self.read_only = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "field_read_only" => {
                 self.field_read_only = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "system_mandatory" => {
                 self.system_mandatory = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "mandatory" => {
                 self.mandatory = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "webhook" => {
                 self.webhook = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "history_tracking" => {
                 self.history_tracking = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "businesscard_supported" => {
                 self.businesscard_supported = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "created_source" => {
                 self.created_source = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "default_value" => {

@@ -58,12 +58,12 @@ impl crate::__private::Entity for FormulaDetails {
         match key {
             "return_type" => {
                 self.return_type = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "expression" => {
                 self.expression = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

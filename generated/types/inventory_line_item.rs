@@ -120,7 +120,9 @@ impl crate::__private::Entity for InventoryLineItem {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "product" => {
                 self.product = ::std::option::Option::Some(
@@ -169,7 +171,7 @@ impl crate::__private::Entity for InventoryLineItem {
             }
             "product_description" => {
                 self.product_description = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "quantity_in_stock" => {

@@ -105,21 +105,31 @@ impl crate::__private::Entity for Layout {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "visible" => {
                 self.visible = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );

@@ -19,7 +19,7 @@ pub struct Lead {
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
-    pub created_by: ::std::option::Option<crate::types::LookupRef>,
+    pub created_by: ::std::option::Option<crate::types::UserRef>,
     /// Created Time (datetime).
     ///
     /// JSON key `Created_Time`; read-only.
@@ -55,7 +55,7 @@ pub struct Lead {
     /// Modified By (ownerlookup).
     ///
     /// JSON key `Modified_By`; read-only.
-    pub modified_by: ::std::option::Option<crate::types::LookupRef>,
+    pub modified_by: ::std::option::Option<crate::types::UserRef>,
     /// Modified Time (datetime).
     ///
     /// JSON key `Modified_Time`; read-only.
@@ -67,7 +67,7 @@ pub struct Lead {
     /// Owner (ownerlookup).
     ///
     /// JSON key `Owner`.
-    pub owner: crate::Nullable<crate::types::LookupRef>,
+    pub owner: crate::Nullable<crate::types::UserRef>,
     /// Phone (phone).
     ///
     /// JSON key `Phone`.
@@ -75,7 +75,7 @@ pub struct Lead {
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
-    pub tag: ::std::option::Option<::std::string::String>,
+    pub tag: ::std::option::Option<::std::vec::Vec<crate::types::TagRef>>,
     /// Website (website).
     ///
     /// JSON key `Website`.
@@ -161,7 +161,9 @@ impl crate::__private::Entity for Lead {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "Annual_Revenue" => {
                 self.annual_revenue = crate::Nullable::Value(
@@ -169,7 +171,9 @@ impl crate::__private::Entity for Lead {
                 );
             }
             "Company" => {
-                self.company = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.company = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Created_By" => {
                 self.created_by = ::std::option::Option::Some(
@@ -182,42 +186,54 @@ impl crate::__private::Entity for Lead {
                 );
             }
             "Email" => {
-                self.email = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.email = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Email_Opt_Out" => {
                 self.email_opt_out = crate::Nullable::Value(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "First_Name" => {
                 self.first_name = crate::Nullable::Value(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Last_Name" => {
-                self.last_name = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.last_name = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Lead_Source" => {
                 self.lead_source = crate::Nullable::Value(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Lead_Status" => {
                 self.lead_status = crate::Nullable::Value(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Mobile" => {
-                self.mobile = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.mobile = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Modified_By" => {
                 self.modified_by = ::std::option::Option::Some(
@@ -247,13 +263,17 @@ impl crate::__private::Entity for Lead {
                 self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
             }
             "Phone" => {
-                self.phone = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.phone = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Tag" => {
                 self.tag = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
             }
             "Website" => {
-                self.website = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.website = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             _ => return ::std::result::Result::Ok(false),
         }

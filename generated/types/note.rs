@@ -128,23 +128,27 @@ impl crate::__private::Entity for Note {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "Note_Title" => {
                 self.note_title = crate::Nullable::Value(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Note_Content" => {
                 self.note_content = crate::Nullable::Value(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Parent_Id" => {
                 self.parent_id = crate::Nullable::Value(crate::__private::from_raw(raw)?);
             }
             "$se_module" => {
-                self.se_module = crate::Nullable::Value(crate::__private::from_raw(raw)?);
+                self.se_module = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Owner" => {
                 self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
@@ -171,14 +175,20 @@ impl crate::__private::Entity for Note {
             }
             "$voice_note" => {
                 self.voice_note = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
@@ -199,14 +209,20 @@ impl crate::__private::Entity for Note {
             }
             "$editable" => {
                 self.editable = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );

@@ -81,39 +81,47 @@ impl crate::__private::Entity for Participant {
         match key {
             "participant" => {
                 self.participant = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "type" => {
                 self.type_ = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "Email" => {
                 self.email = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "invited" => {
                 self.invited = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "status" => {
                 self.status = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -71,12 +71,12 @@ impl crate::__private::Entity for PickListValue {
         match key {
             "display_value" => {
                 self.display_value = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "actual_value" => {
                 self.actual_value = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "sequence_number" => {

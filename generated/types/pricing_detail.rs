@@ -65,7 +65,9 @@ impl crate::__private::Entity for PricingDetail {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "from_range" => {
                 self.from_range = ::std::option::Option::Some(

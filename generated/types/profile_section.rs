@@ -59,7 +59,9 @@ impl crate::__private::Entity for ProfileSection {
         }
         match key {
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "categories" => {
                 self.categories = ::std::option::Option::Some(

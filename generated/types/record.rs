@@ -176,7 +176,9 @@ impl crate::__private::Entity for Record {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "Owner" => {
                 self.owner = crate::Nullable::Value(crate::__private::from_raw(raw)?);
@@ -212,87 +214,117 @@ impl crate::__private::Entity for Record {
             "Tag" => self.tag = crate::Nullable::Value(crate::__private::from_raw(raw)?),
             "$approved" => {
                 self.approved = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "$editable" => {
                 self.editable = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "$converted" => {
                 self.converted = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "$state" => {
                 self.state = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "$process_flow" => {
                 self.process_flow = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "$in_merge" => {
                 self.in_merge = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "$currency_symbol" => {
                 self.currency_symbol = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "$approval_state" => {
                 self.approval_state = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Product_Details" => {

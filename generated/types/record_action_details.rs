@@ -75,7 +75,9 @@ impl crate::__private::Entity for RecordActionDetails {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "Created_Time" => {
                 self.created_time = ::std::option::Option::Some(

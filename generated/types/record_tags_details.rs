@@ -57,7 +57,9 @@ impl crate::__private::Entity for RecordTagsDetails {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "tags" => {
                 self.tags = ::std::option::Option::Some(crate::__private::from_raw(raw)?);

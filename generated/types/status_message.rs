@@ -65,16 +65,18 @@ impl crate::__private::Entity for StatusMessage {
         }
         match key {
             "code" => {
-                self.code = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.code = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "status" => {
                 self.status = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "message" => {
                 self.message = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "details" => {

@@ -54,7 +54,7 @@ impl crate::__private::Entity for TagMerge {
         match key {
             "conflict_id" => {
                 self.conflict_id = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -100,19 +100,23 @@ impl crate::__private::Entity for Territory {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "description" => {
                 self.description = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "parent_id" => {
                 self.parent_id = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::id_from_json(raw)?,
                 );
             }
             "manager" => {

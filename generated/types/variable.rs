@@ -85,14 +85,18 @@ impl crate::__private::Entity for Variable {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "api_name" => {
                 self.api_name = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "type" => {
@@ -107,7 +111,7 @@ impl crate::__private::Entity for Variable {
             }
             "description" => {
                 self.description = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "variable_group" => {

@@ -75,24 +75,28 @@ impl crate::__private::Entity for VariableGroup {
         }
         match key {
             "id" => {
-                self.id = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.id = ::std::option::Option::Some(
+                    crate::__private::id_from_json(raw)?,
+                );
             }
             "name" => {
-                self.name = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
+                self.name = ::std::option::Option::Some(
+                    crate::__private::string_from_json(raw)?,
+                );
             }
             "api_name" => {
                 self.api_name = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "display_label" => {
                 self.display_label = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "description" => {
                 self.description = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),
