@@ -739,7 +739,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             text.push_str(&format!("\n- `{}`: {}", a.name, a.doc));
         }
     }
-    text.push_str(&example(o, h));
+    text.push_str(&example(o, h, &o.name));
     let d = doc(&text);
     let alias_docs = o.aliases.iter().map(|a| quote!(#[doc(alias = #a)]));
     let aliases = o.aliases.iter().map(|a| {
@@ -749,12 +749,13 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
             quote!(#n: #t)
         });
         let names = args.iter().map(|a| &a.name);
-        let adoc = format!(
-            " The same as [`Self::{}`], under the name the official SDK uses.",
-            o.name
-        );
+        let adoc = doc(&format!(
+            "The same as [`Self::{}`], under the name the official SDK uses.{}",
+            o.name,
+            example(o, h, a)
+        ));
         quote! {
-            #[doc = #adoc]
+            #adoc
             pub fn #an(&self, #(#params),*) -> crate::handles::#module::#builder {
                 self.#name(#(#names),*)
             }
@@ -776,7 +777,7 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool) -> TokenStream {
 }
 
 /// A `no_run` call of the method, checked by rustdoc so the docs cannot rot.
-fn example(o: &Operation, h: &Handle) -> String {
+fn example(o: &Operation, h: &Handle, name: &str) -> String {
     let mut args: Vec<String> = required_params(o)
         .iter()
         .map(|p| example_value(&p.ty, &p.name))
@@ -805,7 +806,7 @@ fn example(o: &Operation, h: &Handle) -> String {
     };
     format!(
         "\n\n```no_run\n# async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {{\nlet answer = {target}\n    .{}({})\n    .send()\n    .await?;\n# Ok(())\n# }}\n```",
-        crate::names::field_ident(&o.name),
+        crate::names::field_ident(name),
         args.join(", ")
     )
 }

@@ -142,3 +142,35 @@ fn obstacle_course_is_sanitized() {
         "{client}"
     );
 }
+
+#[test]
+fn every_operation_and_alias_method_has_a_doc_example() {
+    let api = load_dir(&root().join("spec")).unwrap_or_else(|e| panic!("{e}"));
+    let files = emit::emit(&api);
+    let mut methods = 0;
+    let mut bare = Vec::new();
+    for (rel, text) in files.iter().filter(|(r, _)| r.starts_with("handles/")) {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(name) = line.trim().strip_prefix("pub fn ") else {
+                continue;
+            };
+            let end = lines[i..].iter().position(|l| l.contains('{')).unwrap_or(0);
+            let sig: String = lines[i..=i + end].concat();
+            if !sig.contains("-> crate::handles::") {
+                continue;
+            }
+            methods += 1;
+            let docs = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.trim().starts_with("///") || l.trim().starts_with("#["));
+            if !docs.clone().any(|l| l.contains("```no_run")) {
+                bare.push(format!("{rel}: {}", name.split('(').next().unwrap_or(name)));
+            }
+        }
+    }
+    let expected: usize = api.operations.iter().map(|o| 1 + o.aliases.len()).sum();
+    assert_eq!(methods, expected, "one method per operation and alias");
+    assert!(bare.is_empty(), "methods without an example: {bare:?}");
+}

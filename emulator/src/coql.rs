@@ -586,9 +586,7 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
             .any(|c| c.lookup.is_some())
         || q.order.iter().any(|(c, _)| c.lookup.is_some());
     let index: HashMap<&str, &Value> = if lookups {
-        crm.records
-            .values()
-            .flatten()
+        crm.all_records()
             .map(|r| (crate::records::id_of(r), r))
             .collect()
     } else {

@@ -88,6 +88,12 @@ pub struct Extras {
     pub photos: HashMap<(String, String), StoredFile>,
     /// Many-to-many relations.
     pub relations: Vec<Relation>,
+    /// Shares of records by (module, id): the `share` objects of `GET .../actions/share`.
+    pub shares: HashMap<(String, String), Vec<Value>>,
+    /// Notification channels (`/actions/watch`), oldest first.
+    pub watches: Vec<Value>,
+    /// The org's file store (`/files`) by encrypted id.
+    pub files: HashMap<String, StoredFile>,
 }
 
 impl Extras {
@@ -113,6 +119,9 @@ impl Extras {
             attachments: Vec::new(),
             photos: HashMap::new(),
             relations: Vec::new(),
+            shares: HashMap::new(),
+            watches: Vec::new(),
+            files: HashMap::new(),
         }
     }
 }
@@ -187,6 +196,7 @@ impl Crm {
             .retain(|a| !(a.parent_module == module && a.parent_id == id));
         x.photos.remove(&(module.to_owned(), id.to_owned()));
         x.relations.retain(|r| r.other(module, id).is_none());
+        x.shares.remove(&(module.to_owned(), id.to_owned()));
     }
 
     /// Moves every recycle-bin entry of a module to the permanently deleted list (what Zoho does

@@ -15,13 +15,20 @@ use serde_json::{json, Value};
 /// Modules whose records have a photo (the official SDK's `PHOTO_SUPPORTED_MODULES`).
 pub const PHOTO_MODULES: &[&str] = &["Leads", "Contacts", "Accounts", "Products", "Vendors"];
 
-fn invalid(details: Value) -> Reply {
+pub(crate) fn invalid(details: Value) -> Reply {
     Reply::error(
         StatusCode::BAD_REQUEST,
         "INVALID_DATA",
         "invalid data",
         details,
     )
+}
+
+/// Every non-empty `file` part (an upload of several files).
+pub(crate) fn file_parts(form: &[Part]) -> Vec<&Part> {
+    form.iter()
+        .filter(|p| p.name == "file" && !p.data.is_empty())
+        .collect()
 }
 
 /// The `file` part, unless it is the empty placeholder some clients send beside `attachmentUrl`.
@@ -61,7 +68,7 @@ fn guess_type(name: &str) -> &'static str {
 }
 
 /// Checks the size limit and keeps the part's bytes (no copy: they are a slice of the body).
-fn stored(crm: &Crm, part: &Part) -> Result<StoredFile, Reply> {
+pub(crate) fn stored(crm: &Crm, part: &Part) -> Result<StoredFile, Reply> {
     let limit = crm.extras.max_upload_bytes;
     if part.data.len() as u64 > limit {
         return Err(too_large(limit));

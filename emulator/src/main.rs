@@ -17,6 +17,10 @@ struct Args {
     /// Access token lifetime in seconds.
     #[arg(long, default_value_t = 3600)]
     token_ttl_secs: u64,
+    /// Generated records per module in Leads, Contacts, Accounts and Deals (beside the
+    /// hand-written seed), for benches and exports.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    records: u64,
 }
 
 #[tokio::main]
@@ -26,6 +30,7 @@ async fn main() {
         port: args.port,
         grant_code_ttl: Duration::from_secs(args.grant_ttl_secs),
         access_token_ttl: Duration::from_secs(args.token_ttl_secs),
+        records_per_module: args.records,
         ..EmulatorConfig::default()
     };
     let emu = match Emulator::start_with(config).await {

@@ -59,6 +59,8 @@ fn length(data_type: &str) -> i64 {
         "phone" => 30,
         "picklist" => 120,
         "integer" => 9,
+        "bigint" => 18,
+        "multiselectpicklist" => 2_000,
         "currency" | "double" => 16,
         "boolean" => 5,
         "lookup" | "ownerlookup" => 120,
@@ -66,51 +68,43 @@ fn length(data_type: &str) -> i64 {
     }
 }
 
-// The module a lookup field points to, by Zoho's naming of standard lookups.
-fn lookup_target(crm: &Crm, api_name: &str) -> Option<(String, String)> {
-    let target = match api_name {
-        "Account_Name" => "Accounts",
-        "Contact_Name" => "Contacts",
-        "Deal_Name" => "Deals",
-        "Product_Name" => "Products",
+// The module a lookup field points to: the one its definition names, else Zoho's naming of
+// standard lookups.
+fn lookup_target(crm: &Crm, f: &FieldMeta) -> Option<(String, String)> {
+    let target = match (f.lookup, f.api_name) {
+        (Some(t), _) => t,
+        (None, "Account_Name") => "Accounts",
+        (None, "Contact_Name") => "Contacts",
+        (None, "Deal_Name") => "Deals",
+        (None, "Product_Name") => "Products",
         _ => return None,
     };
     let m = crm.module(target)?;
     Some((m.api_name.clone(), settings::id_of(&m.meta).to_owned()))
 }
 
-fn field_json(crm: &Crm, module: &str, mi: usize, fi: usize, f: &FieldMeta) -> Value {
-    field_value(
-        crm,
-        module,
-        mi,
-        fi,
-        f.api_name,
-        f.data_type,
-        f.mandatory,
-        f.unique,
-        false,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
+/// A full Field object, as `GET /settings/fields` returns it. Keys and shapes follow the
+/// genuine list in fixtures/zoho-v2/fields/GET_settings_fields_Leads.doc-schmorrison.response.json
+/// (a formula's `json_type` is its return type's; `formula: {return_type}`; a lookup's
+/// `lookup: {display_label, api_name, module, id}`).
 fn field_value(
     crm: &Crm,
     module: &str,
     mi: usize,
     fi: usize,
-    api_name: &str,
-    data_type: &str,
-    mandatory: bool,
-    unique: bool,
+    f: &FieldMeta,
     read_only: bool,
 ) -> Value {
+    let api_name = f.api_name;
+    let data_type = f.data_type;
+    let mandatory = f.mandatory;
+    let read_only = read_only || !f.writable();
     let picks: Vec<Value> = seed::pick_list(module, api_name)
         .iter()
         .enumerate()
         .map(|(i, v)| json!({"display_value": v, "actual_value": v, "sequence_number": i + 1, "maps": []}))
         .collect();
-    let lookup = match (data_type, lookup_target(crm, api_name)) {
+    let lookup = match (data_type, lookup_target(crm, f)) {
         ("lookup", Some((target, target_id))) => json!({
             "id": make_id(940_000 + (mi * 1_000 + fi) as u64),
             "api_name": format!("{module}_{api_name}"),
@@ -119,19 +113,31 @@ fn field_value(
         }),
         _ => json!({}),
     };
-    let decimals = matches!(data_type, "currency" | "double").then_some(2);
+    let formula = match (f.formula, crate::fields::custom_set(module)) {
+        (Some(rt), Some(c)) => json!({"return_type": rt, "expression": c.expression()}),
+        (Some(rt), None) => json!({"return_type": rt}),
+        (None, _) => json!({}),
+    };
+    let json_type = match f.formula {
+        Some(rt) => json_type(rt, api_name),
+        None => json_type(data_type, api_name),
+    };
+    let decimals = match (data_type, f.formula) {
+        ("currency" | "double", _) | (_, Some("double" | "currency")) => Some(2),
+        _ => None,
+    };
     json!({
         "id": make_id(900_000 + (mi * 1_000 + fi) as u64),
         "api_name": api_name,
         "field_label": label(api_name),
         "display_label": label(api_name),
         "data_type": data_type,
-        "json_type": json_type(data_type, api_name),
+        "json_type": json_type,
         "column_name": api_name.to_ascii_uppercase(),
         "length": length(data_type),
         "decimal_place": decimals,
         "sequence_number": fi + 1,
-        "custom_field": false,
+        "custom_field": f.custom,
         "visible": true,
         "read_only": read_only,
         "field_read_only": read_only,
@@ -140,20 +146,23 @@ fn field_value(
         "webhook": !read_only,
         "history_tracking": false,
         "businesscard_supported": !read_only && data_type != "textarea",
-        "created_source": "default",
+        "created_source": if f.custom { "crm" } else { "default" },
         "default_value": null,
         "tooltip": null,
         "pick_list_values": picks,
         "lookup": lookup,
-        "formula": {},
+        "formula": formula,
         "currency": if data_type == "currency" { json!({"rounding_option": "normal", "precision": 2}) } else { json!({}) },
         "auto_number": {},
+        "multiselectlookup": {},
         "view_type": {"view": true, "edit": !read_only, "create": !read_only, "quick_create": mandatory},
-        "unique": if unique { json!({"casesensitive": "false"}) } else { json!({}) },
+        "unique": if f.unique { json!({"casesensitive": "false"}) } else { json!({}) },
         "crypt": null,
         "subform": null,
         "association_details": null,
         "convert_mapping": null,
+        "mass_update": false,
+        "private": null,
     })
 }
 
@@ -166,21 +175,20 @@ pub fn fields_of(crm: &Crm, module: &str) -> Vec<Value> {
         .fields
         .iter()
         .enumerate()
-        .map(|(fi, f)| field_json(crm, module, mi, fi, f))
+        .map(|(fi, f)| field_value(crm, module, mi, fi, f, false))
         .collect();
     let base = m.fields.len();
     for (k, (api, ty, ro)) in SYSTEM_FIELDS.iter().enumerate() {
-        out.push(field_value(
-            crm,
-            module,
-            mi,
-            base + k,
-            api,
-            ty,
-            false,
-            false,
-            *ro,
-        ));
+        let system = FieldMeta {
+            api_name: api,
+            data_type: ty,
+            mandatory: false,
+            unique: false,
+            custom: false,
+            lookup: None,
+            formula: None,
+        };
+        out.push(field_value(crm, module, mi, base + k, &system, *ro));
     }
     out
 }

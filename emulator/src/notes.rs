@@ -55,10 +55,7 @@ pub fn insert_note(
         "Note_Title": title,
         "Note_Content": content,
     });
-    crm.records
-        .entry("Notes".to_owned())
-        .or_default()
-        .push(note.clone());
+    crm.records_mut("Notes").push(note.clone());
     note
 }
 

@@ -156,12 +156,10 @@ pub fn get_module(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     match crm.module(name) {
         Some(m) => {
             let mut meta = m.meta.clone();
+            // Full Field objects, the same as `GET /settings/fields` gives: clients read `id`
+            // and `json_type` from them (zoho-python-sdk.md §4 Field; issue 8).
+            let fields = crate::metadata::fields_of(crm, &m.api_name);
             if let Some(o) = meta.as_object_mut() {
-                let fields: Vec<Value> = m
-                    .fields
-                    .iter()
-                    .map(|f| json!({"api_name": f.api_name, "data_type": f.data_type, "system_mandatory": f.mandatory}))
-                    .collect();
                 o.insert("fields".into(), json!(fields));
             }
             Reply::json(StatusCode::OK, json!({"modules": [meta]}))

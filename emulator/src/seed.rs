@@ -3,6 +3,7 @@
 //! taxes, tags).
 //! Values look like real Zoho data so clients exercise their decoders on realistic shapes.
 
+use crate::fields::{field as f, required as mandatory};
 use crate::time::{format_iso, parse_iso};
 use serde_json::{json, Value};
 
@@ -28,6 +29,35 @@ pub struct FieldMeta {
     pub mandatory: bool,
     /// No two records may share a value.
     pub unique: bool,
+    /// Added by the org rather than shipped by Zoho (`custom_field` in field metadata).
+    pub custom: bool,
+    /// The module a `lookup` field points to.
+    pub lookup: Option<&'static str>,
+    /// A `formula` field's `return_type` (Zoho computes it; writes cannot set it).
+    pub formula: Option<&'static str>,
+}
+
+impl FieldMeta {
+    /// This field as an org-added (custom) one.
+    pub const fn custom(self) -> Self {
+        FieldMeta {
+            custom: true,
+            ..self
+        }
+    }
+
+    /// This `lookup` field pointing at `module`.
+    pub const fn to(self, module: &'static str) -> Self {
+        FieldMeta {
+            lookup: Some(module),
+            ..self
+        }
+    }
+
+    /// Whether writes may set it: formula values are computed by Zoho.
+    pub const fn writable(&self) -> bool {
+        self.formula.is_none()
+    }
 }
 
 /// A module: its metadata as `GET /settings/modules` shows it, plus the rules record writes need.
@@ -47,33 +77,6 @@ impl ModuleDef {
     /// The field named `api_name`, if typed.
     pub fn field(&self, api_name: &str) -> Option<&FieldMeta> {
         self.fields.iter().find(|f| f.api_name == api_name)
-    }
-}
-
-const fn f(api_name: &'static str, data_type: &'static str) -> FieldMeta {
-    FieldMeta {
-        api_name,
-        data_type,
-        mandatory: false,
-        unique: false,
-    }
-}
-
-const fn mandatory(api_name: &'static str, data_type: &'static str) -> FieldMeta {
-    FieldMeta {
-        api_name,
-        data_type,
-        mandatory: true,
-        unique: false,
-    }
-}
-
-const fn unique(api_name: &'static str, data_type: &'static str) -> FieldMeta {
-    FieldMeta {
-        api_name,
-        data_type,
-        mandatory: false,
-        unique: true,
     }
 }
 
@@ -210,20 +213,7 @@ pub fn modules() -> Vec<ModuleDef> {
             "Lead",
             "Leads",
             true,
-            vec![
-                mandatory("Last_Name", "text"),
-                f("First_Name", "text"),
-                unique("Email", "email"),
-                f("Company", "text"),
-                f("Phone", "phone"),
-                f("Mobile", "phone"),
-                f("Lead_Source", "picklist"),
-                f("Lead_Status", "picklist"),
-                f("Annual_Revenue", "currency"),
-                f("No_of_Employees", "integer"),
-                f("Email_Opt_Out", "boolean"),
-                f("Website", "website"),
-            ],
+            crate::fields::leads(),
             vec!["Email"],
         ),
         (
@@ -231,16 +221,7 @@ pub fn modules() -> Vec<ModuleDef> {
             "Contact",
             "Contacts",
             false,
-            vec![
-                mandatory("Last_Name", "text"),
-                f("First_Name", "text"),
-                unique("Email", "email"),
-                f("Phone", "phone"),
-                f("Mobile", "phone"),
-                f("Account_Name", "lookup"),
-                f("Date_of_Birth", "date"),
-                f("Email_Opt_Out", "boolean"),
-            ],
+            crate::fields::contacts(),
             vec!["Email"],
         ),
         (
@@ -248,14 +229,7 @@ pub fn modules() -> Vec<ModuleDef> {
             "Account",
             "Accounts",
             false,
-            vec![
-                mandatory("Account_Name", "text"),
-                f("Phone", "phone"),
-                f("Website", "website"),
-                f("Industry", "picklist"),
-                f("Employees", "integer"),
-                f("Annual_Revenue", "currency"),
-            ],
+            crate::fields::accounts(),
             vec!["Account_Name"],
         ),
         (
@@ -263,15 +237,7 @@ pub fn modules() -> Vec<ModuleDef> {
             "Deal",
             "Deals",
             false,
-            vec![
-                mandatory("Deal_Name", "text"),
-                mandatory("Stage", "picklist"),
-                f("Amount", "currency"),
-                f("Closing_Date", "date"),
-                f("Probability", "integer"),
-                f("Account_Name", "lookup"),
-                f("Contact_Name", "lookup"),
-            ],
+            crate::fields::deals(),
             vec!["Deal_Name"],
         ),
         (
@@ -822,6 +788,6 @@ pub fn pick_list(module: &str, field: &str) -> &'static [&'static str] {
             "Closed Won",
             "Closed Lost",
         ],
-        _ => &[],
+        _ => crate::fields::pick_list(module, field),
     }
 }

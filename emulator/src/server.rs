@@ -277,12 +277,12 @@ fn crm(
     if let Some(status) = st.faults.pop_front() {
         return errors::injected_fault(status);
     }
-    let (ops, vars) = match shared.routes.resolve(method, sub) {
+    let (ops, mut vars) = match shared.routes.resolve(method, sub) {
         Resolved::Found(ops, vars) => (ops, vars),
         Resolved::WrongMethod => return errors::invalid_method(),
         Resolved::NotFound => return errors::invalid_url(),
     };
-    let query = validate::query_map(query);
+    let mut query = validate::query_map(query);
     let op = match pick(&ops, &query) {
         Ok(op) => op,
         Err(r) => return r,
@@ -301,6 +301,11 @@ fn crm(
         None => None,
     };
     if let Err(r) = auth::authorize(&owner, &op.scope, module.as_deref()) {
+        return r;
+    }
+    if let Err(r) =
+        crate::external::resolve(&st.crm, module.as_deref(), headers, &mut vars, &mut query)
+    {
         return r;
     }
     if let Err(r) = validate::check_query(&shared.api, op, &query) {
@@ -502,6 +507,34 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_territories" => crate::territories::get_territories(crm, ctx),
         "get_territory" => crate::territories::get_territory(crm, ctx),
         "upload_organization_photo" => crate::org_photo::upload_organization_photo(crm, ctx),
+        "get_contact_roles" => crate::contact_roles::get_contact_roles(crm, ctx),
+        "get_contact_role" => crate::contact_roles::get_contact_role(crm, ctx),
+        "create_contact_roles" => crate::contact_roles::create_contact_roles(crm, ctx),
+        "update_contact_roles" => crate::contact_roles::update_contact_roles(crm, ctx),
+        "update_contact_role" => crate::contact_roles::update_contact_role(crm, ctx),
+        "delete_contact_roles" => crate::contact_roles::delete_contact_roles(crm, ctx),
+        "delete_contact_role" => crate::contact_roles::delete_contact_role(crm, ctx),
+        "get_all_contact_roles_of_deal" => {
+            crate::contact_roles::get_all_contact_roles_of_deal(crm, ctx)
+        }
+        "get_contact_role_of_deal" => crate::contact_roles::get_contact_role_of_deal(crm, ctx),
+        "add_contact_role_to_deal" => crate::contact_roles::add_contact_role_to_deal(crm, ctx),
+        "remove_contact_role_from_deal" => {
+            crate::contact_roles::remove_contact_role_from_deal(crm, ctx)
+        }
+        "enable_notifications" => crate::notifications::enable_notifications(crm, ctx),
+        "get_notification_details" => crate::notifications::get_notification_details(crm, ctx),
+        "update_notifications" => crate::notifications::update_notifications(crm, ctx),
+        "update_notification" | "disable_notification" => {
+            crate::notifications::update_notification(crm, ctx)
+        }
+        "disable_notifications" => crate::notifications::disable_notifications(crm, ctx),
+        "upload_files" => crate::org_files::upload_files(crm, ctx),
+        "get_file" => crate::org_files::get_file(crm, ctx),
+        "get_shared_record_details" => crate::sharing::get_shared_record_details(crm, ctx),
+        "share_record" => crate::sharing::share_record(crm, ctx),
+        "update_share_permissions" => crate::sharing::update_share_permissions(crm, ctx),
+        "revoke_shared_record" => crate::sharing::revoke_shared_record(crm, ctx),
         "get_currencies" => crate::currencies::get_currencies(crm, ctx),
         "get_currency" => crate::currencies::get_currency(crm, ctx),
         "add_currencies" => crate::currencies::add_currencies(crm, ctx),
@@ -544,9 +577,27 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "upload_photo" => files::upload_photo(crm, ctx),
         "download_photo" => files::download_photo(crm, ctx),
         "delete_photo" => files::delete_photo(crm, ctx),
-        "get_related_records" | "get_relatedlist_records" => related::get_related_records(crm, ctx),
-        "add_relation" => related::add_relation(crm, ctx),
-        "remove_relation" => related::remove_relation(crm, ctx),
+        "get_related_records"
+        | "get_relatedlist_records"
+        | "get_related_records_using_external_id" => related::get_related_records(crm, ctx),
+        "add_relation" | "update_related_record_using_external_id" => {
+            related::add_relation(crm, ctx)
+        }
+        "remove_relation" | "delete_related_record_using_external_id" => {
+            related::remove_relation(crm, ctx)
+        }
+        "update_related_records" | "update_related_records_using_external_id" => {
+            related::update_related_records(crm, ctx)
+        }
+        "delink_records" | "delete_related_records_using_external_id" => {
+            related::delink_records(crm, ctx)
+        }
+        "get_related_record" | "get_related_record_using_external_id" => {
+            related::get_related_record(crm, ctx)
+        }
+        "get_record_using_external_id" => records::get_record(crm, ctx),
+        "update_record_using_external_id" => records::update_records(crm, ctx),
+        "delete_record_using_external_id" => records::delete_records(crm, ctx),
         "get_blueprint" => blueprint::get_blueprint(crm, ctx),
         "update_blueprint" => blueprint::update_blueprint(crm, ctx),
         n => match org::user_type_for(n) {

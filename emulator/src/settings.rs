@@ -38,6 +38,8 @@ pub struct Settings {
     pub territories: Vec<Value>,
     /// Currencies, the home one first; empty until multi-currency is enabled.
     pub currencies: Vec<Value>,
+    /// Contact roles, in `sequence_number` order.
+    pub contact_roles: Vec<Value>,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             tags: seed::tags(),
             territories: crate::territories::seeded(),
             currencies: Vec::new(),
+            contact_roles: crate::contact_roles::seeded(),
         }
     }
 }

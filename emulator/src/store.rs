@@ -1,6 +1,7 @@
 //! The CRM side of the in-memory account: org, users, modules and records.
 
 use crate::seed::{self, ModuleDef};
+use crate::seed_records;
 use crate::settings::Settings;
 use crate::time::format_iso;
 use serde_json::{json, Map, Value};
@@ -15,8 +16,12 @@ pub struct Crm {
     pub users: Vec<Value>,
     /// Modules.
     pub modules: Vec<ModuleDef>,
-    /// Records by module API name.
-    pub records: HashMap<String, Vec<Value>>,
+    // Records by module API name, in insertion order. Private so every reader goes through
+    // `records_of` / `records_mut`, which see generated modules not yet built.
+    records: HashMap<String, Vec<Value>>,
+    // Modules whose generated records are built on first read (`--records N`): 100,000 records
+    // of ~90 keys take about 1 GB, so only the modules a caller touches pay for them.
+    lazy: HashMap<String, Lazy>,
     /// Profiles, roles, variables, taxes and tags.
     pub settings: Settings,
     /// Recycle bin, files, relations and jobs.
@@ -27,6 +32,12 @@ pub struct Crm {
 impl Crm {
     /// The seeded account.
     pub fn seeded() -> Self {
+        Self::seeded_with(0)
+    }
+
+    /// The seeded account plus `n` generated records in each of Leads, Contacts, Accounts and
+    /// Deals (see `seed_records`), created after the hand-written ones.
+    pub fn seeded_with(n: u64) -> Self {
         let mut users: Vec<Value> = seed::USERS
             .iter()
             .enumerate()
@@ -40,6 +51,7 @@ impl Crm {
             users,
             modules: seed::modules(),
             records: HashMap::new(),
+            lazy: HashMap::new(),
             settings: Settings::seeded(),
             extras: crate::extras::Extras::seeded(),
             next_id: seed::FIRST_COUNTER,
@@ -54,7 +66,35 @@ impl Crm {
             crm.insert(module, fields, &owner, t);
         }
         crate::tags::tag_seed_records(&mut crm);
+        crm.generate(n);
         crm
+    }
+
+    // Registers `n` generated records per core module, built on first access. Ids are reserved
+    // now so records created later still get higher ids.
+    fn generate(&mut self, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let layout = seed_records::Layout::new(n, self.next_id);
+        let owners: Vec<Value> = seed::USERS
+            .iter()
+            .map(|(email, ..)| self.user_ref(email))
+            .collect();
+        for (m, name) in seed_records::MODULES.iter().enumerate() {
+            let seeded = self.records.remove(*name).unwrap_or_default();
+            self.lazy.insert(
+                (*name).to_owned(),
+                Lazy {
+                    module: m,
+                    layout,
+                    owners: owners.clone(),
+                    seeded: std::cell::RefCell::new(Some(seeded)),
+                    built: std::cell::OnceCell::new(),
+                },
+            );
+        }
+        self.next_id = layout.end_counter();
     }
 
     /// A fresh 19-digit id.
@@ -114,49 +154,57 @@ impl Crm {
         }
     }
 
-    /// Records of a module (empty when none).
+    /// Records of a module (empty when none), in insertion order.
     pub fn records_of(&self, module: &str) -> &[Value] {
-        self.records.get(module).map(Vec::as_slice).unwrap_or(&[])
+        match (self.records.get(module), self.lazy.get(module)) {
+            (Some(list), _) => list,
+            (None, Some(lazy)) => lazy.get(),
+            (None, None) => &[],
+        }
+    }
+
+    /// Every record of every module (building generated modules not yet read).
+    pub fn all_records(&self) -> impl Iterator<Item = &Value> {
+        let built = self.records.values().flatten();
+        built.chain(self.lazy.values().flat_map(Lazy::get))
+    }
+
+    /// The records of a module to change in place (created empty when none).
+    pub fn records_mut(&mut self, module: &str) -> &mut Vec<Value> {
+        if let Some(lazy) = self.lazy.remove(module) {
+            let built = lazy.into_vec();
+            self.records.insert(module.to_owned(), built);
+        }
+        self.records.entry(module.to_owned()).or_default()
     }
 
     /// Inserts a record with system fields; returns the stored record.
     pub fn insert(
         &mut self,
         module: &str,
-        mut fields: Map<String, Value>,
+        fields: Map<String, Value>,
         user: &Value,
         now: i64,
     ) -> Value {
-        let id = self.new_id();
-        let t = format_iso(now);
-        let owner = fields
-            .get("Owner")
-            .filter(|o| o.is_object())
+        self.stamp(module, fields, user, now, now)
             .cloned()
-            .unwrap_or_else(|| user.clone());
-        fields.insert("id".into(), json!(id));
-        fields.insert("Owner".into(), owner);
-        fields.insert("Created_By".into(), user.clone());
-        fields.insert("Modified_By".into(), user.clone());
-        fields.insert("Created_Time".into(), json!(t));
-        fields.insert("Modified_Time".into(), json!(t));
-        fields.entry("Last_Activity_Time").or_insert(Value::Null);
-        fields.entry("Tag").or_insert(json!([]));
-        fields.insert("$approved".into(), json!(true));
-        fields.insert("$editable".into(), json!(true));
-        fields.insert("$state".into(), json!("save"));
-        fields.insert("$converted".into(), json!(false));
-        fields.insert("$process_flow".into(), json!(false));
-        fields.insert("$in_merge".into(), json!(false));
-        fields.insert("$approval_state".into(), json!("approved"));
-        fields.insert("$currency_symbol".into(), json!("$"));
-        set_full_name(module, &mut fields);
-        let rec = Value::Object(fields);
-        self.records
-            .entry(module.to_owned())
-            .or_default()
-            .push(rec.clone());
-        rec
+            .unwrap_or(Value::Null)
+    }
+
+    // Adds system fields and stores the record; returns it.
+    fn stamp(
+        &mut self,
+        module: &str,
+        fields: Map<String, Value>,
+        user: &Value,
+        created: i64,
+        modified: i64,
+    ) -> Option<&Value> {
+        let id = self.new_id();
+        let rec = system_fields(module, fields, id, user, created, modified);
+        let list = self.records_mut(module);
+        list.push(Value::Object(rec));
+        list.last()
     }
 
     /// Merges `fields` into the record `id`; returns the updated record, or `None` when unknown.
@@ -169,8 +217,7 @@ impl Crm {
         now: i64,
     ) -> Option<Value> {
         let rec = self
-            .records
-            .get_mut(module)?
+            .records_mut(module)
             .iter_mut()
             .find(|r| r.get("id").and_then(Value::as_str) == Some(id))?;
         let obj = rec.as_object_mut()?;
@@ -182,14 +229,13 @@ impl Crm {
         obj.insert("Modified_By".into(), user.clone());
         obj.insert("Modified_Time".into(), json!(format_iso(now)));
         set_full_name(module, obj);
+        seed_records::recompute_formula(module, obj);
         Some(rec.clone())
     }
 
     /// Removes the record `id`; false when unknown.
     pub fn delete(&mut self, module: &str, id: &str) -> bool {
-        let Some(list) = self.records.get_mut(module) else {
-            return false;
-        };
+        let list = self.records_mut(module);
         let before = list.len();
         list.retain(|r| r.get("id").and_then(Value::as_str) != Some(id));
         list.len() != before
@@ -220,4 +266,109 @@ fn set_full_name(module: &str, obj: &mut Map<String, Value>) {
     let part = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let full = format!("{} {}", part("First_Name"), part("Last_Name"));
     obj.insert("Full_Name".into(), json!(full.trim()));
+}
+
+/// A core module's generated records, built when first read: the hand-written seed records of
+/// the module, then `layout.n` generated ones.
+#[derive(Debug)]
+struct Lazy {
+    module: usize,
+    layout: seed_records::Layout,
+    owners: Vec<Value>,
+    seeded: std::cell::RefCell<Option<Vec<Value>>>,
+    built: std::cell::OnceCell<Vec<Value>>,
+}
+
+impl Lazy {
+    fn get(&self) -> &[Value] {
+        self.built.get_or_init(|| {
+            let mut list = self.seeded.take().unwrap_or_default();
+            let n = usize::try_from(self.layout.n).unwrap_or(0);
+            list.reserve_exact(n);
+            let name = seed_records::MODULES[self.module];
+            let admin = self.owners.first().cloned().unwrap_or(Value::Null);
+            for i in 0..self.layout.n {
+                let fields = seed_records::record(&self.layout, self.module, i, &self.owners);
+                let id = self.layout.id(self.module, i);
+                let created = self.layout.created(self.module, i);
+                let modified = seed_records::modified(&self.layout, self.module, i);
+                list.push(Value::Object(system_fields(
+                    name, fields, id, &admin, created, modified,
+                )));
+            }
+            list
+        })
+    }
+
+    fn into_vec(self) -> Vec<Value> {
+        self.get();
+        self.built.into_inner().unwrap_or_default()
+    }
+}
+
+// The keys Zoho adds to every record it stores: id, owner, audit fields, and the `$` flags of
+// genuine records (fixtures/zoho-v2/records/GET_Leads_list.nango.response.json).
+fn system_fields(
+    module: &str,
+    mut fields: Map<String, Value>,
+    id: String,
+    user: &Value,
+    created: i64,
+    modified: i64,
+) -> Map<String, Value> {
+    let owner = fields
+        .get("Owner")
+        .filter(|o| o.is_object())
+        .cloned()
+        .unwrap_or_else(|| user.clone());
+    fields.insert("id".into(), json!(id));
+    fields.insert("Owner".into(), owner);
+    fields.insert("Created_By".into(), user.clone());
+    fields.insert("Modified_By".into(), user.clone());
+    fields.insert("Created_Time".into(), json!(format_iso(created)));
+    fields.insert("Modified_Time".into(), json!(format_iso(modified)));
+    fields.entry("Last_Activity_Time").or_insert(Value::Null);
+    fields.entry("Tag").or_insert(json!([]));
+    fields.insert("$approved".into(), json!(true));
+    fields.insert("$editable".into(), json!(true));
+    fields.insert("$state".into(), json!("save"));
+    fields.insert("$converted".into(), json!(false));
+    fields.insert("$process_flow".into(), json!(false));
+    fields.insert("$in_merge".into(), json!(false));
+    fields.insert("$approval_state".into(), json!("approved"));
+    fields.insert("$currency_symbol".into(), json!("$"));
+    set_full_name(module, &mut fields);
+    seed_records::recompute_formula(module, &mut fields);
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_modules_are_built_on_first_read_only() {
+        // 100,000 per module registers without building anything: ids are reserved up front.
+        let big = Crm::seeded_with(100_000);
+        assert!(big.lazy.values().all(|l| l.built.get().is_none()));
+        let first = seed::FIRST_COUNTER + seed::records().len() as u64;
+        assert_eq!(big.next_id, first + 400_000);
+
+        let mut crm = Crm::seeded_with(20);
+        assert_eq!(crm.records_of("Leads").len(), 5 + 20);
+        assert!(crm.lazy["Leads"].built.get().is_some());
+        assert!(crm.lazy["Deals"].built.get().is_none());
+        // A write moves the module into plain storage; a new record's id is above every
+        // generated one.
+        let user = crm.user_ref("ada@zylker.test");
+        let rec = crm.insert("Deals", Map::new(), &user, 0);
+        assert!(!crm.lazy.contains_key("Deals"));
+        let max = crm
+            .records_of("Deals")
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .max();
+        assert_eq!(rec["id"].as_str(), max);
+        assert_eq!(crm.records_of("Deals").len(), 1 + 20 + 1);
+    }
 }

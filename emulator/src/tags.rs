@@ -67,16 +67,14 @@ fn tag_ids(rec: &Value) -> Vec<String> {
 
 /// Rewrites every record's `Tag` of `module` with `f` (given the current `[{name, id}]`).
 fn retag_all(crm: &mut Crm, module: &str, f: impl Fn(Vec<Value>) -> Vec<Value>) {
-    if let Some(recs) = crm.records.get_mut(module) {
-        for r in recs.iter_mut() {
-            if let Some(o) = r.as_object_mut() {
-                let cur = o
-                    .get("Tag")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                o.insert("Tag".into(), Value::Array(f(cur)));
-            }
+    for r in crm.records_mut(module).iter_mut() {
+        if let Some(o) = r.as_object_mut() {
+            let cur = o
+                .get("Tag")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            o.insert("Tag".into(), Value::Array(f(cur)));
         }
     }
 }
@@ -122,9 +120,8 @@ pub fn tag_seed_records(crm: &mut Crm) {
             .map(|t| json!({"name": name_of(t), "id": settings::id_of(t)}))
             .collect();
         if let Some(rec) = crm
-            .records
-            .get_mut(*module)
-            .and_then(|r| r.get_mut(*index))
+            .records_mut(module)
+            .get_mut(*index)
             .and_then(Value::as_object_mut)
         {
             rec.insert("Tag".into(), Value::Array(refs));
@@ -394,9 +391,9 @@ fn record_reply(results: Vec<Value>) -> Reply {
 
 fn set_record_tags(crm: &mut Crm, module: &str, id: &str, tags: Vec<Value>) {
     if let Some(rec) = crm
-        .records
-        .get_mut(module)
-        .and_then(|r| r.iter_mut().find(|r| settings::id_of(r) == id))
+        .records_mut(module)
+        .iter_mut()
+        .find(|r| settings::id_of(r) == id)
         .and_then(Value::as_object_mut)
     {
         rec.insert("Tag".into(), Value::Array(tags));

@@ -246,6 +246,10 @@ fn check_item(
                 return Err(type_error(&k, zoho_type(&f.ty)));
             }
         } else if let Some(f) = module.and_then(|m| m.field(&k)) {
+            // Zoho computes formula fields; like other read-only keys, a value sent is dropped.
+            if !f.writable() {
+                continue;
+            }
             if !module_value_ok(f.data_type, &v) {
                 return Err(type_error(&k, f.data_type));
             }
@@ -335,7 +339,7 @@ pub fn module_value_ok(data_type: &str, v: &Value) -> bool {
                 || s.split_once('@')
                     .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.contains('@'))
         }),
-        "integer" => v.is_i64() || v.is_u64(),
+        "integer" | "bigint" => v.is_i64() || v.is_u64(),
         "double" | "currency" | "percent" => v.is_number(),
         "boolean" => v.is_boolean(),
         "date" => v.as_str().is_some_and(|s| parse_date_days(s).is_some()),
@@ -346,7 +350,7 @@ pub fn module_value_ok(data_type: &str, v: &Value) -> bool {
             Value::Number(n) => n.is_u64(),
             _ => false,
         },
-        "multiselectpicklist" => v.is_array(),
+        "multiselectpicklist" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
         _ => v.is_string(),
     }
 }

@@ -60,6 +60,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_fields`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_fields()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_fields(&self) -> crate::handles::module::GetFields {
         self.get_fields()
     }
@@ -112,6 +122,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_layouts`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_layouts()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layouts(&self) -> crate::handles::module::GetAllLayouts {
         self.get_all_layouts()
     }
@@ -164,6 +184,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_customviews`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_views()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_views(&self) -> crate::handles::module::GetAllCustomviews {
         self.get_all_customviews()
     }
@@ -196,6 +226,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_customview`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_custom_view("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_view(
         &self,
         cv_id: impl ::std::convert::Into<crate::Id>,
@@ -225,6 +265,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_all_relatedlists`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_lists()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_lists(&self) -> crate::handles::module::GetAllRelatedlists {
         self.get_all_relatedlists()
     }
@@ -257,6 +307,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_relatedlist`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_list("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_related_list(
         &self,
         related_list_id: impl ::std::convert::Into<crate::Id>,
@@ -292,6 +352,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::update_module_settings`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_module_by_api_name(zohocrm::types::ModuleSettings::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_module_by_api_name(
         &self,
         module_settings: impl ::std::convert::Into<crate::types::ModuleSettings>,
@@ -566,6 +636,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::search_record_email`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .search_records_by_email("email")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_records_by_email(
         &self,
         email: impl ::std::convert::Into<::std::string::String>,
@@ -626,6 +706,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_deleted_records`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_all_deleted_records()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_deleted_records(&self) -> crate::handles::module::GetDeletedRecords {
         self.get_deleted_records()
     }
@@ -765,6 +855,317 @@ impl ModuleHandle {
         }
     }
 
+    /// Fetches one record by the value of an external id field.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{external_value}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// - `external_value`: The external id value.
+    /// - `x_external`: The external id field as `Module.Field` (`Leads.External_Lead_ID`).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_record_using_external_id("external_value", "x_external")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::module::GetRecordUsingExternalId {
+        crate::handles::module::GetRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            x_external: x_external.into(),
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Updates one record named by the value of an external id field.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{external_value}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `external_value`: The external id value.
+    /// - `x_external`: The external id field as `Module.Field`.
+    /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_record_using_external_id("external_value", "x_external", zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::module::UpdateRecordUsingExternalId {
+        crate::handles::module::UpdateRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            x_external: x_external.into(),
+            record: record.into(),
+            trigger: ::std::option::Option::None,
+        }
+    }
+
+    /// Deletes one record named by the value of an external id field.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{external_value}`; OAuth scope `ZohoCRM.modules.DELETE`.
+    ///
+    /// - `external_value`: The external id value.
+    /// - `x_external`: The external id field as `Module.Field`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .delete_record_using_external_id("external_value", "x_external")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::module::DeleteRecordUsingExternalId {
+        crate::handles::module::DeleteRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            x_external: x_external.into(),
+            wf_trigger: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists a related list of the record named by an external id value.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{external_value}/{related_list}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// - `external_value`: The parent's external id value.
+    /// - `related_list`: The related list's API name.
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_records_using_external_id("external_value", "Contacts", "x_external")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_related_records_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::module::GetRelatedRecordsUsingExternalId {
+        crate::handles::module::GetRelatedRecordsUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            x_external: x_external.into(),
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Relates several records to the record named by an external id value; each item names its related record by `id`.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{external_value}/{related_list}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `external_value`: The parent's external id value.
+    /// - `related_list`: The related list's API name.
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    /// - `records`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_related_records_using_external_id("external_value", "Contacts", "x_external", [zohocrm::types::Record::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_related_records_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+        records: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Record>,
+        >,
+    ) -> crate::handles::module::UpdateRelatedRecordsUsingExternalId {
+        crate::handles::module::UpdateRelatedRecordsUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            x_external: x_external.into(),
+            records: records.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Removes several relations of the record named by an external id value.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{external_value}/{related_list}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `external_value`: The parent's external id value.
+    /// - `related_list`: The related list's API name.
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    /// - `ids`: The related records' ids (or external values).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .delete_related_records_using_external_id("external_value", "Contacts", "x_external", ["id"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_related_records_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> crate::handles::module::DeleteRelatedRecordsUsingExternalId {
+        crate::handles::module::DeleteRelatedRecordsUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            x_external: x_external.into(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Fetches one related record, either side named by an external id value.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{external_value}/{related_list}/{external_related_value}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// - `external_value`: The parent's external id value (or id).
+    /// - `related_list`: The related list's API name.
+    /// - `external_related_value`: The related record's external id value (or id).
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_related_record_using_external_id("external_value", "Contacts", "external_related_value", "x_external")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_related_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        external_related_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::module::GetRelatedRecordUsingExternalId {
+        crate::handles::module::GetRelatedRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            external_related_value: external_related_value.into(),
+            x_external: x_external.into(),
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Relates one record, either side named by an external id value.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{external_value}/{related_list}/{external_related_value}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `external_value`: The parent's external id value (or id).
+    /// - `related_list`: The related list's API name.
+    /// - `external_related_value`: The related record's external id value (or id).
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    /// - `record`: the item to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .update_related_record_using_external_id("external_value", "Contacts", "external_related_value", "x_external", zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_related_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        external_related_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+        record: impl ::std::convert::Into<crate::types::Record>,
+    ) -> crate::handles::module::UpdateRelatedRecordUsingExternalId {
+        crate::handles::module::UpdateRelatedRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            external_related_value: external_related_value.into(),
+            x_external: x_external.into(),
+            record: record.into(),
+        }
+    }
+
+    /// Removes one relation, either side named by an external id value.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{external_value}/{related_list}/{external_related_value}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `external_value`: The parent's external id value (or id).
+    /// - `related_list`: The related list's API name.
+    /// - `external_related_value`: The related record's external id value (or id).
+    /// - `x_external`: The external id field(s) as `Module.Field`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .delete_related_record_using_external_id("external_value", "Contacts", "external_related_value", "x_external")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_related_record_using_external_id(
+        &self,
+        external_value: impl ::std::convert::Into<::std::string::String>,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        external_related_value: impl ::std::convert::Into<::std::string::String>,
+        x_external: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::module::DeleteRelatedRecordUsingExternalId {
+        crate::handles::module::DeleteRelatedRecordUsingExternalId {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            external_value: external_value.into(),
+            related_list: related_list.into(),
+            external_related_value: external_related_value.into(),
+            x_external: x_external.into(),
+        }
+    }
+
     /// Lists the module's tags.
     ///
     /// `GET /crm/v2/settings/tags`; OAuth scope `ZohoCRM.settings.tags.READ`.
@@ -814,6 +1215,16 @@ impl ModuleHandle {
     }
 
     /// The same as [`Self::get_tag_count`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.module("Leads")
+    ///     .get_record_count_for_tag("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_record_count_for_tag(
         &self,
         tag_id: impl ::std::convert::Into<crate::Id>,
@@ -3226,6 +3637,600 @@ impl CreateRecord {
             req.json_field("process", v)?;
         }
         req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
+}
+
+impl GetRecordUsingExternalId {
+    /// Only if modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_record_using_external_id",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Record> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+
+    /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<T> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `update_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) record: crate::types::Record,
+    pub(crate) trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl UpdateRecordUsingExternalId {
+    /// Automation to run: workflow, approval, blueprint.
+    pub fn trigger(
+        mut self,
+        trigger: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.trigger = ::std::option::Option::Some(
+            trigger.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets or clears [`Self::trigger`].
+    pub fn set_trigger(
+        mut self,
+        trigger: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.trigger = trigger;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_record_using_external_id",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger {
+            req.json_field("trigger", v)?;
+        }
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `delete_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) wf_trigger: ::std::option::Option<bool>,
+}
+
+impl DeleteRecordUsingExternalId {
+    /// Run workflows on delete.
+    pub fn wf_trigger(mut self, wf_trigger: impl ::std::convert::Into<bool>) -> Self {
+        self.wf_trigger = ::std::option::Option::Some(wf_trigger.into());
+        self
+    }
+
+    /// Sets or clears [`Self::wf_trigger`].
+    pub fn set_wf_trigger(mut self, wf_trigger: ::std::option::Option<bool>) -> Self {
+        self.wf_trigger = wf_trigger;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_record_using_external_id",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.wf_trigger {
+            req.query("wf_trigger", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_related_records_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRelatedRecordsUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) page: ::std::option::Option<i64>,
+    pub(crate) per_page: ::std::option::Option<i64>,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
+}
+
+impl GetRelatedRecordsUsingExternalId {
+    /// Page number, from 1.
+    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
+        self.page = ::std::option::Option::Some(page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::page`].
+    pub fn set_page(mut self, page: ::std::option::Option<i64>) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Records per page. At most 200.
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
+        self
+    }
+
+    /// Sets or clears [`Self::per_page`].
+    pub fn set_per_page(mut self, per_page: ::std::option::Option<i64>) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Only records modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_related_records_using_external_id",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        if let ::std::option::Option::Some(v) = self.page.as_ref() {
+            crate::__private::check_min("`page`", 1usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_max("`per_page`", 200usize, *v as i64)?;
+        }
+        if let ::std::option::Option::Some(v) = self.per_page.as_ref() {
+            crate::__private::check_min("`per_page`", 1usize, *v as i64)?;
+        }
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.page {
+            req.query("page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.per_page {
+            req.query("per_page", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::Page<crate::types::Record>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// Every page, fetched lazily one request at a time from `page` (default 1); ends
+    /// after a page with `more_records: false` or no items. Record listings continue
+    /// past Zoho's 2,000-record cap on page numbers (docs/reading-a-whole-module.md).
+    pub fn pages(
+        self,
+    ) -> crate::__private::BoxStream<
+        'static,
+        crate::Result<crate::Page<crate::types::Record>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::__private::paginate(
+            self,
+            start,
+            "data",
+            |b, page| b.page(page).into_request(),
+        )
+    }
+
+    /// Every item of every page, fetched lazily (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> crate::__private::BoxStream<'static, crate::Result<crate::types::Record>> {
+        crate::__private::items(self.pages())
+    }
+
+    /// As [`Self::send`], decoding each record as `T`: a module type made with
+    /// `cargo codegen org-entity` (typed custom fields), or any `Deserialize` type.
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<crate::Page<T>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.list("data")
+    }
+
+    /// As [`Self::stream`], decoding each record as `T` (see [`Self::send_as`]).
+    pub fn stream_as<
+        T: crate::__private::DeserializeOwned + ::std::marker::Send + 'static,
+    >(self) -> crate::__private::BoxStream<'static, crate::Result<T>> {
+        let start = self.page.unwrap_or(1);
+        crate::__private::items(
+            crate::__private::paginate(
+                self,
+                start,
+                "data",
+                |b, page| b.page(page).into_request(),
+            ),
+        )
+    }
+}
+
+/// Request builder for `update_related_records_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateRelatedRecordsUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) records: ::std::vec::Vec<crate::types::Record>,
+}
+
+impl UpdateRelatedRecordsUsingExternalId {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_related_records_using_external_id",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        crate::__private::check_count(
+            "items in `data` per call",
+            100usize,
+            self.records.len(),
+        )?;
+        req.json_items("data", &self.records)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let all = ::std::mem::take(&mut self.records);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.records = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+/// Request builder for `delete_related_records_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteRelatedRecordsUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) ids: ::std::vec::Vec<::std::string::String>,
+}
+
+impl DeleteRelatedRecordsUsingExternalId {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_related_records_using_external_id",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_count("`ids` items", 100usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_related_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRelatedRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) external_related_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
+}
+
+impl GetRelatedRecordUsingExternalId {
+    /// Only if modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_related_record_using_external_id",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_related_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Record> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+
+    /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<T> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `update_related_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateRelatedRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) external_related_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+    pub(crate) record: crate::types::Record,
+}
+
+impl UpdateRelatedRecordUsingExternalId {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_related_record_using_external_id",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_related_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
+        req.json_items("data", ::std::slice::from_ref(&self.record))?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `delete_related_record_using_external_id`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DeleteRelatedRecordUsingExternalId {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) external_value: ::std::string::String,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) external_related_value: ::std::string::String,
+    pub(crate) x_external: ::std::string::String,
+}
+
+impl DeleteRelatedRecordUsingExternalId {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delete_related_record_using_external_id",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_value));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.external_related_value));
+        {
+            let v = &self.x_external;
+            req.header("X-EXTERNAL", &crate::__private::ToParam::to_param(v));
+        }
         ::std::result::Result::Ok((self.client, req))
     }
 

@@ -58,6 +58,16 @@ impl NoteHandle {
     }
 
     /// The same as [`Self::note_get_attachments`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .get_attachments()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_attachments(&self) -> crate::handles::note::NoteGetAttachments {
         self.note_get_attachments()
     }
@@ -90,6 +100,16 @@ impl NoteHandle {
     }
 
     /// The same as [`Self::note_upload_attachment`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .upload_attachment(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_attachment(
         &self,
         file: impl ::std::convert::Into<crate::UploadFile>,
@@ -125,6 +145,16 @@ impl NoteHandle {
     }
 
     /// The same as [`Self::note_download_attachment`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .download_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_attachment(
         &self,
         attachment_id: impl ::std::convert::Into<crate::Id>,
@@ -160,6 +190,16 @@ impl NoteHandle {
     }
 
     /// The same as [`Self::note_delete_attachment`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.note("4150868000000224001")
+    ///     .delete_attachment("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_attachment(
         &self,
         attachment_id: impl ::std::convert::Into<crate::Id>,

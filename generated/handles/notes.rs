@@ -50,6 +50,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_get_notes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .get_notes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_notes(&self) -> crate::handles::notes::NotesGetNotes {
         self.notes_get_notes()
     }
@@ -190,6 +200,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_update_note`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .update_note("4150868000000224001", zohocrm::types::Note::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,
@@ -225,6 +245,16 @@ impl NotesHandle {
     }
 
     /// The same as [`Self::notes_delete_note`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.notes()
+    ///     .delete_note("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_note(
         &self,
         note_id: impl ::std::convert::Into<crate::Id>,

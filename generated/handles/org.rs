@@ -226,6 +226,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::upload_organization_photo`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .upload_org_photo(zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_org_photo(
         &self,
         file: impl ::std::convert::Into<crate::UploadFile>,
@@ -254,6 +264,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_profiles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_all_profiles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_profiles(&self) -> crate::handles::org::GetProfiles {
         self.get_profiles()
     }
@@ -304,6 +324,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_roles`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_roles()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_roles(&self) -> crate::handles::org::GetAllRoles {
         self.get_all_roles()
     }
@@ -354,6 +384,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_taxes()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_taxes(&self) -> crate::handles::org::GetOrganizationTaxes {
         self.get_organization_taxes()
     }
@@ -385,6 +425,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -421,6 +471,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::create_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .create_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -459,6 +519,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::update_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .update_taxes([zohocrm::types::OrgTax::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_taxes(
         &self,
         org_taxes: impl ::std::iter::IntoIterator<
@@ -495,6 +565,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_taxes`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_taxes(["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_taxes(
         &self,
         ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
@@ -529,6 +609,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::delete_organization_tax`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .delete_tax("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tax(
         &self,
         tax_id: impl ::std::convert::Into<crate::Id>,
@@ -648,6 +738,16 @@ impl OrgHandle {
     }
 
     /// The same as [`Self::get_all_users`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.org()
+    ///     .get_users()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users(&self) -> crate::handles::org::GetAllUsers {
         self.get_all_users()
     }

@@ -127,6 +127,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::upload_link_as_attachment`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .upload_link_attachment("https://example.com/brochure.pdf")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_link_attachment(
         &self,
         attachment_url: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +248,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::download_photo`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_photo()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_photo(&self) -> crate::handles::record::DownloadPhoto {
         self.download_photo()
     }
@@ -479,6 +499,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::convert_record`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .convert_lead(zohocrm::types::ConvertLead::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_lead(
         &self,
         convert_lead: impl ::std::convert::Into<crate::types::ConvertLead>,
@@ -518,6 +548,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::get_related_records`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_relatedlist_records("Contacts")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_relatedlist_records(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -560,6 +600,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::add_relation`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_related_record("Contacts", "4150868000000224001", zohocrm::types::Record::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_related_record(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -601,6 +651,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::remove_relation`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delink_record("Contacts", "4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delink_record(
         &self,
         related_list: impl ::std::convert::Into<::std::string::String>,
@@ -657,6 +717,209 @@ impl RecordHandle {
         }
     }
 
+    /// Relates several records to this one through a related list; each item names the related record by `id` and may carry the relation's own fields (`list_price` ...).
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}/{related_list}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `related_list`: The related list's API name.
+    /// - `records`: the items to send (at most 100)
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_related_records("Contacts", [zohocrm::types::Record::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_related_records(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        records: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::Record>,
+        >,
+    ) -> crate::handles::record::UpdateRelatedRecords {
+        crate::handles::record::UpdateRelatedRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            records: records.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Removes the relations between this record and several others.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/{related_list}`; OAuth scope `ZohoCRM.modules.UPDATE`.
+    ///
+    /// - `related_list`: The related list's API name.
+    /// - `ids`: The related records' ids.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .delink_records("Contacts", ["4150868000000224001"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delink_records(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        ids: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<crate::Id>>,
+    ) -> crate::handles::record::DelinkRecords {
+        crate::handles::record::DelinkRecords {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            ids: ids.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+
+    /// Fetches one related record of this record, with the relation's own fields (204, a NO_CONTENT error, when they are not related).
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/{related_list}/{related_id}`; OAuth scope `ZohoCRM.modules.READ`.
+    ///
+    /// - `related_list`: The related list's API name.
+    /// - `related_id`: The related record.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_related_record("Contacts", "4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_related_record(
+        &self,
+        related_list: impl ::std::convert::Into<::std::string::String>,
+        related_id: impl ::std::convert::Into<crate::Id>,
+    ) -> crate::handles::record::GetRelatedRecord {
+        crate::handles::record::GetRelatedRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            related_list: related_list.into(),
+            related_id: related_id.into(),
+            if_modified_since: ::std::option::Option::None,
+        }
+    }
+
+    /// Lists who this record is shared with, and who it could be shared with.
+    ///
+    /// `GET /crm/v2/{module_api_name}/{record_id}/actions/share`; OAuth scope `ZohoCRM.share.READ`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .get_shared_record_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_shared_record_details(
+        &self,
+    ) -> crate::handles::record::GetSharedRecordDetails {
+        crate::handles::record::GetSharedRecordDetails {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            shared_to: ::std::option::Option::None,
+            view: ::std::option::Option::None,
+        }
+    }
+
+    /// Shares this record with users (a user already shared with gets the new permission).
+    ///
+    /// `POST /crm/v2/{module_api_name}/{record_id}/actions/share`; OAuth scope `ZohoCRM.share.CREATE`.
+    ///
+    /// - `share_records`: the items to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .share_record([zohocrm::types::ShareRecord::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn share_record(
+        &self,
+        share_records: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShareRecord>,
+        >,
+    ) -> crate::handles::record::ShareRecord {
+        crate::handles::record::ShareRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            share_records: share_records
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect(),
+        }
+    }
+
+    /// Changes the permissions of users this record is shared with.
+    ///
+    /// `PUT /crm/v2/{module_api_name}/{record_id}/actions/share`; OAuth scope `ZohoCRM.share.UPDATE`.
+    ///
+    /// - `share_records`: the items to send
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .update_share_permissions([zohocrm::types::ShareRecord::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_share_permissions(
+        &self,
+        share_records: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ShareRecord>,
+        >,
+    ) -> crate::handles::record::UpdateSharePermissions {
+        crate::handles::record::UpdateSharePermissions {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+            share_records: share_records
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect(),
+        }
+    }
+
+    /// Stops sharing this record with everyone.
+    ///
+    /// `DELETE /crm/v2/{module_api_name}/{record_id}/actions/share`; OAuth scope `ZohoCRM.share.DELETE`.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .revoke_shared_record()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke_shared_record(&self) -> crate::handles::record::RevokeSharedRecord {
+        crate::handles::record::RevokeSharedRecord {
+            client: self.client.clone(),
+            module_api_name: self.module_api_name.clone(),
+            record_id: self.record_id.clone(),
+        }
+    }
+
     /// Adds tags to this record (at most 10).
     ///
     /// `POST /crm/v2/{module_api_name}/{record_id}/actions/add_tags`; OAuth scope `ZohoCRM.modules.UPDATE`.
@@ -689,6 +952,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::add_tags`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .add_tags_to_record(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tags_to_record(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -729,6 +1002,16 @@ impl RecordHandle {
     }
 
     /// The same as [`Self::remove_tags`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.record("Leads", "4150868000000224001")
+    ///     .remove_tags_from_record(["tag_name"])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tags_from_record(
         &self,
         tag_names: impl ::std::iter::IntoIterator<
@@ -1851,6 +2134,345 @@ impl UpdateBlueprint {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.object()
+    }
+}
+
+/// Request builder for `update_related_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateRelatedRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) records: ::std::vec::Vec<crate::types::Record>,
+}
+
+impl UpdateRelatedRecords {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_related_records",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        crate::__private::check_count(
+            "items in `data` per call",
+            100usize,
+            self.records.len(),
+        )?;
+        req.json_items("data", &self.records)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+
+    /// Sends any number of items in chunks of 100, one request per chunk, in order.
+    ///
+    /// Results come back one per input item, in input order. If a chunk's request fails, its items get a `NOT_SENT` error naming the cause; if nothing could be sent, the error is returned.
+    pub async fn send_all(
+        mut self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let all = ::std::mem::take(&mut self.records);
+        crate::__private::send_chunks(
+                all,
+                100usize,
+                move |chunk| {
+                    let mut b = self.clone();
+                    b.records = chunk;
+                    b.send()
+                },
+            )
+            .await
+    }
+}
+
+/// Request builder for `delink_records`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DelinkRecords {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) ids: ::std::vec::Vec<crate::Id>,
+}
+
+impl DelinkRecords {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "delink_records",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_count("`ids` items", 100usize, v.len())?;
+        }
+        if let ::std::option::Option::Some(v) = ::std::option::Option::Some(&self.ids) {
+            crate::__private::check_min_count("`ids` items", 1usize, v.len())?;
+        }
+        {
+            let v = &self.ids;
+            req.query("ids", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_related_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetRelatedRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) related_list: ::std::string::String,
+    pub(crate) related_id: crate::Id,
+    pub(crate) if_modified_since: ::std::option::Option<crate::DateTime>,
+}
+
+impl GetRelatedRecord {
+    /// Only if modified since this ISO-8601 time.
+    pub fn if_modified_since(
+        mut self,
+        if_modified_since: impl ::std::convert::Into<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = ::std::option::Option::Some(if_modified_since.into());
+        self
+    }
+
+    /// Sets or clears [`Self::if_modified_since`].
+    pub fn set_if_modified_since(
+        mut self,
+        if_modified_since: ::std::option::Option<crate::DateTime>,
+    ) -> Self {
+        self.if_modified_since = if_modified_since;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_related_record",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_list));
+        req.path_var(&crate::__private::ToParam::to_param(&self.related_id));
+        if let ::std::option::Option::Some(v) = &self.if_modified_since {
+            req.header("If-Modified-Since", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::Record> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+
+    /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
+    pub async fn send_as<T: crate::__private::DeserializeOwned>(
+        self,
+    ) -> crate::Result<T> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.single("data")
+    }
+}
+
+/// Request builder for `get_shared_record_details`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetSharedRecordDetails {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) shared_to: ::std::option::Option<crate::Id>,
+    pub(crate) view: ::std::option::Option<::std::string::String>,
+}
+
+impl GetSharedRecordDetails {
+    /// Only this user's share.
+    pub fn shared_to(mut self, shared_to: impl ::std::convert::Into<crate::Id>) -> Self {
+        self.shared_to = ::std::option::Option::Some(shared_to.into());
+        self
+    }
+
+    /// Sets or clears [`Self::shared_to`].
+    pub fn set_shared_to(mut self, shared_to: ::std::option::Option<crate::Id>) -> Self {
+        self.shared_to = shared_to;
+        self
+    }
+
+    /// `summary` for the shares without the shareable users.
+    pub fn view(
+        mut self,
+        view: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.view = ::std::option::Option::Some(view.into());
+        self
+    }
+
+    /// Sets or clears [`Self::view`].
+    pub fn set_view(
+        mut self,
+        view: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.view = view;
+        self
+    }
+
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_shared_record_details",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("share");
+        if let ::std::option::Option::Some(v) = &self.shared_to {
+            req.query("sharedTo", &crate::__private::ToParam::to_param(v));
+        }
+        if let ::std::option::Option::Some(v) = &self.view {
+            req.query("view", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::types::SharedRecordDetails> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.object()
+    }
+}
+
+/// Request builder for `share_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct ShareRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) share_records: ::std::vec::Vec<crate::types::ShareRecord>,
+}
+
+impl ShareRecord {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "share_record",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("share");
+        req.json_items("share", &self.share_records)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("share")
+    }
+}
+
+/// Request builder for `update_share_permissions`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UpdateSharePermissions {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+    pub(crate) share_records: ::std::vec::Vec<crate::types::ShareRecord>,
+}
+
+impl UpdateSharePermissions {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "update_share_permissions",
+            crate::__private::Method::PUT,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("share");
+        req.json_items("share", &self.share_records)?;
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("share")
+    }
+}
+
+/// Request builder for `revoke_shared_record`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RevokeSharedRecord {
+    pub(crate) client: crate::Client,
+    pub(crate) module_api_name: ::std::string::String,
+    pub(crate) record_id: crate::Id,
+}
+
+impl RevokeSharedRecord {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "revoke_shared_record",
+            crate::__private::Method::DELETE,
+            true,
+        );
+        req.path_var(&crate::__private::ToParam::to_param(&self.module_api_name));
+        req.path_var(&crate::__private::ToParam::to_param(&self.record_id));
+        req.path_literal("actions");
+        req.path_literal("share");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::RecordActionDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("share")
     }
 }
 

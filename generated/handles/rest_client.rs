@@ -17,6 +17,7 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "get_records")]
     pub fn coql(
         &self,
         select_query: impl ::std::convert::Into<::std::string::String>,
@@ -24,6 +25,77 @@ impl crate::Client {
         crate::handles::rest_client::Coql {
             client: self.clone(),
             select_query: select_query.into(),
+        }
+    }
+
+    /// The same as [`Self::coql`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_records("select_query")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_records(
+        &self,
+        select_query: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::rest_client::Coql {
+        self.coql(select_query)
+    }
+
+    /// Uploads a file to the org's file store and returns its encrypted id.
+    ///
+    /// `POST /crm/v2/files`; OAuth scope `ZohoFiles.files.CREATE`.
+    ///
+    /// - `type_`: `inline` (images shown in rich text) or `attachment`.
+    /// - `file`: The file.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .upload_files("type_", zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_files(
+        &self,
+        type_: impl ::std::convert::Into<::std::string::String>,
+        file: impl ::std::convert::Into<crate::UploadFile>,
+    ) -> crate::handles::rest_client::UploadFiles {
+        crate::handles::rest_client::UploadFiles {
+            client: self.clone(),
+            type_: type_.into(),
+            file: file.into(),
+        }
+    }
+
+    /// Downloads a file of the org's file store by its encrypted id.
+    ///
+    /// `GET /crm/v2/files`; OAuth scope `ZohoFiles.files.READ`.
+    ///
+    /// - `id`: The encrypted file id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_file("id")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_file(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::handles::rest_client::GetFile {
+        crate::handles::rest_client::GetFile {
+            client: self.clone(),
+            id: id.into(),
         }
     }
 
@@ -51,6 +123,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_org_details()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_org_details(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -58,6 +140,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_organization_details`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_organization()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization(
         &self,
     ) -> crate::handles::rest_client::GetOrganizationDetails {
@@ -105,6 +197,16 @@ impl crate::Client {
     }
 
     /// The same as [`Self::get_all_modules`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_modules()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_modules(&self) -> crate::handles::rest_client::GetAllModules {
         self.get_all_modules()
     }
@@ -201,6 +303,82 @@ impl Coql {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         resp.list("data")
+    }
+}
+
+/// Request builder for `upload_files`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadFiles {
+    pub(crate) client: crate::Client,
+    pub(crate) type_: ::std::string::String,
+    pub(crate) file: crate::UploadFile,
+}
+
+impl UploadFiles {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "upload_files",
+            crate::__private::Method::POST,
+            false,
+        );
+        req.path_literal("files");
+        {
+            let v = &self.type_;
+            req.query("type", &crate::__private::ToParam::to_param(v));
+        }
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::ActionResults<crate::types::FileDetails>> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.action("data")
+    }
+}
+
+/// Request builder for `get_file`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetFile {
+    pub(crate) client: crate::Client,
+    pub(crate) id: ::std::string::String,
+}
+
+impl GetFile {
+    fn into_request(self) -> crate::Result<(crate::Client, crate::__private::Request)> {
+        let mut req = crate::__private::Request::new(
+            "get_file",
+            crate::__private::Method::GET,
+            true,
+        );
+        req.path_literal("files");
+        {
+            let v = &self.id;
+            req.query("id", &crate::__private::ToParam::to_param(v));
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(self) -> crate::Result<crate::FileDownload> {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        resp.file()
+    }
+
+    /// Sends the request and streams the file as it arrives (large files never sit in
+    /// memory whole). Errors are the same as [`Self::send`]'s.
+    pub async fn send_stream(self) -> crate::Result<crate::FileStream> {
+        let (client, req) = self.into_request()?;
+        client.execute_stream(req).await
     }
 }
 

@@ -82,6 +82,16 @@ impl TagHandle {
     }
 
     /// The same as [`Self::merge_tag`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.tag("4150868000000224001")
+    ///     .merge_tags(zohocrm::types::TagMerge::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn merge_tags(
         &self,
         tag_merge: impl ::std::convert::Into<crate::types::TagMerge>,

@@ -61,11 +61,31 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .get_variable_by_id()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_by_id(&self) -> crate::handles::variable::GetVariable {
         self.get_variable()
     }
 
     /// The same as [`Self::get_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .get_variable_for_api_name()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_for_api_name(&self) -> crate::handles::variable::GetVariable {
         self.get_variable()
     }
@@ -99,6 +119,16 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .update_variable_by_id(zohocrm::types::Variable::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variable_by_id(
         &self,
         variable: impl ::std::convert::Into<crate::types::Variable>,
@@ -107,6 +137,16 @@ impl VariableHandle {
     }
 
     /// The same as [`Self::update_variable`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable("variable_id")
+    ///     .update_variable_by_api_name(zohocrm::types::Variable::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variable_by_api_name(
         &self,
         variable: impl ::std::convert::Into<crate::types::Variable>,

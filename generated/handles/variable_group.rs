@@ -62,6 +62,16 @@ impl VariableGroupHandle {
     }
 
     /// The same as [`Self::get_variable_group`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable_group("group_id")
+    ///     .get_variable_group_by_id()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_group_by_id(
         &self,
     ) -> crate::handles::variable_group::GetVariableGroup {
@@ -69,6 +79,16 @@ impl VariableGroupHandle {
     }
 
     /// The same as [`Self::get_variable_group`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client.variable_group("group_id")
+    ///     .get_variable_group_by_api_name()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable_group_by_api_name(
         &self,
     ) -> crate::handles::variable_group::GetVariableGroup {

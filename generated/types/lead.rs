@@ -12,10 +12,18 @@ pub struct Lead {
     ///
     /// JSON key `Annual_Revenue`.
     pub annual_revenue: crate::Nullable<crate::Decimal>,
+    /// City (text).
+    ///
+    /// JSON key `City`.
+    pub city: crate::Nullable<::std::string::String>,
     /// Company (text).
     ///
     /// JSON key `Company`.
     pub company: crate::Nullable<::std::string::String>,
+    /// Country (text).
+    ///
+    /// JSON key `Country`.
+    pub country: crate::Nullable<::std::string::String>,
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
@@ -24,6 +32,14 @@ pub struct Lead {
     ///
     /// JSON key `Created_Time`; read-only.
     pub created_time: ::std::option::Option<crate::DateTime>,
+    /// Description (textarea).
+    ///
+    /// JSON key `Description`.
+    pub description: crate::Nullable<::std::string::String>,
+    /// Designation (text).
+    ///
+    /// JSON key `Designation`.
+    pub designation: crate::Nullable<::std::string::String>,
     /// Email (email).
     ///
     /// JSON key `Email`.
@@ -32,10 +48,38 @@ pub struct Lead {
     ///
     /// JSON key `Email_Opt_Out`.
     pub email_opt_out: crate::Nullable<bool>,
+    /// Engagement Score (double).
+    ///
+    /// JSON key `Engagement_Score`.
+    pub engagement_score: crate::Nullable<crate::Decimal>,
+    /// Expected Budget (currency).
+    ///
+    /// JSON key `Expected_Budget`.
+    pub expected_budget: crate::Nullable<crate::Decimal>,
+    /// External Ref (bigint).
+    ///
+    /// JSON key `External_Ref`.
+    pub external_ref: crate::Nullable<i64>,
+    /// Fax (text).
+    ///
+    /// JSON key `Fax`.
+    pub fax: crate::Nullable<::std::string::String>,
     /// First Name (text).
     ///
     /// JSON key `First_Name`.
     pub first_name: crate::Nullable<::std::string::String>,
+    /// Full Name (text).
+    ///
+    /// JSON key `Full_Name`.
+    pub full_name: crate::Nullable<::std::string::String>,
+    /// Industry (picklist).
+    ///
+    /// JSON key `Industry`.
+    pub industry: crate::Nullable<::std::string::String>,
+    /// Last Demo At (datetime).
+    ///
+    /// JSON key `Last_Demo_At`.
+    pub last_demo_at: crate::Nullable<crate::DateTime>,
     /// Last Name (text).
     ///
     /// JSON key `Last_Name`; mandatory on create.
@@ -60,6 +104,14 @@ pub struct Lead {
     ///
     /// JSON key `Modified_Time`; read-only.
     pub modified_time: ::std::option::Option<crate::DateTime>,
+    /// Newsletter Opt In (boolean).
+    ///
+    /// JSON key `Newsletter_Opt_In`.
+    pub newsletter_opt_in: crate::Nullable<bool>,
+    /// Next Follow Up (date).
+    ///
+    /// JSON key `Next_Follow_Up`.
+    pub next_follow_up: crate::Nullable<crate::Date>,
     /// No of Employees (integer).
     ///
     /// JSON key `No_of_Employees`.
@@ -72,14 +124,58 @@ pub struct Lead {
     ///
     /// JSON key `Phone`.
     pub phone: crate::Nullable<::std::string::String>,
+    /// Product Interests (multiselectpicklist).
+    ///
+    /// JSON key `Product_Interests`.
+    pub product_interests: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    /// Rating (picklist).
+    ///
+    /// JSON key `Rating`.
+    pub rating: crate::Nullable<::std::string::String>,
+    /// Referred By (lookup).
+    ///
+    /// JSON key `Referred_By`.
+    pub referred_by: crate::Nullable<crate::types::LookupRef>,
+    /// Salutation (picklist).
+    ///
+    /// JSON key `Salutation`.
+    pub salutation: crate::Nullable<::std::string::String>,
+    /// Secondary Email (email).
+    ///
+    /// JSON key `Secondary_Email`.
+    pub secondary_email: crate::Nullable<::std::string::String>,
+    /// Skype ID (text).
+    ///
+    /// JSON key `Skype_ID`.
+    pub skype_id: crate::Nullable<::std::string::String>,
+    /// State (text).
+    ///
+    /// JSON key `State`.
+    pub state: crate::Nullable<::std::string::String>,
+    /// Street (text).
+    ///
+    /// JSON key `Street`.
+    pub street: crate::Nullable<::std::string::String>,
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
     pub tag: ::std::option::Option<::std::vec::Vec<crate::types::TagRef>>,
+    /// Twitter (text).
+    ///
+    /// JSON key `Twitter`.
+    pub twitter: crate::Nullable<::std::string::String>,
     /// Website (website).
     ///
     /// JSON key `Website`.
     pub website: crate::Nullable<::std::string::String>,
+    /// Weighted Budget (formula).
+    ///
+    /// JSON key `Weighted_Budget`; read-only.
+    pub weighted_budget: ::std::option::Option<crate::Decimal>,
+    /// Zip Code (text).
+    ///
+    /// JSON key `Zip_Code`.
+    pub zip_code: crate::Nullable<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
     pub extra: crate::Fields,
 }
@@ -117,23 +213,47 @@ impl crate::__private::Entity for Lead {
     const KEYS: &'static [&'static str] = &[
         "id",
         "Annual_Revenue",
+        "City",
         "Company",
+        "Country",
         "Created_By",
         "Created_Time",
+        "Description",
+        "Designation",
         "Email",
         "Email_Opt_Out",
+        "Engagement_Score",
+        "Expected_Budget",
+        "External_Ref",
+        "Fax",
         "First_Name",
+        "Full_Name",
+        "Industry",
+        "Last_Demo_At",
         "Last_Name",
         "Lead_Source",
         "Lead_Status",
         "Mobile",
         "Modified_By",
         "Modified_Time",
+        "Newsletter_Opt_In",
+        "Next_Follow_Up",
         "No_of_Employees",
         "Owner",
         "Phone",
+        "Product_Interests",
+        "Rating",
+        "Referred_By",
+        "Salutation",
+        "Secondary_Email",
+        "Skype_ID",
+        "State",
+        "Street",
         "Tag",
+        "Twitter",
         "Website",
+        "Weighted_Budget",
+        "Zip_Code",
     ];
     fn decode_raw(
         &mut self,
@@ -143,18 +263,41 @@ impl crate::__private::Entity for Lead {
         if raw == "null" {
             match key {
                 "Annual_Revenue" => self.annual_revenue = crate::Nullable::Null,
+                "City" => self.city = crate::Nullable::Null,
                 "Company" => self.company = crate::Nullable::Null,
+                "Country" => self.country = crate::Nullable::Null,
+                "Description" => self.description = crate::Nullable::Null,
+                "Designation" => self.designation = crate::Nullable::Null,
                 "Email" => self.email = crate::Nullable::Null,
                 "Email_Opt_Out" => self.email_opt_out = crate::Nullable::Null,
+                "Engagement_Score" => self.engagement_score = crate::Nullable::Null,
+                "Expected_Budget" => self.expected_budget = crate::Nullable::Null,
+                "External_Ref" => self.external_ref = crate::Nullable::Null,
+                "Fax" => self.fax = crate::Nullable::Null,
                 "First_Name" => self.first_name = crate::Nullable::Null,
+                "Full_Name" => self.full_name = crate::Nullable::Null,
+                "Industry" => self.industry = crate::Nullable::Null,
+                "Last_Demo_At" => self.last_demo_at = crate::Nullable::Null,
                 "Last_Name" => self.last_name = crate::Nullable::Null,
                 "Lead_Source" => self.lead_source = crate::Nullable::Null,
                 "Lead_Status" => self.lead_status = crate::Nullable::Null,
                 "Mobile" => self.mobile = crate::Nullable::Null,
+                "Newsletter_Opt_In" => self.newsletter_opt_in = crate::Nullable::Null,
+                "Next_Follow_Up" => self.next_follow_up = crate::Nullable::Null,
                 "No_of_Employees" => self.no_of_employees = crate::Nullable::Null,
                 "Owner" => self.owner = crate::Nullable::Null,
                 "Phone" => self.phone = crate::Nullable::Null,
+                "Product_Interests" => self.product_interests = crate::Nullable::Null,
+                "Rating" => self.rating = crate::Nullable::Null,
+                "Referred_By" => self.referred_by = crate::Nullable::Null,
+                "Salutation" => self.salutation = crate::Nullable::Null,
+                "Secondary_Email" => self.secondary_email = crate::Nullable::Null,
+                "Skype_ID" => self.skype_id = crate::Nullable::Null,
+                "State" => self.state = crate::Nullable::Null,
+                "Street" => self.street = crate::Nullable::Null,
+                "Twitter" => self.twitter = crate::Nullable::Null,
                 "Website" => self.website = crate::Nullable::Null,
+                "Zip_Code" => self.zip_code = crate::Nullable::Null,
                 _ => return ::std::result::Result::Ok(false),
             }
             return ::std::result::Result::Ok(true);
@@ -170,8 +313,18 @@ impl crate::__private::Entity for Lead {
                     crate::__private::decimal_from_json(raw)?,
                 );
             }
+            "City" => {
+                self.city = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
             "Company" => {
                 self.company = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Country" => {
+                self.country = crate::Nullable::Value(
                     crate::__private::string_from_json(raw)?,
                 );
             }
@@ -183,6 +336,16 @@ impl crate::__private::Entity for Lead {
             "Created_Time" => {
                 self.created_time = ::std::option::Option::Some(
                     crate::__private::datetime_from_json(raw)?,
+                );
+            }
+            "Description" => {
+                self.description = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Designation" => {
+                self.designation = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
                 );
             }
             "Email" => {
@@ -210,9 +373,53 @@ impl crate::__private::Entity for Lead {
                     },
                 );
             }
+            "Engagement_Score" => {
+                self.engagement_score = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
+            }
+            "Expected_Budget" => {
+                self.expected_budget = crate::Nullable::Value(
+                    crate::__private::decimal_from_json(raw)?,
+                );
+            }
+            "External_Ref" => {
+                self.external_ref = crate::Nullable::Value(
+                    match crate::__private::from_raw::<
+                        crate::__private::Lenient<_>,
+                    >(raw)?
+                        .0
+                    {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Ok(false);
+                        }
+                    },
+                );
+            }
+            "Fax" => {
+                self.fax = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
             "First_Name" => {
                 self.first_name = crate::Nullable::Value(
                     crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Full_Name" => {
+                self.full_name = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Industry" => {
+                self.industry = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Last_Demo_At" => {
+                self.last_demo_at = crate::Nullable::Value(
+                    crate::__private::datetime_from_json(raw)?,
                 );
             }
             "Last_Name" => {
@@ -245,6 +452,31 @@ impl crate::__private::Entity for Lead {
                     crate::__private::datetime_from_json(raw)?,
                 );
             }
+            "Newsletter_Opt_In" => {
+                self.newsletter_opt_in = crate::Nullable::Value(
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match crate::__private::from_raw::<
+                                crate::__private::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
+                        }
+                    },
+                );
+            }
+            "Next_Follow_Up" => {
+                self.next_follow_up = crate::Nullable::Value(
+                    crate::__private::date_from_json(raw)?,
+                );
+            }
             "No_of_Employees" => {
                 self.no_of_employees = crate::Nullable::Value(
                     match crate::__private::from_raw::<
@@ -267,11 +499,66 @@ impl crate::__private::Entity for Lead {
                     crate::__private::string_from_json(raw)?,
                 );
             }
+            "Product_Interests" => {
+                self.product_interests = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Rating" => {
+                self.rating = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Referred_By" => {
+                self.referred_by = crate::Nullable::Value(
+                    crate::__private::from_raw(raw)?,
+                );
+            }
+            "Salutation" => {
+                self.salutation = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Secondary_Email" => {
+                self.secondary_email = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Skype_ID" => {
+                self.skype_id = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "State" => {
+                self.state = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Street" => {
+                self.street = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
             "Tag" => {
                 self.tag = ::std::option::Option::Some(crate::__private::from_raw(raw)?);
             }
+            "Twitter" => {
+                self.twitter = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
             "Website" => {
                 self.website = crate::Nullable::Value(
+                    crate::__private::string_from_json(raw)?,
+                );
+            }
+            "Weighted_Budget" => {
+                self.weighted_budget = ::std::option::Option::Some(
+                    crate::__private::decimal_from_json(raw)?,
+                );
+            }
+            "Zip_Code" => {
+                self.zip_code = crate::Nullable::Value(
                     crate::__private::string_from_json(raw)?,
                 );
             }
@@ -316,6 +603,17 @@ impl crate::__private::Serialize for Lead {
                 written.push("Annual_Revenue");
             }
         }
+        match &self.city {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("City", &())?;
+                written.push("City");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("City", v)?;
+                written.push("City");
+            }
+        }
         match &self.company {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -327,6 +625,17 @@ impl crate::__private::Serialize for Lead {
                 written.push("Company");
             }
         }
+        match &self.country {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Country", &())?;
+                written.push("Country");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Country", v)?;
+                written.push("Country");
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.created_by {
             m.serialize_entry("Created_By", v)?;
             written.push("Created_By");
@@ -334,6 +643,28 @@ impl crate::__private::Serialize for Lead {
         if let ::std::option::Option::Some(v) = &self.created_time {
             m.serialize_entry("Created_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Created_Time");
+        }
+        match &self.description {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Description", &())?;
+                written.push("Description");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Description", v)?;
+                written.push("Description");
+            }
+        }
+        match &self.designation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Designation", &())?;
+                written.push("Designation");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Designation", v)?;
+                written.push("Designation");
+            }
         }
         match &self.email {
             crate::Nullable::Absent => {}
@@ -357,6 +688,50 @@ impl crate::__private::Serialize for Lead {
                 written.push("Email_Opt_Out");
             }
         }
+        match &self.engagement_score {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Engagement_Score", &())?;
+                written.push("Engagement_Score");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Engagement_Score", v)?;
+                written.push("Engagement_Score");
+            }
+        }
+        match &self.expected_budget {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Expected_Budget", &())?;
+                written.push("Expected_Budget");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Expected_Budget", v)?;
+                written.push("Expected_Budget");
+            }
+        }
+        match &self.external_ref {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("External_Ref", &())?;
+                written.push("External_Ref");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("External_Ref", v)?;
+                written.push("External_Ref");
+            }
+        }
+        match &self.fax {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Fax", &())?;
+                written.push("Fax");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Fax", v)?;
+                written.push("Fax");
+            }
+        }
         match &self.first_name {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -366,6 +741,39 @@ impl crate::__private::Serialize for Lead {
             crate::Nullable::Value(v) => {
                 m.serialize_entry("First_Name", v)?;
                 written.push("First_Name");
+            }
+        }
+        match &self.full_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Full_Name", &())?;
+                written.push("Full_Name");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Full_Name", v)?;
+                written.push("Full_Name");
+            }
+        }
+        match &self.industry {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Industry", &())?;
+                written.push("Industry");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Industry", v)?;
+                written.push("Industry");
+            }
+        }
+        match &self.last_demo_at {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Last_Demo_At", &())?;
+                written.push("Last_Demo_At");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Last_Demo_At", &crate::__private::ZohoDateTime(v))?;
+                written.push("Last_Demo_At");
             }
         }
         match &self.last_name {
@@ -420,6 +828,28 @@ impl crate::__private::Serialize for Lead {
             m.serialize_entry("Modified_Time", &crate::__private::ZohoDateTime(v))?;
             written.push("Modified_Time");
         }
+        match &self.newsletter_opt_in {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Newsletter_Opt_In", &())?;
+                written.push("Newsletter_Opt_In");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Newsletter_Opt_In", v)?;
+                written.push("Newsletter_Opt_In");
+            }
+        }
+        match &self.next_follow_up {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Next_Follow_Up", &())?;
+                written.push("Next_Follow_Up");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Next_Follow_Up", v)?;
+                written.push("Next_Follow_Up");
+            }
+        }
         match &self.no_of_employees {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -453,9 +883,108 @@ impl crate::__private::Serialize for Lead {
                 written.push("Phone");
             }
         }
+        match &self.product_interests {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Product_Interests", &())?;
+                written.push("Product_Interests");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Product_Interests", v)?;
+                written.push("Product_Interests");
+            }
+        }
+        match &self.rating {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Rating", &())?;
+                written.push("Rating");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Rating", v)?;
+                written.push("Rating");
+            }
+        }
+        match &self.referred_by {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Referred_By", &())?;
+                written.push("Referred_By");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Referred_By", v)?;
+                written.push("Referred_By");
+            }
+        }
+        match &self.salutation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Salutation", &())?;
+                written.push("Salutation");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Salutation", v)?;
+                written.push("Salutation");
+            }
+        }
+        match &self.secondary_email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Secondary_Email", &())?;
+                written.push("Secondary_Email");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Secondary_Email", v)?;
+                written.push("Secondary_Email");
+            }
+        }
+        match &self.skype_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Skype_ID", &())?;
+                written.push("Skype_ID");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Skype_ID", v)?;
+                written.push("Skype_ID");
+            }
+        }
+        match &self.state {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("State", &())?;
+                written.push("State");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("State", v)?;
+                written.push("State");
+            }
+        }
+        match &self.street {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Street", &())?;
+                written.push("Street");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Street", v)?;
+                written.push("Street");
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             m.serialize_entry("Tag", v)?;
             written.push("Tag");
+        }
+        match &self.twitter {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Twitter", &())?;
+                written.push("Twitter");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Twitter", v)?;
+                written.push("Twitter");
+            }
         }
         match &self.website {
             crate::Nullable::Absent => {}
@@ -466,6 +995,21 @@ impl crate::__private::Serialize for Lead {
             crate::Nullable::Value(v) => {
                 m.serialize_entry("Website", v)?;
                 written.push("Website");
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            m.serialize_entry("Weighted_Budget", v)?;
+            written.push("Weighted_Budget");
+        }
+        match &self.zip_code {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                m.serialize_entry("Zip_Code", &())?;
+                written.push("Zip_Code");
+            }
+            crate::Nullable::Value(v) => {
+                m.serialize_entry("Zip_Code", v)?;
+                written.push("Zip_Code");
             }
         }
         self.extra.serialize_except(&mut m, &written)?;
@@ -488,6 +1032,15 @@ impl ::std::fmt::Debug for Lead {
                 d.field("annual_revenue", v);
             }
         }
+        match &self.city {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("city", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("city", v);
+            }
+        }
         match &self.company {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -497,11 +1050,38 @@ impl ::std::fmt::Debug for Lead {
                 d.field("company", v);
             }
         }
+        match &self.country {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("country", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("country", v);
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.created_by {
             d.field("created_by", v);
         }
         if let ::std::option::Option::Some(v) = &self.created_time {
             d.field("created_time", v);
+        }
+        match &self.description {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("description", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("description", v);
+            }
+        }
+        match &self.designation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("designation", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("designation", v);
+            }
         }
         match &self.email {
             crate::Nullable::Absent => {}
@@ -521,6 +1101,42 @@ impl ::std::fmt::Debug for Lead {
                 d.field("email_opt_out", v);
             }
         }
+        match &self.engagement_score {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("engagement_score", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("engagement_score", v);
+            }
+        }
+        match &self.expected_budget {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("expected_budget", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("expected_budget", v);
+            }
+        }
+        match &self.external_ref {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("external_ref", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("external_ref", v);
+            }
+        }
+        match &self.fax {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("fax", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("fax", v);
+            }
+        }
         match &self.first_name {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -528,6 +1144,33 @@ impl ::std::fmt::Debug for Lead {
             }
             crate::Nullable::Value(v) => {
                 d.field("first_name", v);
+            }
+        }
+        match &self.full_name {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("full_name", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("full_name", v);
+            }
+        }
+        match &self.industry {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("industry", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("industry", v);
+            }
+        }
+        match &self.last_demo_at {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("last_demo_at", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("last_demo_at", v);
             }
         }
         match &self.last_name {
@@ -572,6 +1215,24 @@ impl ::std::fmt::Debug for Lead {
         if let ::std::option::Option::Some(v) = &self.modified_time {
             d.field("modified_time", v);
         }
+        match &self.newsletter_opt_in {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("newsletter_opt_in", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("newsletter_opt_in", v);
+            }
+        }
+        match &self.next_follow_up {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("next_follow_up", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("next_follow_up", v);
+            }
+        }
         match &self.no_of_employees {
             crate::Nullable::Absent => {}
             crate::Nullable::Null => {
@@ -599,8 +1260,89 @@ impl ::std::fmt::Debug for Lead {
                 d.field("phone", v);
             }
         }
+        match &self.product_interests {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("product_interests", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("product_interests", v);
+            }
+        }
+        match &self.rating {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("rating", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("rating", v);
+            }
+        }
+        match &self.referred_by {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("referred_by", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("referred_by", v);
+            }
+        }
+        match &self.salutation {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("salutation", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("salutation", v);
+            }
+        }
+        match &self.secondary_email {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("secondary_email", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("secondary_email", v);
+            }
+        }
+        match &self.skype_id {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("skype_id", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("skype_id", v);
+            }
+        }
+        match &self.state {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("state", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("state", v);
+            }
+        }
+        match &self.street {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("street", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("street", v);
+            }
+        }
         if let ::std::option::Option::Some(v) = &self.tag {
             d.field("tag", v);
+        }
+        match &self.twitter {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("twitter", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("twitter", v);
+            }
         }
         match &self.website {
             crate::Nullable::Absent => {}
@@ -609,6 +1351,18 @@ impl ::std::fmt::Debug for Lead {
             }
             crate::Nullable::Value(v) => {
                 d.field("website", v);
+            }
+        }
+        if let ::std::option::Option::Some(v) = &self.weighted_budget {
+            d.field("weighted_budget", v);
+        }
+        match &self.zip_code {
+            crate::Nullable::Absent => {}
+            crate::Nullable::Null => {
+                d.field("zip_code", &::std::format_args!("null"));
+            }
+            crate::Nullable::Value(v) => {
+                d.field("zip_code", v);
             }
         }
         if !self.extra.is_empty() {

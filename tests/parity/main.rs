@@ -5,6 +5,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod contact_roles;
 mod currencies;
+mod files;
 mod notes;
+mod notifications;
 mod org_settings;
+mod related;
+mod sharing;
