@@ -119,6 +119,12 @@ impl Client {
         &self.inner.accounts_url
     }
 
+    /// The OAuth client id in use: with [`Client::user`] and [`Client::api_base_url`], the key
+    /// of this client's tokens in the store (see [`Token::for_user`]).
+    pub fn client_id(&self) -> &str {
+        &self.inner.client_id
+    }
+
     /// The token store.
     pub fn token_store(&self) -> &Arc<dyn TokenStore> {
         &self.inner.store

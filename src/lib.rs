@@ -2,6 +2,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+// Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
+extern crate self as zohocrm;
+
 mod client;
 pub mod config;
 mod coql;
@@ -25,6 +28,7 @@ mod secret;
 pub mod settings;
 mod shared;
 pub mod store;
+pub mod support;
 mod token;
 
 // prettyplease formats generated/, so rustfmt must leave it alone (`codegen check` compares bytes).
@@ -58,28 +62,4 @@ pub use token::Token;
 /// `futures` crate: `use zohocrm::stream::TryStreamExt;`.
 pub mod stream {
     pub use futures_util::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
-}
-
-/// What generated code uses. Not a stable API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::datetime::ZohoDateTime;
-    pub use crate::entity::{
-        Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
-        decode_enum, from_raw, id_from_json, set_field, string_from_json,
-    };
-    pub use crate::full_read::paginate;
-    pub use crate::paging::{items, send_chunks};
-    pub use crate::request::{
-        Method, Request, ToParam, check_count, check_max, check_min, check_min_count, check_module,
-    };
-    pub use futures_util::stream::BoxStream;
-    pub use serde::de::DeserializeOwned;
-    pub use serde::ser::SerializeMap;
-    pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    pub use serde_json::Error as JsonError;
-    pub use serde_json::Map as JsonMapOf;
-    /// A JSON object.
-    pub type JsonMap = serde_json::Map<String, serde_json::Value>;
-    pub use serde_json::Value as JsonValue;
 }

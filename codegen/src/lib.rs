@@ -4,6 +4,9 @@
 //! validation and lowering) → [`ir`] → `emit` (behind the default `emit` feature). [`diff`] and
 //! [`coverage`] read the IR too. The library never writes to disk; the binary does.
 
+#[cfg(feature = "emit")]
+pub mod build;
+pub mod builtin;
 pub mod coverage;
 pub mod diff;
 #[cfg(feature = "emit")]

@@ -98,7 +98,19 @@ fn coverage_of_real_spec() {
             ("variables", 9),
         ]
     );
-    // Parity work lands area by area; coverage only ever grows.
+    // Everything is covered except Bulk Read and Bulk Write, which land with their own SDK
+    // helpers and emulator jobs; once they do, this pins the whole list at 100%.
+    let missing: Vec<(&str, &String)> = sdk
+        .groups
+        .iter()
+        .flat_map(|g| g.missing.iter().map(move |m| (g.group.as_str(), m)))
+        .collect();
+    assert!(
+        missing
+            .iter()
+            .all(|(g, _)| *g == "bulk_read" || *g == "bulk_write"),
+        "missing: {missing:?}"
+    );
     assert!(sdk.covered() >= 132, "{report}");
 }
 

@@ -115,6 +115,11 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 
 /// One page of records with `info`; 204 when the page is empty.
 pub(crate) fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply {
+    page_reply_keyed("data", recs, ctx, extra_info)
+}
+
+/// A page of `recs` under the envelope key `key`, with `info`; 204 past the end.
+pub(crate) fn page_reply_keyed(key: &str, recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply {
     let page = ctx.q_int("page", 1).max(1);
     let per_page = ctx.q_int("per_page", 200).clamp(1, 200);
     let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
@@ -141,7 +146,7 @@ pub(crate) fn page_reply(recs: &[&Value], ctx: &Ctx, extra_info: Value) -> Reply
     if let (Some(i), Value::Object(extra)) = (info.as_object_mut(), extra_info) {
         i.extend(extra);
     }
-    Reply::json(StatusCode::OK, json!({"data": data, "info": info}))
+    Reply::json(StatusCode::OK, json!({key: data, "info": info}))
 }
 
 // `fields` keeps only the listed keys; the id always comes back, as Zoho does.
@@ -193,6 +198,11 @@ pub(crate) fn success(rec: &Value, message: &str) -> Value {
 
 /// Per-item results under `data`: `ok` when all succeeded, 207 when mixed, 400 when all failed.
 pub(crate) fn finish(results: Vec<Value>, ok: StatusCode) -> Reply {
+    finish_keyed("data", results, ok)
+}
+
+/// Per-item write results under `key`: `ok` when all succeeded, 207 when some did, else 400.
+pub(crate) fn finish_keyed(key: &str, results: Vec<Value>, ok: StatusCode) -> Reply {
     let good = results
         .iter()
         .filter(|r| r.get("status").and_then(Value::as_str) == Some("success"))
@@ -204,7 +214,7 @@ pub(crate) fn finish(results: Vec<Value>, ok: StatusCode) -> Reply {
     } else {
         StatusCode::MULTI_STATUS
     };
-    Reply::json(status, json!({ "data": results }))
+    Reply::json(status, json!({ key: results }))
 }
 
 pub(crate) fn blank(v: Option<&Value>) -> bool {
@@ -472,12 +482,9 @@ pub fn upsert_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     finish(results, StatusCode::OK)
 }
 
-/// `DELETE /{module}?ids=` (and `DELETE /{module}/{id}`).
-pub fn delete_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let Some(m) = module_of(crm, ctx) else {
-        return errors::invalid_module();
-    };
-    let ids: Vec<String> = match ctx.var(&["id", "record_id"]) {
+/// The id a delete's path names, else the comma-separated `ids` query parameter.
+pub(crate) fn ids_to_delete(path_id: Option<&str>, ctx: &Ctx) -> Vec<String> {
+    match path_id {
         Some(id) => vec![id.to_owned()],
         None => ctx
             .q("ids")
@@ -487,7 +494,15 @@ pub fn delete_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
+    }
+}
+
+/// `DELETE /{module}?ids=` (and `DELETE /{module}/{id}`).
+pub fn delete_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
+    let Some(m) = module_of(crm, ctx) else {
+        return errors::invalid_module();
     };
+    let ids = ids_to_delete(ctx.var(&["id", "record_id"]), ctx);
     if ids.is_empty() {
         return errors::missing_param("ids");
     }

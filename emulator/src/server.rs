@@ -352,13 +352,18 @@ fn crm(
         raw_body,
         form,
     };
-    let names = std::iter::once(&op.name).chain(op.aliases.iter());
-    for name in names {
-        if let Some(reply) = run(name, &mut st.crm, &mut ctx) {
-            return reply;
+    // Hand-written handlers serve the SDK's own operations; an operation from an extra spec file
+    // shares a name with one only by chance, so it is served from its shape.
+    if zohocrm_codegen::builtin::is_builtin_file(&op.source.file) {
+        let names = std::iter::once(&op.name).chain(op.aliases.iter());
+        for name in names {
+            if let Some(reply) = run(name, &mut st.crm, &mut ctx) {
+                return reply;
+            }
         }
     }
-    errors::not_supported(&op.name)
+    crate::generic::serve(&shared.api, op, &mut st.crm, &mut ctx)
+        .unwrap_or_else(|| errors::not_supported(&op.name))
 }
 
 // Operations sharing a path and method differ by query parameters: the search family by which

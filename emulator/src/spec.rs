@@ -4,19 +4,15 @@
 use std::collections::HashMap;
 use zohocrm_codegen::ir::{Api, Operation, PathSegment};
 
-/// `(file name, text)` of every spec file, embedded by `build.rs`.
-pub const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/spec_sources.rs"));
+/// `(file name, text)` of every spec file of the SDK this emulator was built with.
+pub use zohocrm_codegen::builtin::SOURCES;
 
 /// The URL prefix of every CRM operation.
 pub const CRM_PREFIX: &str = "/crm/v2";
 
 /// Loads the embedded spec.
 pub fn load() -> Result<Api, zohocrm_codegen::SpecErrors> {
-    let owned: Vec<(String, String)> = SOURCES
-        .iter()
-        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-        .collect();
-    zohocrm_codegen::load_sources(&owned)
+    zohocrm_codegen::builtin::load()
 }
 
 /// Operations indexed for matching request paths.

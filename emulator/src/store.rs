@@ -26,6 +26,8 @@ pub struct Crm {
     pub settings: Settings,
     /// Recycle bin, files, relations and jobs.
     pub extras: crate::extras::Extras,
+    /// Items of user-added operations served generically, by collection path.
+    pub generic: crate::generic::Collections,
     next_id: u64,
 }
 
@@ -54,6 +56,7 @@ impl Crm {
             lazy: HashMap::new(),
             settings: Settings::seeded(),
             extras: crate::extras::Extras::seeded(),
+            generic: Default::default(),
             next_id: seed::FIRST_COUNTER,
         };
         let owner = crm.user_ref("ada@zylker.test");

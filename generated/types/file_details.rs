@@ -13,7 +13,7 @@ pub struct FileDetails {
     /// JSON key `id`.
     pub id: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl FileDetails {
@@ -24,46 +24,46 @@ impl FileDetails {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
     /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
-    /// is an [`crate::Error::InvalidArgument`] naming the key.
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for FileDetails {
+impl ::zohocrm::support::v1::Entity for FileDetails {
     const NAME: &'static str = "FileDetails";
     const KEYS: &'static [&'static str] = &["name", "id"];
     fn decode_raw(
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         if raw == "null" {
             return ::std::result::Result::Ok(false);
         }
         match key {
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),
@@ -71,25 +71,25 @@ impl crate::__private::Entity for FileDetails {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for FileDetails {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for FileDetails {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for FileDetails {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for FileDetails {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.name {

@@ -15,7 +15,7 @@ pub struct LicenseDetails {
     /// When the paid licence ends.
     ///
     /// JSON key `paid_expiry`.
-    pub paid_expiry: ::std::option::Option<crate::DateTime>,
+    pub paid_expiry: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Trial edition.
     ///
     /// JSON key `trial_type`.
@@ -23,13 +23,13 @@ pub struct LicenseDetails {
     /// When the trial ends.
     ///
     /// JSON key `trial_expiry`.
-    pub trial_expiry: ::std::option::Option<crate::DateTime>,
+    pub trial_expiry: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Licences bought.
     ///
     /// JSON key `users_license_purchased`.
     pub users_license_purchased: ::std::option::Option<i64>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl LicenseDetails {
@@ -40,27 +40,27 @@ impl LicenseDetails {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
     /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
-    /// is an [`crate::Error::InvalidArgument`] naming the key.
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for LicenseDetails {
+impl ::zohocrm::support::v1::Entity for LicenseDetails {
     const NAME: &'static str = "LicenseDetails";
     const KEYS: &'static [&'static str] = &[
         "paid",
@@ -74,7 +74,7 @@ impl crate::__private::Entity for LicenseDetails {
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         if raw == "null" {
             return ::std::result::Result::Ok(false);
         }
@@ -85,8 +85,8 @@ impl crate::__private::Entity for LicenseDetails {
                         "true" => true,
                         "false" => false,
                         _ => {
-                            match crate::__private::from_raw::<
-                                crate::__private::Lenient<_>,
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
                             >(raw)?
                                 .0
                             {
@@ -101,28 +101,28 @@ impl crate::__private::Entity for LicenseDetails {
             }
             "paid_type" => {
                 self.paid_type = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "paid_expiry" => {
                 self.paid_expiry = ::std::option::Option::Some(
-                    crate::__private::datetime_from_json(raw)?,
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
                 );
             }
             "trial_type" => {
                 self.trial_type = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "trial_expiry" => {
                 self.trial_expiry = ::std::option::Option::Some(
-                    crate::__private::datetime_from_json(raw)?,
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
                 );
             }
             "users_license_purchased" => {
                 self.users_license_purchased = ::std::option::Option::Some(
-                    match crate::__private::from_raw::<
-                        crate::__private::Lenient<_>,
+                    match ::zohocrm::support::v1::from_raw::<
+                        ::zohocrm::support::v1::Lenient<_>,
                     >(raw)?
                         .0
                     {
@@ -138,25 +138,25 @@ impl crate::__private::Entity for LicenseDetails {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for LicenseDetails {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for LicenseDetails {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for LicenseDetails {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for LicenseDetails {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.paid {
@@ -168,7 +168,7 @@ impl crate::__private::Serialize for LicenseDetails {
             written.push("paid_type");
         }
         if let ::std::option::Option::Some(v) = &self.paid_expiry {
-            m.serialize_entry("paid_expiry", &crate::__private::ZohoDateTime(v))?;
+            m.serialize_entry("paid_expiry", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("paid_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.trial_type {
@@ -176,7 +176,7 @@ impl crate::__private::Serialize for LicenseDetails {
             written.push("trial_type");
         }
         if let ::std::option::Option::Some(v) = &self.trial_expiry {
-            m.serialize_entry("trial_expiry", &crate::__private::ZohoDateTime(v))?;
+            m.serialize_entry("trial_expiry", &::zohocrm::support::v1::ZohoDateTime(v))?;
             written.push("trial_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.users_license_purchased {

@@ -7,7 +7,7 @@ pub struct LineTax {
     /// Tax id.
     ///
     /// JSON key `id`.
-    pub id: ::std::option::Option<crate::Id>,
+    pub id: ::std::option::Option<::zohocrm::support::v1::Id>,
     /// Tax name.
     ///
     /// JSON key `name`.
@@ -15,13 +15,13 @@ pub struct LineTax {
     /// Rate in percent.
     ///
     /// JSON key `percentage`.
-    pub percentage: ::std::option::Option<crate::Decimal>,
+    pub percentage: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Amount.
     ///
     /// JSON key `value`.
-    pub value: ::std::option::Option<crate::Decimal>,
+    pub value: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl LineTax {
@@ -32,56 +32,56 @@ impl LineTax {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
     /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
-    /// is an [`crate::Error::InvalidArgument`] naming the key.
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for LineTax {
+impl ::zohocrm::support::v1::Entity for LineTax {
     const NAME: &'static str = "LineTax";
     const KEYS: &'static [&'static str] = &["id", "name", "percentage", "value"];
     fn decode_raw(
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         if raw == "null" {
             return ::std::result::Result::Ok(false);
         }
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    crate::__private::id_from_json(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "percentage" => {
                 self.percentage = ::std::option::Option::Some(
-                    crate::__private::decimal_from_json(raw)?,
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
                 );
             }
             "value" => {
                 self.value = ::std::option::Option::Some(
-                    crate::__private::decimal_from_json(raw)?,
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),
@@ -89,25 +89,25 @@ impl crate::__private::Entity for LineTax {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for LineTax {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for LineTax {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for LineTax {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for LineTax {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.id {

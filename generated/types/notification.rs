@@ -7,7 +7,7 @@ pub struct Notification {
     /// Your id for the channel (echoed in every notification).
     ///
     /// JSON key `channel_id`; mandatory on create.
-    pub channel_id: ::std::option::Option<crate::Id>,
+    pub channel_id: ::std::option::Option<::zohocrm::support::v1::Id>,
     /// Events as `Module.operation`: create, edit, delete or all.
     ///
     /// JSON key `events`; mandatory on create.
@@ -23,7 +23,7 @@ pub struct Notification {
     /// When the channel stops (at most one day ahead; one hour when absent).
     ///
     /// JSON key `channel_expiry`.
-    pub channel_expiry: ::std::option::Option<crate::DateTime>,
+    pub channel_expiry: ::std::option::Option<::zohocrm::support::v1::DateTime>,
     /// Also notify on actions on related records.
     ///
     /// JSON key `notify_on_related_action`.
@@ -31,7 +31,7 @@ pub struct Notification {
     /// Fields whose changes notify.
     ///
     /// JSON key `fields`.
-    pub fields: ::std::option::Option<crate::__private::JsonMap>,
+    pub fields: ::std::option::Option<::zohocrm::support::v1::JsonMap>,
     /// With a PATCH: remove these events instead of adding them.
     ///
     /// JSON key `_delete_events`.
@@ -49,7 +49,7 @@ pub struct Notification {
     /// JSON key `resource_name`; read-only.
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl Notification {
@@ -60,27 +60,27 @@ impl Notification {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
     /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
-    /// is an [`crate::Error::InvalidArgument`] naming the key.
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for Notification {
+impl ::zohocrm::support::v1::Entity for Notification {
     const NAME: &'static str = "Notification";
     const KEYS: &'static [&'static str] = &[
         "channel_id",
@@ -99,34 +99,34 @@ impl crate::__private::Entity for Notification {
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         if raw == "null" {
             return ::std::result::Result::Ok(false);
         }
         match key {
             "channel_id" => {
                 self.channel_id = ::std::option::Option::Some(
-                    crate::__private::id_from_json(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "events" => {
                 self.events = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
             "notify_url" => {
                 self.notify_url = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "token" => {
                 self.token = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "channel_expiry" => {
                 self.channel_expiry = ::std::option::Option::Some(
-                    crate::__private::datetime_from_json(raw)?,
+                    ::zohocrm::support::v1::datetime_from_json(raw)?,
                 );
             }
             "notify_on_related_action" => {
@@ -135,8 +135,8 @@ impl crate::__private::Entity for Notification {
                         "true" => true,
                         "false" => false,
                         _ => {
-                            match crate::__private::from_raw::<
-                                crate::__private::Lenient<_>,
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
                             >(raw)?
                                 .0
                             {
@@ -151,7 +151,7 @@ impl crate::__private::Entity for Notification {
             }
             "fields" => {
                 self.fields = ::std::option::Option::Some(
-                    crate::__private::from_raw(raw)?,
+                    ::zohocrm::support::v1::from_raw(raw)?,
                 );
             }
             "_delete_events" => {
@@ -160,8 +160,8 @@ impl crate::__private::Entity for Notification {
                         "true" => true,
                         "false" => false,
                         _ => {
-                            match crate::__private::from_raw::<
-                                crate::__private::Lenient<_>,
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
                             >(raw)?
                                 .0
                             {
@@ -176,17 +176,17 @@ impl crate::__private::Entity for Notification {
             }
             "resource_uri" => {
                 self.resource_uri = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "resource_id" => {
                 self.resource_id = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "resource_name" => {
                 self.resource_name = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),
@@ -194,25 +194,25 @@ impl crate::__private::Entity for Notification {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for Notification {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for Notification {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for Notification {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for Notification {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.channel_id {
@@ -232,7 +232,10 @@ impl crate::__private::Serialize for Notification {
             written.push("token");
         }
         if let ::std::option::Option::Some(v) = &self.channel_expiry {
-            m.serialize_entry("channel_expiry", &crate::__private::ZohoDateTime(v))?;
+            m.serialize_entry(
+                "channel_expiry",
+                &::zohocrm::support::v1::ZohoDateTime(v),
+            )?;
             written.push("channel_expiry");
         }
         if let ::std::option::Option::Some(v) = &self.notify_on_related_action {

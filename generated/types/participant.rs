@@ -29,7 +29,7 @@ pub struct Participant {
     /// JSON key `status`.
     pub status: ::std::option::Option<::std::string::String>,
     /// Every key the spec does not model (custom fields included), kept as raw JSON.
-    pub extra: crate::Fields,
+    pub extra: ::zohocrm::support::v1::Fields,
 }
 
 impl Participant {
@@ -40,27 +40,27 @@ impl Participant {
 
     /// Reads a key that has no typed field (a custom field, say) as `T`.
     /// `None` when absent; an error when present with another type.
-    pub fn get_field_value<T: crate::__private::DeserializeOwned>(
+    pub fn get_field_value<T: ::zohocrm::support::v1::DeserializeOwned>(
         &self,
         key: &str,
-    ) -> ::std::option::Option<crate::Result<T>> {
+    ) -> ::std::option::Option<::zohocrm::support::v1::Result<T>> {
         self.extra.get_as(key)
     }
 
     /// Sets any key. A key with a typed field sets that field (so it is never sent twice);
     /// any other key goes to [`Self::extra`]. A value that does not fit the typed field
-    /// is an [`crate::Error::InvalidArgument`] naming the key.
+    /// is an [`zohocrm::Error::InvalidArgument`] naming the key.
     pub fn set_field_value(
         &mut self,
         key: &str,
-        value: impl crate::__private::Serialize,
-    ) -> crate::Result<&mut Self> {
-        crate::__private::set_field(self, key, &value)?;
+        value: impl ::zohocrm::support::v1::Serialize,
+    ) -> ::zohocrm::support::v1::Result<&mut Self> {
+        ::zohocrm::support::v1::set_field(self, key, &value)?;
         ::std::result::Result::Ok(self)
     }
 }
 
-impl crate::__private::Entity for Participant {
+impl ::zohocrm::support::v1::Entity for Participant {
     const NAME: &'static str = "Participant";
     const KEYS: &'static [&'static str] = &[
         "participant",
@@ -74,29 +74,29 @@ impl crate::__private::Entity for Participant {
         &mut self,
         key: &str,
         raw: &str,
-    ) -> ::std::result::Result<bool, crate::__private::JsonError> {
+    ) -> ::std::result::Result<bool, ::zohocrm::support::v1::JsonError> {
         if raw == "null" {
             return ::std::result::Result::Ok(false);
         }
         match key {
             "participant" => {
                 self.participant = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "type" => {
                 self.type_ = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Email" => {
                 self.email = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "invited" => {
@@ -105,8 +105,8 @@ impl crate::__private::Entity for Participant {
                         "true" => true,
                         "false" => false,
                         _ => {
-                            match crate::__private::from_raw::<
-                                crate::__private::Lenient<_>,
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
                             >(raw)?
                                 .0
                             {
@@ -121,7 +121,7 @@ impl crate::__private::Entity for Participant {
             }
             "status" => {
                 self.status = ::std::option::Option::Some(
-                    crate::__private::string_from_json(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),
@@ -129,25 +129,25 @@ impl crate::__private::Entity for Participant {
         ::std::result::Result::Ok(true)
     }
 
-    fn extra_mut(&mut self) -> &mut crate::Fields {
+    fn extra_mut(&mut self) -> &mut ::zohocrm::support::v1::Fields {
         &mut self.extra
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for Participant {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for Participant {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_entity(d)
+        ::zohocrm::support::v1::decode_entity(d)
     }
 }
 
-impl crate::__private::Serialize for Participant {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for Participant {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use crate::__private::SerializeMap as _;
+        use ::zohocrm::support::v1::SerializeMap as _;
         let mut m = s.serialize_map(::std::option::Option::None)?;
         let mut written: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.participant {

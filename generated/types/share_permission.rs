@@ -51,22 +51,22 @@ impl ::std::fmt::Display for SharePermission {
     }
 }
 
-impl crate::__private::ToParam for SharePermission {
+impl ::zohocrm::support::v1::ToParam for SharePermission {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for SharePermission {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for SharePermission {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_enum(d, "SharePermission")
+        ::zohocrm::support::v1::decode_enum(d, "SharePermission")
     }
 }
 
-impl crate::__private::Serialize for SharePermission {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for SharePermission {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {

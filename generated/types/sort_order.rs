@@ -47,22 +47,22 @@ impl ::std::fmt::Display for SortOrder {
     }
 }
 
-impl crate::__private::ToParam for SortOrder {
+impl ::zohocrm::support::v1::ToParam for SortOrder {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for SortOrder {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for SortOrder {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_enum(d, "SortOrder")
+        ::zohocrm::support::v1::decode_enum(d, "SortOrder")
     }
 }
 
-impl crate::__private::Serialize for SortOrder {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for SortOrder {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {

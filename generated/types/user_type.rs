@@ -79,22 +79,22 @@ impl ::std::fmt::Display for UserType {
     }
 }
 
-impl crate::__private::ToParam for UserType {
+impl ::zohocrm::support::v1::ToParam for UserType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for UserType {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for UserType {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_enum(d, "UserType")
+        ::zohocrm::support::v1::decode_enum(d, "UserType")
     }
 }
 
-impl crate::__private::Serialize for UserType {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for UserType {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {

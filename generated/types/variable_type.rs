@@ -91,22 +91,22 @@ impl ::std::fmt::Display for VariableType {
     }
 }
 
-impl crate::__private::ToParam for VariableType {
+impl ::zohocrm::support::v1::ToParam for VariableType {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_owned()
     }
 }
 
-impl<'de> crate::__private::Deserialize<'de> for VariableType {
-    fn deserialize<D: crate::__private::Deserializer<'de>>(
+impl<'de> ::zohocrm::support::v1::Deserialize<'de> for VariableType {
+    fn deserialize<D: ::zohocrm::support::v1::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::__private::decode_enum(d, "VariableType")
+        ::zohocrm::support::v1::decode_enum(d, "VariableType")
     }
 }
 
-impl crate::__private::Serialize for VariableType {
-    fn serialize<S: crate::__private::Serializer>(
+impl ::zohocrm::support::v1::Serialize for VariableType {
+    fn serialize<S: ::zohocrm::support::v1::Serializer>(
         &self,
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {

@@ -1,5 +1,7 @@
-//! Embeds the spec so the emulator binary is self-contained and always matches the SDK it was
-//! built with.
+//! Embeds the SDK's own spec (`spec/`, a link to the repository's, so it is packaged with the
+//! crate), so a user's spec loads together with it: their operations can hang on built-in
+//! handles and their entities can use built-in types by name. The emulator serves this same
+//! copy, so it always matches the SDK it was built with.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;

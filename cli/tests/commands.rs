@@ -1,0 +1,166 @@
+//! `zohocrm fields`, `--help` and shell completions.
+
+mod support;
+
+use support::Env;
+use zohocrm_emulator::EmulatorConfig;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fields_as_table_json_and_entity() {
+    let env = Env::new(EmulatorConfig::default()).await;
+    let table = env.ok(&["fields", "Leads"]);
+    let last = table.lines().find(|l| l.starts_with("Last_Name")).unwrap();
+    assert!(
+        last.contains("text") && last.contains("mandatory"),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["fields", "Leads", "--json"])).unwrap();
+    let names: Vec<&str> = json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["api_name"].as_str())
+        .collect();
+    assert!(
+        table.lines().count() == names.len() + 1 && names.contains(&"Email"),
+        "{table}"
+    );
+
+    env.ok(&[
+        "fields",
+        "Leads",
+        "--entity",
+        "OrgLead",
+        "-o",
+        "org_leads.yaml",
+    ]);
+    let yaml = std::fs::read_to_string(env.path("org_leads.yaml")).unwrap();
+    assert!(
+        yaml.contains("OrgLead:") && yaml.contains("key: \"No_of_Employees\", type: \"integer\""),
+        "{yaml}"
+    );
+    // The same entity `cargo codegen org-entity` makes from the saved metadata.
+    std::fs::write(env.path("fields.json"), json.to_string()).unwrap();
+    let metas = zohocrm_codegen::org::parse_fields(&json.to_string()).unwrap();
+    assert_eq!(
+        yaml,
+        zohocrm_codegen::org::entity_yaml("OrgLead", "Leads", &metas).unwrap()
+    );
+
+    let err = env.fails(&["fields", "Nope"], 1);
+    assert!(
+        err.contains("module Nope") && err.contains("INVALID_MODULE"),
+        "{err}"
+    );
+    env.cleanup();
+}
+
+#[test]
+fn help_and_completions() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(support::BIN)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let help = run(&["--help"]);
+    for cmd in [
+        "auth",
+        "export",
+        "import",
+        "fields",
+        "emulator",
+        "completions",
+        "Exit status",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+    let export = run(&["export", "--help"]);
+    for opt in [
+        "--format",
+        "--fields",
+        "--criteria",
+        "--modified-since",
+        "--output",
+        "--restart",
+    ] {
+        assert!(export.contains(opt), "export --help lacks {opt}");
+    }
+    let migrate = run(&["auth", "migrate", "--help"]);
+    assert!(
+        migrate.contains("postgres://") && migrate.contains("?table=NAME"),
+        "{migrate}"
+    );
+    let bash = run(&["completions", "bash"]);
+    assert!(bash.contains("_zohocrm") && bash.contains("--duplicate-check-fields"));
+    let zsh = run(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef zohocrm"));
+}
+
+/// `zohocrm emulator` serves until killed; the config it writes works for the other commands.
+#[test]
+fn emulator_command_serves_with_its_config() {
+    use std::io::BufRead;
+    let dir = std::env::temp_dir().join(format!("zohocrm-cli-emu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("zoho.toml");
+    let mut child = std::process::Command::new(support::BIN)
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--records",
+            "2100",
+            "--write-config",
+        ])
+        .arg(&config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let grant = loop {
+        let line = lines
+            .next()
+            .expect("the emulator printed its grant code")
+            .unwrap();
+        if let Some(code) = line.strip_prefix("grant_code: ") {
+            break code.to_owned();
+        }
+    };
+    let run = |args: &[&str]| {
+        std::process::Command::new(support::BIN)
+            .env("ZOHO_CONFIG", &config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let exchanged = run(&["auth", "exchange", &grant]);
+    let leads = run(&[
+        "export",
+        "Leads",
+        "--format",
+        "jsonl",
+        "--fields",
+        "Last_Name",
+    ]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        exchanged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exchanged.stderr)
+    );
+    assert!(
+        leads.status.success(),
+        "{}",
+        String::from_utf8_lossy(&leads.stderr)
+    );
+    // 2,100 generated Leads beside the hand-written ones: read past the 2,000 page cap.
+    let n = String::from_utf8(leads.stdout).unwrap().lines().count();
+    assert!(n > 2_100, "{n} leads");
+}
