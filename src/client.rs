@@ -3,7 +3,7 @@
 
 use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
 use crate::error::{Error, ErrorCode, Result, TransportError};
-use crate::request::{Body, FormPart, Request};
+use crate::request::{Base, Body, FormPart, Request};
 use crate::response::RawResponse;
 use crate::secret::Secret;
 use crate::store::{MemoryStore, TokenStore};
@@ -257,10 +257,15 @@ impl Client {
     }
 
     async fn send_once(&self, req: &Request, token: &Secret, streaming: bool) -> Result<Answer> {
-        let url = format!(
-            "{}/crm/{}{}",
-            self.inner.api_base, self.inner.api_version, req.path
-        );
+        let (host, root) = match req.base {
+            Base::Crm => (self.inner.api_base.clone(), "/crm/"),
+            Base::Bulk => (self.inner.api_base.clone(), "/crm/bulk/"),
+            Base::Upload => (
+                self.inner.api_base.replacen("://www.", "://content.", 1),
+                "/crm/",
+            ),
+        };
+        let url = format!("{host}{root}{}{}", self.inner.api_version, req.path);
         let context = || format!("{:?} {url}", req.method);
         let mut rb = self
             .inner

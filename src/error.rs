@@ -91,6 +91,17 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// A Bulk Read job ended in FAILURE, or its result file (a zipped CSV, kept in a temporary
+    /// file while it is read) could not be written or read.
+    #[error("bulk {operation} job {job_id}: {message}")]
+    Bulk {
+        /// The job id (empty before the job exists).
+        job_id: String,
+        /// `read`.
+        operation: &'static str,
+        /// What went wrong, with the temporary file's path for I/O errors.
+        message: String,
+    },
     /// A response body was larger than the client accepts for it
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
     /// a fixed, much smaller cap for error and token bodies). Nothing of it was decoded.

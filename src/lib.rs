@@ -5,6 +5,7 @@
 // Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
 extern crate self as zohocrm;
 
+mod bulk;
 mod client;
 pub mod config;
 mod coql;
@@ -37,6 +38,7 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
+pub use bulk::BulkRead;
 /// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
 /// formatting are at hand without a version to match.
 pub use chrono;

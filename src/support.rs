@@ -19,8 +19,8 @@ pub mod v1 {
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
-        Method, Request, ToParam, UploadFile, check_count, check_max, check_min, check_min_count,
-        check_module,
+        Base, Method, Request, ToParam, UploadFile, check_count, check_max, check_min,
+        check_min_count, check_module,
     };
     pub use crate::response::{ActionResults, FileDownload, FileStream, Page};
     pub use crate::{Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result};

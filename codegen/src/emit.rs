@@ -984,6 +984,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let name = &o.name;
     let method = ident(&o.method);
     let idempotent = o.idempotent;
+    let base = match o.base {
+        crate::ir::Base::Crm => quote!(),
+        crate::ir::Base::Bulk => quote!(req.set_base(::zohocrm::support::v1::Base::Bulk);),
+        crate::ir::Base::Upload => quote!(req.set_base(::zohocrm::support::v1::Base::Upload);),
+    };
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
         PathSegment::Var(v) => {
@@ -1057,6 +1062,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             fn into_request(self) -> ::zohocrm::support::v1::Result<(::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request)> {
                 let mut req = ::zohocrm::support::v1::Request::new(#name, ::zohocrm::support::v1::Method::#method, #idempotent);
+                #base
                 #(#path)*
                 #module_check
                 #(#checks)*

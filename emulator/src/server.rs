@@ -4,7 +4,7 @@
 use crate::accounts::Accounts;
 use crate::context::Ctx;
 use crate::errors::{self, Reply};
-use crate::spec::{Resolved, Routes, CRM_PREFIX};
+use crate::spec::{Resolved, Routes, BULK_PREFIX, CRM_PREFIX};
 use crate::store::Crm;
 use crate::{auth, org, params, records, validate};
 use crate::{blueprint, files, multipart, notes, record_actions, related};
@@ -120,7 +120,8 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let query = params::parse_pairs(parts.uri.query().unwrap_or(""));
     let method = parts.method.clone();
     tracing::debug!(%method, %path, "request");
-    if path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+    let bulk = path.starts_with(&format!("{BULK_PREFIX}/"));
+    if bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
         use std::sync::atomic::Ordering::SeqCst;
         let load = &shared.load;
         let now = load.in_flight.fetch_add(1, SeqCst) + 1;
@@ -138,8 +139,8 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         if !load.latency.is_zero() {
             tokio::time::sleep(load.latency).await;
         }
-        let sub = &path[CRM_PREFIX.len()..];
-        return crm(&shared, method.as_str(), sub, query, &headers, &bytes).into_response();
+        let sub = &path[if bulk { BULK_PREFIX } else { CRM_PREFIX }.len()..];
+        return crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
     }
     match (method, path.trim_end_matches('/')) {
         (Method::POST, "/oauth/v2/token") => {
@@ -264,6 +265,7 @@ fn crm(
     shared: &Shared,
     method: &str,
     sub: &str,
+    bulk: bool,
     query: Vec<(String, String)>,
     headers: &HashMap<String, String>,
     body: &axum::body::Bytes,
@@ -277,7 +279,7 @@ fn crm(
     if let Some(status) = st.faults.pop_front() {
         return errors::injected_fault(status);
     }
-    let (ops, mut vars) = match shared.routes.resolve(method, sub) {
+    let (ops, mut vars) = match shared.routes.resolve(method, sub, bulk) {
         Resolved::Found(ops, vars) => (ops, vars),
         Resolved::WrongMethod => return errors::invalid_method(),
         Resolved::NotFound => return errors::invalid_url(),
@@ -464,6 +466,9 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_module" => org::get_module(crm, ctx),
         "get_records" => records::get_records(crm, ctx),
         "coql" => crate::coql::query(crm, ctx),
+        "create_bulk_read_job" => crate::bulk::create_read_job(crm, ctx),
+        "get_bulk_read_job_details" => crate::bulk::get_read_job(crm, ctx),
+        "download_result" => crate::bulk::download_read_result(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),
