@@ -451,17 +451,18 @@ impl TransportError {
             .is_some_and(|e| e.is_connect())
     }
 
-    /// True when the failure was a timeout.
+    /// True when the failure was a timeout (of any kind: see [`TransportError::timeout_kind`]).
     pub fn is_timeout(&self) -> bool {
-        self.source
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(|e| e.is_timeout())
+        self.timeout_kind().is_some()
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error during {}", self.context)?;
+        if let Some(kind) = self.timeout_kind() {
+            write!(f, " ({kind:?} timeout)")?;
+        }
         if self.outcome_unknown {
             write!(f, "; {OUTCOME_UNKNOWN}")?;
         }

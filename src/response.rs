@@ -15,6 +15,9 @@ pub struct RawResponse {
     pub(crate) status: u16,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: bytes::Bytes,
+    /// The whole operation, retries included.
+    pub(crate) elapsed: std::time::Duration,
+    pub(crate) attempts: u32,
     /// For writes: how many per-item results the answer must hold (one per item sent).
     pub(crate) expected_items: Option<usize>,
 }
@@ -175,11 +178,59 @@ impl<D> ActionResults<D> {
             .collect()
     }
 
+    /// The id of the one item written, for single-item writes such as uploads: the new
+    /// attachment's id from `upload_attachment`, the new note's from `add_note`. The item's
+    /// error when it failed; a `Decode` error when the answer held no item or no id.
+    ///
+    /// ```no_run
+    /// use zohocrm::{Client, UploadFile};
+    ///
+    /// async fn attach(client: &Client, lead_id: &str) -> zohocrm::Result<zohocrm::Id> {
+    ///     let file = UploadFile::new("quote.pdf", b"%PDF-1.4".to_vec());
+    ///     let results = client.record("Leads", lead_id).upload_attachment(file).send().await?;
+    ///     results.created_id()
+    /// }
+    /// ```
+    pub fn created_id(&self) -> Result<crate::Id>
+    where
+        D: crate::response::HasId,
+    {
+        match self.items.first() {
+            Some(Ok(s)) => s.details.id().cloned().ok_or_else(|| {
+                Error::from(DecodeError::new(
+                    self.http_status,
+                    "an `id` in the item's details",
+                    b"",
+                    None,
+                ))
+            }),
+            Some(Err(e)) => Err(Error::from(e.clone())),
+            None => Err(Error::from(DecodeError::new(
+                self.http_status,
+                "one item in the write's answer",
+                b"",
+                None,
+            ))),
+        }
+    }
+
     pub(crate) fn extend(&mut self, other: ActionResults<D>) {
         if other.http_status != self.http_status {
             self.http_status = 207;
         }
         self.items.extend(other.items);
+    }
+}
+
+/// Write details that carry the written item's id.
+pub trait HasId {
+    /// The id, when the answer gave one.
+    fn id(&self) -> Option<&crate::Id>;
+}
+
+impl HasId for crate::types::RecordActionDetails {
+    fn id(&self) -> Option<&crate::Id> {
+        self.id.as_ref()
     }
 }
 
@@ -536,6 +587,8 @@ impl RawResponse {
             status,
             headers: reqwest::header::HeaderMap::new(),
             body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+            attempts: 1,
             expected_items: None,
         }
     }
@@ -549,6 +602,16 @@ impl RawResponse {
     /// HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// Status, headers, elapsed time and tries, for `.send_with_meta()`.
+    pub fn meta(&self) -> crate::ResponseMeta {
+        crate::meta::ResponseMeta {
+            status: self.status,
+            headers: self.headers.clone(),
+            elapsed: self.elapsed,
+            attempts: self.attempts,
+        }
     }
 
     /// The body.

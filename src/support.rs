@@ -23,7 +23,9 @@ pub mod v1 {
         check_min_count, check_module,
     };
     pub use crate::response::{ActionResults, FileDownload, FileStream, Page};
-    pub use crate::{Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result};
+    pub use crate::{
+        Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result, WithMeta,
+    };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;
     pub use serde::ser::SerializeMap;

@@ -1073,9 +1073,15 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> ::zohocrm::support::v1::Result<#resp_ty> {
+                self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+            }
+
+            /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+            pub async fn send_with_meta(self) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::WithMeta<#resp_ty>> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
-                #decode
+                let meta = resp.meta();
+                #decode.map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
             }
 
             #extras

@@ -379,7 +379,7 @@ impl Lower {
         let o = &op.value;
         check_snake(self, &at, "operation", name);
         // Names are unique per handle: `client.get_current_user()` and
-        // `client.org().get_current_user()` are both seed operations.
+        // `client.org().get_current_user()` are both operations of the official SDK's tables.
         for n in std::iter::once(name).chain(o.aliases.iter().map(String::as_str)) {
             let qualified = format!("{}.{n}", o.handle.value);
             if let Some(prev) = op_names.get(&qualified) {

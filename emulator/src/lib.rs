@@ -60,6 +60,7 @@ pub mod tags;
 pub mod taxes;
 pub mod territories;
 pub mod time;
+pub mod transport;
 pub mod users;
 pub mod validate;
 pub mod variables;
@@ -211,9 +212,11 @@ impl Emulator {
                 max_concurrent: config.max_concurrent_requests,
                 ..Default::default()
             },
+            wire: Default::default(),
         });
         let app = axum::Router::new()
             .fallback(server::handle)
+            .layer(transport::compression())
             .with_state(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -353,6 +356,31 @@ impl Emulator {
             .lock()
             .faults
             .extend(statuses.iter().copied());
+    }
+
+    /// How 429 answers give `Retry-After` from now on: seconds (default 1 s), an HTTP-date, or
+    /// not at all.
+    pub fn set_retry_after(&self, form: transport::RetryAfter) {
+        *self
+            .inner
+            .shared
+            .wire
+            .retry_after
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = form;
+    }
+
+    /// Makes file downloads trickle from now on: 16 KiB chunks with `delay` before each (zero,
+    /// the default, sends at once). Lets a client's read timeout be tested against a slow but
+    /// steady download.
+    pub fn set_file_chunk_delay(&self, delay: Duration) {
+        *self
+            .inner
+            .shared
+            .wire
+            .file_chunk_delay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = delay;
     }
 
     /// The most CRM calls that were ever in flight at once.

@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::errors::{self, Reply};
 use crate::spec::{Resolved, Routes, BULK_PREFIX, CRM_PREFIX};
 use crate::store::Crm;
-use crate::{auth, org, params, records, validate};
+use crate::{auth, org, params, records, transport, validate};
 use crate::{blueprint, files, multipart, notes, record_actions, related};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -46,6 +46,8 @@ pub struct Shared {
     pub base_url: String,
     /// Concurrency of CRM calls, as Zoho limits it per edition.
     pub load: Load,
+    /// Wire-level settings of CRM answers (Retry-After form, download pacing).
+    pub wire: crate::transport::Wire,
 }
 
 /// In-flight CRM calls: Zoho answers 429 past the edition's concurrency cap, and a simulated
@@ -128,19 +130,23 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         let _leave = InFlight(load);
         load.peak.fetch_max(now, SeqCst);
         if load.max_concurrent.is_some_and(|cap| now > cap) {
-            return Reply::error(
+            let throttled = Reply::error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "TOO_MANY_REQUESTS",
                 "concurrency limit exceeded",
                 json!({}),
-            )
-            .into_response();
+            );
+            return transport::finish(&shared.wire, None, throttled.into_response());
         }
         if !load.latency.is_zero() {
             tokio::time::sleep(load.latency).await;
         }
         let sub = &path[if bulk { BULK_PREFIX } else { CRM_PREFIX }.len()..];
-        return crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
+        let token_left =
+            auth::bearer(&headers).and_then(|t| shared.lock().accounts.access_time_left(t));
+        let answer =
+            crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
+        return transport::finish(&shared.wire, token_left, answer);
     }
     match (method, path.trim_end_matches('/')) {
         (Method::POST, "/oauth/v2/token") => {
