@@ -3,8 +3,9 @@
 
 use crate::config::{DataCenter, Environment, normalize_api_version, normalize_base_url};
 use crate::error::{Error, ErrorCode, Result, TransportError};
-use crate::request::{Body, FormPart, Request};
+use crate::request::{Base, Body, FormPart, Request};
 use crate::response::RawResponse;
+use crate::retry::{Failure, RetryPolicy};
 use crate::secret::Secret;
 use crate::store::{MemoryStore, TokenStore};
 use crate::token::Token;
@@ -47,6 +48,15 @@ use tracing::Instrument;
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
     pub(crate) user: Option<Arc<str>>,
+    /// Per-call settings from [`Client::with_retry_policy`] / [`Client::with_timeout`].
+    call: Option<Arc<CallSettings>>,
+}
+
+/// Settings that override the client's for the calls made through one `Client` value.
+#[derive(Debug, Clone, Default)]
+struct CallSettings {
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
 }
 
 pub(crate) struct Inner {
@@ -59,7 +69,9 @@ pub(crate) struct Inner {
     pub(crate) api_version: String,
     pub(crate) store: Arc<dyn TokenStore>,
     pub(crate) refresh_margin: Duration,
-    pub(crate) max_retries: u32,
+    pub(crate) retry: RetryPolicy,
+    /// Bound on a whole operation: every try, retry wait and the wait for a concurrency slot.
+    pub(crate) timeout: Duration,
     pub(crate) persist_client_secret: bool,
     pub(crate) max_concurrent: Option<usize>,
     pub(crate) max_body_bytes: u64,
@@ -101,7 +113,46 @@ impl Client {
         Client {
             inner: self.inner.clone(),
             user: Some(Arc::from(email.into())),
+            call: self.call.clone(),
         }
+    }
+
+    /// The same client, with `policy` for the calls made through the returned value: for one
+    /// call, `client.with_retry_policy(RetryPolicy::never()).module("Leads").create_records(..)`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        let mut call = self.call.as_deref().cloned().unwrap_or_default();
+        call.retry = Some(policy);
+        Client {
+            call: Some(Arc::new(call)),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, with `total` as the whole-operation timeout for the calls made through
+    /// the returned value (see [`ClientBuilder::timeout`]).
+    pub fn with_timeout(&self, total: Duration) -> Client {
+        let mut call = self.call.as_deref().cloned().unwrap_or_default();
+        call.timeout = Some(total);
+        Client {
+            call: Some(Arc::new(call)),
+            ..self.clone()
+        }
+    }
+
+    /// The retry policy calls through this value use.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.call
+            .as_ref()
+            .and_then(|c| c.retry.as_ref())
+            .unwrap_or(&self.inner.retry)
+    }
+
+    /// The whole-operation timeout calls through this value use.
+    pub fn timeout(&self) -> Duration {
+        self.call
+            .as_ref()
+            .and_then(|c| c.timeout)
+            .unwrap_or(self.inner.timeout)
     }
 
     /// The user this client acts for.
@@ -161,18 +212,22 @@ impl Client {
     /// Generated operations call this; it is public as the escape hatch for endpoints the spec
     /// lacks.
     pub async fn execute(&self, req: Request) -> Result<RawResponse> {
-        match self.execute_traced(req, false).await? {
-            Answer::Buffered(raw) => Ok(raw),
+        let (answer, stats) = self.execute_traced(req, false).await?;
+        let mut raw = match answer {
+            Answer::Buffered(raw) => raw,
             Answer::Streaming(resp) => {
-                read_body(resp, BodyLimit::Api(self.inner.max_body_bytes)).await
+                read_body(resp, BodyLimit::Api(self.inner.max_body_bytes)).await?
             }
-        }
+        };
+        raw.elapsed = stats.started.elapsed();
+        raw.attempts = stats.attempts;
+        Ok(raw)
     }
 
     /// As [`Client::execute`], but a successful body is not read: it streams from the socket.
     /// Errors are classified exactly as for `execute` (their bodies are small).
     pub async fn execute_stream(&self, req: Request) -> Result<crate::FileStream> {
-        match self.execute_traced(req, true).await? {
+        match self.execute_traced(req, true).await?.0 {
             Answer::Streaming(resp) => crate::response::file_stream(resp),
             // 204 (no such file) becomes NO_CONTENT, as `file()` does for buffered downloads.
             Answer::Buffered(raw) => raw
@@ -181,7 +236,7 @@ impl Client {
         }
     }
 
-    async fn execute_traced(&self, req: Request, streaming: bool) -> Result<Answer> {
+    async fn execute_traced(&self, req: Request, streaming: bool) -> Result<(Answer, Stats)> {
         let span = tracing::info_span!(
             "zohocrm.call",
             op = req.op,
@@ -192,20 +247,39 @@ impl Client {
         self.execute_inner(req, streaming).instrument(span).await
     }
 
-    async fn execute_inner(&self, req: Request, streaming: bool) -> Result<Answer> {
-        let mut attempt = 0u32;
+    /// The retry loop. Every try, every retry wait and every wait for a concurrency slot fall
+    /// within the whole-operation timeout; a streamed download's body is outside it (bounded by
+    /// the read timeout instead).
+    async fn execute_inner(&self, req: Request, streaming: bool) -> Result<(Answer, Stats)> {
+        let policy = self.retry_policy().clone();
+        let total = self.timeout();
+        let started = Instant::now();
+        let deadline = tokio::time::Instant::from_std(started + total);
+        // Tries sent, and tries the retry policy has allowed (a forced token refresh's second
+        // try is not the policy's to count).
+        let (mut attempt, mut policy_attempt) = (0u32, 0u32);
         let mut refreshed = false;
         let mut token = self.access_token().await?;
         let state = self.user.as_ref().map(|u| self.user_state(u));
         loop {
-            // Waits here, not at Zoho's 429, when the user already has the configured number of
-            // calls in flight.
-            let _permit = match state.as_ref().and_then(|s| s.limiter.as_ref()) {
-                Some(sem) => sem.acquire().await.ok(),
-                None => None,
-            };
-            let started = Instant::now();
-            let result = self.send_once(&req, &token, streaming).await;
+            attempt += 1;
+            let try_started = Instant::now();
+            let result = tokio::time::timeout_at(deadline, async {
+                // Waits here, not at Zoho's 429, when the user already has the configured
+                // number of calls in flight.
+                let _permit = match state.as_ref().and_then(|s| s.limiter.as_ref()) {
+                    Some(sem) => sem.acquire().await.ok(),
+                    None => None,
+                };
+                self.send_once(&req, &token, streaming).await
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::Transport(TransportError::operation_timeout(
+                    format!("{:?} {}", req.method, req.path),
+                    total,
+                )))
+            });
             let status = match &result {
                 Ok(Answer::Buffered(r)) => r.status,
                 Ok(Answer::Streaming(r)) => r.status().as_u16(),
@@ -214,31 +288,49 @@ impl Client {
             };
             tracing::Span::current().record("status", status);
             tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
+                elapsed_ms = try_started.elapsed().as_millis() as u64,
                 attempt,
                 "response"
             );
-            match result {
-                Ok(raw) => return Ok(raw),
-                // A revoked or rotated access token: refresh once and retry once, never loop.
-                Err(Error::Api(e)) if e.code == ErrorCode::InvalidToken && !refreshed => {
-                    refreshed = true;
-                    tracing::info!("access token rejected; refreshing once");
-                    token = self.force_refresh(&token).await?;
+            let e = match result {
+                Ok(answer) => {
+                    return Ok((
+                        answer,
+                        Stats {
+                            started,
+                            attempts: attempt,
+                        },
+                    ));
                 }
-                Err(e) if req.idempotent && attempt < self.inner.max_retries && transient(&e) => {
-                    attempt += 1;
-                    let wait = backoff(attempt, &e);
+                Err(e) => e,
+            };
+            // A revoked or rotated access token: refresh once and retry once, never loop.
+            if e.code() == Some(&ErrorCode::InvalidToken) && !refreshed {
+                refreshed = true;
+                tracing::info!("access token rejected; refreshing once");
+                token = self.force_refresh(&token).await?;
+                continue;
+            }
+            let failure = Failure::of(&e);
+            policy_attempt += 1;
+            if policy.should_retry(failure, req.idempotent, policy_attempt) {
+                let wait = policy.wait(policy_attempt, e.as_api().and_then(|a| a.retry_after));
+                // A wait that would end past the deadline cannot lead to an answer in time.
+                if tokio::time::Instant::now() + wait < deadline {
                     tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transient failure; retrying");
                     tokio::time::sleep(wait).await;
                     // The token may have neared expiry during the wait.
                     token = self.access_token().await?;
+                    continue;
                 }
-                // A non-idempotent write that failed without a conclusive answer may still
-                // have happened; the error says so and how to check.
-                Err(e) if !req.idempotent => return Err(self.with_hint(e).outcome_unknown()),
-                Err(e) => return Err(self.with_hint(e)),
             }
+            let e = self.with_hint(e);
+            // A write that got no conclusive answer may still have been applied.
+            return Err(if !req.idempotent && failure.outcome_unknown() {
+                e.outcome_unknown()
+            } else {
+                e
+            });
         }
     }
 
@@ -257,10 +349,15 @@ impl Client {
     }
 
     async fn send_once(&self, req: &Request, token: &Secret, streaming: bool) -> Result<Answer> {
-        let url = format!(
-            "{}/crm/{}{}",
-            self.inner.api_base, self.inner.api_version, req.path
-        );
+        let (host, root) = match req.base {
+            Base::Crm => (self.inner.api_base.clone(), "/crm/"),
+            Base::Bulk => (self.inner.api_base.clone(), "/crm/bulk/"),
+            Base::Upload => (
+                self.inner.api_base.replacen("://www.", "://content.", 1),
+                "/crm/",
+            ),
+        };
+        let url = format!("{host}{root}{}{}", self.inner.api_version, req.path);
         let context = || format!("{:?} {url}", req.method);
         let mut rb = self
             .inner
@@ -320,6 +417,12 @@ impl Client {
         }
         crate::response::classify(raw, req.method).map(Answer::Buffered)
     }
+}
+
+/// When the operation started and how many tries it took.
+struct Stats {
+    started: Instant,
+    attempts: u32,
 }
 
 /// What a call produced: a read body, or a response whose body is still on the socket.
@@ -413,38 +516,15 @@ pub(crate) async fn read_body(
         headers,
         body: body.freeze(),
         expected_items: None,
+        elapsed: Duration::ZERO,
+        attempts: 1,
     })
 }
 
-fn transient(e: &Error) -> bool {
-    match e {
-        Error::Transport(_) => true,
-        Error::Api(a) => matches!(a.http_status, 429 | 500 | 502 | 503 | 504),
-        Error::Decode(d) => matches!(d.status, 502..=504),
-        _ => false,
-    }
-}
-
-/// The server's `Retry-After` when it gives one (capped, so a bad header cannot park a call for
-/// hours), else 200 ms, 800 ms, 3.2 s ...: enough for a 429 burst to clear without hammering.
-fn backoff(attempt: u32, e: &Error) -> Duration {
-    const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
-    if let Some(wait) = e.as_api().and_then(|a| a.retry_after) {
-        return wait.min(MAX_SERVER_WAIT);
-    }
-    Duration::from_millis(200u64.saturating_mul(4u64.saturating_pow(attempt.saturating_sub(1))))
-}
-
-/// `Retry-After: <seconds>` (the HTTP-date form is rare for APIs and is ignored).
+/// `Retry-After`, in seconds or as an HTTP-date.
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    crate::retry::parse_retry_after(value, std::time::SystemTime::now())
 }
 
 /// Configures a [`Client`]. Every key of the official SDK's config has an equivalent here; see
@@ -486,7 +566,10 @@ pub struct ClientBuilder {
     store: Option<Arc<dyn TokenStore>>,
     refresh_margin: Option<Duration>,
     timeout: Option<Duration>,
-    max_retries: Option<u32>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    gzip: Option<bool>,
     persist_client_secret: bool,
     proxy: Option<Secret>,
     max_concurrent: Option<usize>,
@@ -589,15 +672,46 @@ impl ClientBuilder {
         self
     }
 
-    /// Per-request timeout (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Whole-operation timeout (default 120 s): every try, every retry wait and any wait for a
+    /// concurrency slot. A streamed download's body is not under it, only under
+    /// [`Self::read_timeout`], so a large file is never cut off while it keeps arriving.
+    /// Override it for some calls with [`Client::with_timeout`].
+    pub fn timeout(mut self, total: Duration) -> Self {
+        self.timeout = Some(total);
         self
     }
 
-    /// Retries of idempotent calls on 429, 5xx and transport errors (default 2).
+    /// Longest wait for a TCP (and TLS) connection to open (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Longest silence while reading an answer: before its headers and between body chunks
+    /// (default 60 s).
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = Some(d);
+        self
+    }
+
+    /// How failed calls are retried (default [`RetryPolicy::default`]). Override it for some
+    /// calls with [`Client::with_retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Shorthand for a retry policy of `n` retries (`n + 1` tries), the rest default.
     pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = Some(n);
+        let policy = self.retry.take().unwrap_or_default();
+        self.retry = Some(policy.max_attempts(n.saturating_add(1)));
+        self
+    }
+
+    /// Ask for gzip-compressed answers (`Accept-Encoding: gzip`) and decompress them (default
+    /// on). A page of 200 records shrinks several-fold on the wire.
+    pub fn gzip(mut self, yes: bool) -> Self {
+        self.gzip = Some(yes);
         self
     }
 
@@ -663,7 +777,12 @@ impl ClientBuilder {
                 self.timeout
                     .map(|d| d.as_secs().max(u64::from(d.subsec_nanos() > 0))),
             ),
-            ("max_retries", self.max_retries.map(u64::from)),
+            (
+                "max_retries",
+                self.retry
+                    .as_ref()
+                    .map(|p| u64::from(p.get_max_attempts() - 1)),
+            ),
             (
                 "max_concurrent_requests",
                 self.max_concurrent.map(|n| n as u64),
@@ -687,7 +806,9 @@ impl ClientBuilder {
             http = http.proxy(proxy);
         }
         let http = http
-            .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(60)))
+            .gzip(self.gzip.unwrap_or(true))
             .user_agent(concat!("zohocrm-rust/", env!("CARGO_PKG_VERSION")))
             // Zoho answers a bad path with a redirect to an error page; show it, don't follow it.
             .redirect(reqwest::redirect::Policy::none())
@@ -704,13 +825,15 @@ impl ClientBuilder {
                 api_version,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(60)),
-                max_retries: self.max_retries.unwrap_or(2),
+                retry: self.retry.unwrap_or_default(),
+                timeout: self.timeout.unwrap_or(Duration::from_secs(120)),
                 persist_client_secret: self.persist_client_secret,
                 max_concurrent: self.max_concurrent,
                 max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
                 users: Mutex::new(HashMap::new()),
             }),
             user: self.current_user_email.map(Arc::from),
+            call: None,
         })
     }
 }

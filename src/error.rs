@@ -91,6 +91,17 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// A Bulk Read job ended in FAILURE, or its result file (a zipped CSV, kept in a temporary
+    /// file while it is read) could not be written or read.
+    #[error("bulk {operation} job {job_id}: {message}")]
+    Bulk {
+        /// The job id (empty before the job exists).
+        job_id: String,
+        /// `read`.
+        operation: &'static str,
+        /// What went wrong, with the temporary file's path for I/O errors.
+        message: String,
+    },
     /// A response body was larger than the client accepts for it
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
     /// a fixed, much smaller cap for error and token bodies). Nothing of it was decoded.
@@ -161,7 +172,9 @@ impl Error {
 }
 
 /// A Zoho CRM error, as the API returns it (top level, or one item of a bulk write).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Serialize`/`Deserialize` store it as the fields below, so results can be kept and replayed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
     /// HTTP status of the response that carried it.
@@ -205,26 +218,30 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Zoho's `details` object. The keys Zoho documents are typed; any other key stays in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetails {
     /// The field at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// The expected type of that field.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_data_type: Option<String>,
     /// The limit that was exceeded.
-    #[serde(default, deserialize_with = "crate::decode::lenient_string")]
+    #[serde(
+        default,
+        deserialize_with = "crate::decode::lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<String>,
     /// The parameter at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_name: Option<String>,
     /// The record id involved (for `DUPLICATE_DATA`, the existing record).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// JSON path of the field at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
     /// Every other key.
     #[serde(flatten)]
@@ -250,6 +267,19 @@ macro_rules! error_codes {
                     $(ErrorCode::$variant => $s,)*
                     ErrorCode::Unknown(s) => s,
                 }
+            }
+        }
+
+        impl serde::Serialize for ErrorCode {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for ErrorCode {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                Ok(ErrorCode::from(&*s))
             }
         }
 
@@ -421,17 +451,18 @@ impl TransportError {
             .is_some_and(|e| e.is_connect())
     }
 
-    /// True when the failure was a timeout.
+    /// True when the failure was a timeout (of any kind: see [`TransportError::timeout_kind`]).
     pub fn is_timeout(&self) -> bool {
-        self.source
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(|e| e.is_timeout())
+        self.timeout_kind().is_some()
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error during {}", self.context)?;
+        if let Some(kind) = self.timeout_kind() {
+            write!(f, " ({kind:?} timeout)")?;
+        }
         if self.outcome_unknown {
             write!(f, "; {OUTCOME_UNKNOWN}")?;
         }

@@ -5,16 +5,21 @@
 // Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
 extern crate self as zohocrm;
 
+mod bulk;
 mod client;
 pub mod config;
 mod coql;
+mod criteria;
 mod datetime;
 mod decimal;
 mod decode;
 mod entity;
 pub mod error;
+mod error_kind;
 mod fields;
 mod full_read;
+mod id;
+mod meta;
 mod nullable;
 mod oauth;
 mod paging;
@@ -23,8 +28,10 @@ mod redact;
 mod report;
 mod request;
 mod response;
+mod retry;
 mod secret;
 pub mod settings;
+mod shared;
 pub mod store;
 pub mod support;
 mod token;
@@ -35,22 +42,28 @@ mod token;
 #[path = "../generated/mod.rs"]
 mod generated;
 
+pub use bulk::BulkRead;
 /// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
 /// formatting are at hand without a version to match.
 pub use chrono;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES, SMALL_BODY_BYTES};
 pub use config::{DataCenter, Environment};
+pub use criteria::{Comparator, Criteria};
 pub use datetime::{Date, DateTime};
 pub use decimal::{Decimal, DecimalError};
 pub use error::{ApiError, Error, ErrorCode, OUTCOME_UNKNOWN, Result};
-pub use fields::{Fields, Id};
+pub use error_kind::TimeoutKind;
+pub use fields::Fields;
 pub use generated::{handles, types};
+pub use id::Id;
+pub use meta::{ResponseMeta, WithMeta};
 pub use nullable::Nullable;
 pub use report::Report;
 pub use request::{Method, Request, UploadFile};
 pub use response::{
-    ActionResults, ActionSuccess, FileDownload, FileStream, Info, Page, RawResponse,
+    ActionResults, ActionSuccess, FileDownload, FileStream, HasId, Info, Page, RawResponse,
 };
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use settings::Settings;
 pub use token::Token;

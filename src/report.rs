@@ -1,6 +1,6 @@
 //! [`Report`]: what `main` returns so a failure prints as a message, not a `Debug` dump.
 
-use crate::error::{DisplayErrorChain, Error, ErrorCode};
+use crate::error::{DisplayErrorChain, Error};
 use std::fmt;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -56,40 +56,10 @@ impl fmt::Debug for Report {
     }
 }
 
-impl Error {
-    /// What usually fixes this error, when the message itself does not already say it.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            Error::Api(api) if api.hint.is_none() => match api.code {
-                ErrorCode::InvalidToken | ErrorCode::AuthenticationFailure => Some(
-                    "the access token was rejected and one refresh did not help: the refresh token may be revoked; generate a new grant token",
-                ),
-                ErrorCode::OauthScopeMismatch => Some(
-                    "the token lacks the OAuth scope this call needs (see the operation's docs): generate a grant token with that scope",
-                ),
-                ErrorCode::NoPermission | ErrorCode::AuthorizationFailed => Some(
-                    "the user's profile lacks the permission: check the user's role and profile in Zoho CRM",
-                ),
-                ErrorCode::InvalidModule => {
-                    Some("module names are API names (`Leads`, not `leads` or `Lead`)")
-                }
-                ErrorCode::TooManyRequests => Some(
-                    "Zoho rate limit or concurrency cap: lower ClientBuilder::max_concurrent_requests or raise the retry policy's attempts",
-                ),
-                _ => None,
-            },
-            Error::Transport(t) if t.is_timeout() => Some(
-                "no answer in time: check the network, or raise ClientBuilder::connect_timeout / read_timeout / timeout",
-            ),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
+    use crate::error::{ApiError, ErrorCode};
 
     #[test]
     fn debug_is_display_plus_hint() {

@@ -82,12 +82,27 @@ pub(crate) enum FormPart {
     File(UploadFile),
 }
 
+/// The URL root a request's path hangs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Base {
+    /// `{api domain}/crm/v2`.
+    #[default]
+    Crm,
+    /// `{api domain}/crm/bulk/v2` (bulk jobs).
+    Bulk,
+    /// `{file-upload host}/crm/v2`: `content.zohoapis.*` for a `www.zohoapis.*` api domain, the
+    /// api domain itself otherwise (the emulator). Source: the official Python SDK's bulk-write
+    /// upload URL (zoho-api-v2.md §1).
+    Upload,
+}
+
 /// One API call, described.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) op: &'static str,
     pub(crate) method: Method,
     pub(crate) idempotent: bool,
+    pub(crate) base: Base,
     /// Path segments after `/crm/v2`, already percent-encoded.
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
@@ -104,6 +119,7 @@ impl Request {
             op,
             method,
             idempotent,
+            base: Base::Crm,
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
@@ -123,6 +139,11 @@ impl Request {
             Some((_, ids)) => ids.split(',').filter(|s| !s.trim().is_empty()).count(),
             None => 1,
         }
+    }
+
+    /// Puts the path under another URL root (bulk jobs, the upload host).
+    pub fn set_base(&mut self, base: Base) {
+        self.base = base;
     }
 
     /// Appends a literal path segment.

@@ -4,7 +4,7 @@
 use crate::entity::Key;
 use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
@@ -15,32 +15,51 @@ pub struct RawResponse {
     pub(crate) status: u16,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: bytes::Bytes,
+    /// The whole operation, retries included.
+    pub(crate) elapsed: std::time::Duration,
+    pub(crate) attempts: u32,
     /// For writes: how many per-item results the answer must hold (one per item sent).
     pub(crate) expected_items: Option<usize>,
 }
 
-/// `info` of a list response.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// `info` of a list response: the paging keys typed, every other key Zoho sends (`default`,
+/// `translation`, `range` ...) kept in [`Info::extra`]. Serializes back to the same object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Info {
     /// This page's number.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Page size.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// Items on this page.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// More pages follow.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_records: Option<bool>,
     /// Sort field in effect.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// Sort order in effect.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<String>,
+    /// Every other key, as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
@@ -60,7 +79,7 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 /// assert_eq!(page.info.and_then(|i| i.count), Some(1));
 /// # Ok::<(), zohocrm::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items.
@@ -90,7 +109,7 @@ impl<T> IntoIterator for Page<T> {
 }
 
 /// The successful outcome of one item of a write.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionSuccess<D> {
     /// `SUCCESS` normally.
@@ -123,7 +142,7 @@ pub struct ActionSuccess<D> {
 /// assert_eq!((index, &err.code), (1, &ErrorCode::MandatoryNotFound));
 /// # Ok::<(), zohocrm::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionResults<D> {
     /// HTTP status (200, 201, 202, 207, or 400 when every item failed).
@@ -159,11 +178,59 @@ impl<D> ActionResults<D> {
             .collect()
     }
 
+    /// The id of the one item written, for single-item writes such as uploads: the new
+    /// attachment's id from `upload_attachment`, the new note's from `add_note`. The item's
+    /// error when it failed; a `Decode` error when the answer held no item or no id.
+    ///
+    /// ```no_run
+    /// use zohocrm::{Client, UploadFile};
+    ///
+    /// async fn attach(client: &Client, lead_id: &str) -> zohocrm::Result<zohocrm::Id> {
+    ///     let file = UploadFile::new("quote.pdf", b"%PDF-1.4".to_vec());
+    ///     let results = client.record("Leads", lead_id).upload_attachment(file).send().await?;
+    ///     results.created_id()
+    /// }
+    /// ```
+    pub fn created_id(&self) -> Result<crate::Id>
+    where
+        D: crate::response::HasId,
+    {
+        match self.items.first() {
+            Some(Ok(s)) => s.details.id().cloned().ok_or_else(|| {
+                Error::from(DecodeError::new(
+                    self.http_status,
+                    "an `id` in the item's details",
+                    b"",
+                    None,
+                ))
+            }),
+            Some(Err(e)) => Err(Error::from(e.clone())),
+            None => Err(Error::from(DecodeError::new(
+                self.http_status,
+                "one item in the write's answer",
+                b"",
+                None,
+            ))),
+        }
+    }
+
     pub(crate) fn extend(&mut self, other: ActionResults<D>) {
         if other.http_status != self.http_status {
             self.http_status = 207;
         }
         self.items.extend(other.items);
+    }
+}
+
+/// Write details that carry the written item's id.
+pub trait HasId {
+    /// The id, when the answer gave one.
+    fn id(&self) -> Option<&crate::Id>;
+}
+
+impl HasId for crate::types::RecordActionDetails {
+    fn id(&self) -> Option<&crate::Id> {
+        self.id.as_ref()
     }
 }
 
@@ -520,6 +587,8 @@ impl RawResponse {
             status,
             headers: reqwest::header::HeaderMap::new(),
             body: body.into(),
+            elapsed: std::time::Duration::ZERO,
+            attempts: 1,
             expected_items: None,
         }
     }
@@ -533,6 +602,16 @@ impl RawResponse {
     /// HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// Status, headers, elapsed time and tries, for `.send_with_meta()`.
+    pub fn meta(&self) -> crate::ResponseMeta {
+        crate::meta::ResponseMeta {
+            status: self.status,
+            headers: self.headers.clone(),
+            elapsed: self.elapsed,
+            attempts: self.attempts,
+        }
     }
 
     /// The body.
@@ -554,14 +633,21 @@ impl RawResponse {
         seed: S,
         what: &str,
     ) -> Result<(X, Option<Info>)> {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let out = de
-            .deserialize_map(Envelope {
+        let out = crate::shared::decode(&self.body, |text| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            de.deserialize_map(Envelope {
                 key,
                 seed: Some(seed),
             })
             .and_then(|v| de.end().map(|_| v))
-            .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
+        })
+        .ok_or_else(|| {
+            self.decode_err(
+                format!("{what} under `{key}` (the body is not UTF-8)"),
+                None,
+            )
+        })?
+        .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
         match out.value {
             Some(v) => Ok((v, out.info)),
             None => Err(self.missing(key, what, out.error)),
@@ -644,7 +730,10 @@ impl RawResponse {
         {
             return Err(Error::from(top.into_api_error(self.status)));
         }
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e)))
+        match crate::shared::decode(&self.body, |text| serde_json::from_str::<T>(text)) {
+            Some(r) => r.map_err(|e| self.decode_err(what, Some(e))),
+            None => serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e))),
+        }
     }
 
     /// Per-item write results under `key`: exactly one per item sent (when known, else at least

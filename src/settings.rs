@@ -112,7 +112,7 @@ pub struct Settings {
     pub access_type: Option<String>,
     /// Refresh the access token this many seconds before it expires (default 60).
     pub refresh_margin_secs: Option<u64>,
-    /// Per-request timeout in seconds (default 60; must be above 0).
+    /// Whole-operation timeout in seconds, retries included (default 120; must be above 0).
     pub timeout_secs: Option<u64>,
     /// Retries of idempotent calls on 429, 5xx and transport errors (default 2).
     pub max_retries: Option<u32>,

@@ -14,16 +14,18 @@ pub mod v1 {
     pub use crate::datetime::ZohoDateTime;
     pub use crate::entity::{
         Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
-        decode_enum, from_raw, set_field,
+        decode_enum, from_raw, id_from_json, set_field, string_from_json,
     };
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};
     pub use crate::request::{
-        Method, Request, ToParam, UploadFile, check_count, check_max, check_min, check_min_count,
-        check_module,
+        Base, Method, Request, ToParam, UploadFile, check_count, check_max, check_min,
+        check_min_count, check_module,
     };
     pub use crate::response::{ActionResults, FileDownload, FileStream, Page};
-    pub use crate::{Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result};
+    pub use crate::{
+        Client, Date, DateTime, Decimal, Error, Fields, Id, Nullable, Result, WithMeta,
+    };
     pub use futures_util::stream::BoxStream;
     pub use serde::de::DeserializeOwned;
     pub use serde::ser::SerializeMap;

@@ -1,11 +1,13 @@
-//! Transport behaviour. Retry by policy: idempotent calls retry 429 and 5xx a bounded number of
-//! times (honouring `Retry-After`); writes that are not idempotent never do. Faults come from
+//! Transport behaviour. Retry by policy: 429 is retried for every call, writes included (Zoho
+//! did not process it); 5xx only for idempotent calls, and a write that got one fails saying it
+//! may or may not have happened. `Retry-After` is honoured in both its forms. Faults come from
 //! the emulator's fault injection. And requests go through a configured proxy.
 
 mod support;
 
 use support::{record, setup};
-use zohocrm::ErrorCode;
+use zohocrm::{ErrorCode, RetryPolicy};
+use zohocrm_emulator::transport::RetryAfter;
 
 #[tokio::test]
 async fn idempotent_calls_retry_transient_failures() {
@@ -25,32 +27,116 @@ async fn idempotent_calls_retry_transient_failures() {
 async fn retries_are_bounded() {
     let (emu, client) = setup().await;
     let before = emu.crm_request_count();
-    emu.inject_faults(&[500, 500, 500, 500]);
+    emu.inject_faults(&[500, 500, 500, 500, 500, 500]);
     let err = client.get_organization_details().send().await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InternalError), "{err}");
     assert_eq!(err.as_api().unwrap().http_status, 500);
+    assert!(
+        err.is_retryable() && !err.is_outcome_unknown(),
+        "a read changes nothing"
+    );
     assert_eq!(
         emu.crm_request_count() - before,
-        3,
-        "one try and two retries"
+        5,
+        "the default policy's five tries"
     );
+}
+
+/// Creates one Lead after injecting `fault`: the result, the requests the emulator received
+/// and the Leads it gained.
+async fn write_after_fault(
+    emu: &zohocrm_emulator::Emulator,
+    client: &zohocrm::Client,
+    fault: u16,
+) -> (
+    zohocrm::Result<zohocrm::ActionResults<zohocrm::types::RecordActionDetails>>,
+    u64,
+    usize,
+) {
+    let leads_before = emu.records("Leads").len();
+    let before = emu.crm_request_count();
+    emu.inject_faults(&[fault]);
+    let res = client
+        .module("Leads")
+        .create_records([record(&[("Last_Name", "Written once")])])
+        .send()
+        .await;
+    let sent = emu.crm_request_count() - before;
+    (res, sent, emu.records("Leads").len() - leads_before)
 }
 
 #[tokio::test]
 async fn writes_that_are_not_idempotent_are_not_retried() {
     let (emu, client) = setup().await;
-    let leads_before = emu.records("Leads").len();
-    let before = emu.crm_request_count();
-    emu.inject_faults(&[503]);
-    let err = client
-        .module("Leads")
-        .create_records([record(&[("Last_Name", "Once")])])
-        .send()
-        .await
-        .unwrap_err();
+    let (res, sent, created) = write_after_fault(&emu, &client, 503).await;
+    let err = res.unwrap_err();
     assert_eq!(err.as_api().unwrap().http_status, 503, "{err}");
-    assert_eq!(emu.crm_request_count() - before, 1, "sent once");
-    assert_eq!(emu.records("Leads").len(), leads_before);
+    assert_eq!((sent, created), (1, 0), "sent once");
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(
+        err.to_string().contains("may or may not have happened"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_write_is_retried_because_zoho_did_not_process_it() {
+    // Source: zoho-api-v2.md §4: 429 is the credit or concurrency limit, the call not run.
+    let (emu, client) = setup().await;
+    emu.set_retry_after(RetryAfter::Seconds(0));
+    let (res, sent, created) = write_after_fault(&emu, &client, 429).await;
+    assert!(res.unwrap().all_succeeded());
+    assert_eq!(
+        (sent, created),
+        (2, 1),
+        "one 429, one success, created once"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let (emu, client) = setup().await;
+    // An HTTP-date has whole seconds: 2 s ahead means a wait of more than 1 s.
+    emu.set_retry_after(RetryAfter::HttpDate(2));
+    emu.inject_faults(&[429]);
+    let started = std::time::Instant::now();
+    client.get_organization_details().send().await.unwrap();
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let never = client.with_retry_policy(RetryPolicy::never());
+    emu.inject_faults(&[429]);
+    let err = never.get_organization_details().send().await.unwrap_err();
+    let wait = err
+        .as_api()
+        .unwrap()
+        .retry_after
+        .expect("parsed from the date");
+    assert!(wait <= std::time::Duration::from_secs(2), "{wait:?}");
+    assert!(err.is_throttled() && err.is_retryable(), "{err}");
+
+    // Without the header, the policy's own backoff applies.
+    emu.set_retry_after(RetryAfter::Absent);
+    emu.inject_faults(&[429]);
+    let err = never.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.as_api().unwrap().retry_after, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_parallel_reads_on_a_default_client_survive_a_cap_of_two() {
+    let config = zohocrm_emulator::EmulatorConfig {
+        crm_latency: std::time::Duration::from_millis(50),
+        max_concurrent_requests: Some(2),
+        ..zohocrm_emulator::EmulatorConfig::default()
+    };
+    let (emu, client) = support::setup_with(config).await;
+    let results = burst(&client, 10).await;
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    // The peak counts calls refused at the cap too: above 2 means some got 429 and retried.
+    assert!(emu.peak_concurrent_requests() > 2, "the cap was hit");
 }
 
 #[tokio::test]
@@ -90,8 +176,9 @@ async fn retry_after_is_honoured() {
         started.elapsed()
     );
 
-    emu.inject_faults(&[429, 429, 429]);
-    let err = client.get_organization_details().send().await.unwrap_err();
+    emu.inject_faults(&[429]);
+    let never = client.with_retry_policy(RetryPolicy::never());
+    let err = never.get_organization_details().send().await.unwrap_err();
     assert_eq!(
         err.as_api().unwrap().retry_after,
         Some(std::time::Duration::from_secs(1))

@@ -187,22 +187,31 @@ fn rust_type(ty: &Type) -> TokenStream {
     }
 }
 
-/// Scalars that Zoho sometimes sends as strings decode through `Lenient`.
-fn lenient(ty: &Type) -> bool {
-    matches!(ty, Type::Integer | Type::Boolean)
-}
-
 /// An expression decoding a field's non-null raw JSON text `raw` into its Rust type. A value
 /// that does not fit returns early with `Ok(false)` (kept raw in `extra`) or an error.
+/// Integers and booleans, which Zoho sometimes sends as strings, decode through `Lenient`.
 fn decode_value(ty: &Type) -> TokenStream {
     match ty {
-        _ if lenient(ty) => quote! {
+        Type::Integer => quote! {
             match ::zohocrm::support::v1::from_raw::<::zohocrm::support::v1::Lenient<_>>(raw)?.0 {
                 ::std::option::Option::Some(v) => v,
                 // An empty string: not a value of this type; kept as sent.
                 ::std::option::Option::None => return ::std::result::Result::Ok(false),
             }
         },
+        // The common literals without a parser (this runs for every field of every record).
+        Type::Boolean => quote! {
+            match raw {
+                "true" => true,
+                "false" => false,
+                _ => match ::zohocrm::support::v1::from_raw::<::zohocrm::support::v1::Lenient<_>>(raw)?.0 {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => return ::std::result::Result::Ok(false),
+                },
+            }
+        },
+        Type::String => quote!(::zohocrm::support::v1::string_from_json(raw)?),
+        Type::Id => quote!(::zohocrm::support::v1::id_from_json(raw)?),
         Type::Decimal => quote!(::zohocrm::support::v1::decimal_from_json(raw)?),
         Type::DateTime => quote!(::zohocrm::support::v1::datetime_from_json(raw)?),
         Type::Date => quote!(::zohocrm::support::v1::date_from_json(raw)?),
@@ -975,6 +984,11 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     let name = &o.name;
     let method = ident(&o.method);
     let idempotent = o.idempotent;
+    let base = match o.base {
+        crate::ir::Base::Crm => quote!(),
+        crate::ir::Base::Bulk => quote!(req.set_base(::zohocrm::support::v1::Base::Bulk);),
+        crate::ir::Base::Upload => quote!(req.set_base(::zohocrm::support::v1::Base::Upload);),
+    };
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
         PathSegment::Var(v) => {
@@ -1048,6 +1062,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             fn into_request(self) -> ::zohocrm::support::v1::Result<(::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request)> {
                 let mut req = ::zohocrm::support::v1::Request::new(#name, ::zohocrm::support::v1::Method::#method, #idempotent);
+                #base
                 #(#path)*
                 #module_check
                 #(#checks)*
@@ -1058,9 +1073,15 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
 
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> ::zohocrm::support::v1::Result<#resp_ty> {
+                self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+            }
+
+            /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+            pub async fn send_with_meta(self) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::WithMeta<#resp_ty>> {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
-                #decode
+                let meta = resp.meta();
+                #decode.map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
             }
 
             #extras

@@ -198,8 +198,11 @@ pub struct Operation {
     pub aliases: Vec<String>,
     /// HTTP method, upper case.
     pub method: String,
-    /// Path template under `/crm/v2`.
+    /// Path template under `/crm/v2` (or the bulk / upload base).
     pub path: String,
+    /// Where the path lives (left out of the IR's JSON when `crm`, so older IR compares equal).
+    #[serde(skip_serializing_if = "Base::is_crm")]
+    pub base: Base,
     /// Parameters (path params that come from the handle scope are not listed).
     pub params: Vec<Param>,
     /// Request body.
@@ -216,6 +219,25 @@ pub struct Operation {
     pub scope: String,
     /// Definition site.
     pub source: Source,
+}
+
+/// The URL root of an operation's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Base {
+    /// `{api domain}/crm/v2`.
+    #[default]
+    Crm,
+    /// `{api domain}/crm/bulk/v2` (bulk jobs).
+    Bulk,
+    /// `{file-upload host}/crm/v2` (Bulk Write's zip upload).
+    Upload,
+}
+
+impl Base {
+    fn is_crm(&self) -> bool {
+        *self == Base::Crm
+    }
 }
 
 impl Operation {

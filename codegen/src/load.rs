@@ -379,7 +379,7 @@ impl Lower {
         let o = &op.value;
         check_snake(self, &at, "operation", name);
         // Names are unique per handle: `client.get_current_user()` and
-        // `client.org().get_current_user()` are both seed operations.
+        // `client.org().get_current_user()` are both operations of the official SDK's tables.
         for n in std::iter::once(name).chain(o.aliases.iter().map(String::as_str)) {
             let qualified = format!("{}.{n}", o.handle.value);
             if let Some(prev) = op_names.get(&qualified) {
@@ -571,6 +571,21 @@ impl Lower {
                 ),
             );
         }
+        let base = match &o.base {
+            None => ir::Base::Crm,
+            Some(b) => match b.value.as_str() {
+                "crm" => ir::Base::Crm,
+                "bulk" => ir::Base::Bulk,
+                "upload" => ir::Base::Upload,
+                other => {
+                    self.err(
+                        &At::of(file, b),
+                        format!("`base` is `{other}`; expected crm, bulk or upload"),
+                    );
+                    ir::Base::Crm
+                }
+            },
+        };
         let idempotent = o
             .idempotent
             .unwrap_or(matches!(method.as_str(), "GET" | "PUT" | "DELETE"));
@@ -581,6 +596,7 @@ impl Lower {
             aliases: o.aliases.clone(),
             method,
             path,
+            base,
             params,
             body,
             response: ir::Response {

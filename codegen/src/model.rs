@@ -122,6 +122,10 @@ pub struct Operation {
     pub method: Spanned<String>,
     /// Path under `/crm/v2`, with `{name}` placeholders from the handle scope or path params.
     pub path: Spanned<String>,
+    /// Where the path lives: `crm` (`/crm/v2`, the default), `bulk` (`/crm/bulk/v2`) or `upload`
+    /// (`/crm/v2` on the file-upload host, `content.zohoapis.*`).
+    #[serde(default)]
+    pub base: Option<Spanned<String>>,
     /// Parameters, keyed by Rust name.
     #[serde(default)]
     pub params: IndexMap<String, Spanned<Param>>,

@@ -380,6 +380,12 @@ impl Accounts {
         })
     }
 
+    /// How long a valid access token has left (`None` for an unknown, revoked or expired one).
+    pub fn access_time_left(&self, token: &str) -> Option<std::time::Duration> {
+        let a = self.access.get(token).filter(|a| !a.invalid)?;
+        a.expires.checked_duration_since(Instant::now())
+    }
+
     /// Successful refreshes so far.
     pub fn refresh_count(&self) -> u64 {
         self.refresh_count

@@ -593,7 +593,7 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
         HashMap::new()
     };
     let get = |r: &'_ Value, c: &Column| -> Value { value_of(r, c, &index) };
-    let mut rows: Vec<&Value> = crm
+    let rows: Vec<&Value> = crm
         .records_of(&module.api_name)
         .iter()
         .filter(|r| {
@@ -607,16 +607,34 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     } else {
         q.order.clone()
     };
-    rows.sort_by(|a, b| {
-        for (c, asc) in &order {
-            let o = compare_values(&get(a, c), &get(b, c));
+    // Sort keys are taken once per row, and only the rows up to the page's end are fully
+    // ordered: keyset paging asks for 200 rows out of a whole module many times over.
+    let mut keyed: Vec<(Vec<Value>, &Value)> = rows
+        .into_iter()
+        .map(|r| {
+            let mut k: Vec<Value> = order.iter().map(|(c, _)| get(r, c)).collect();
+            k.push(get(r, &id_column()));
+            (k, r)
+        })
+        .collect();
+    let cmp = |a: &(Vec<Value>, &Value), b: &(Vec<Value>, &Value)| {
+        for (i, (_, asc)) in order.iter().enumerate() {
+            let o = compare_values(&a.0[i], &b.0[i]);
             let o = if *asc { o } else { o.reverse() };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        compare_values(&get(a, &id_column()), &get(b, &id_column()))
-    });
+        compare_values(&a.0[order.len()], &b.0[order.len()])
+    };
+    let page_end = usize::try_from(q.offset.saturating_add(q.limit)).unwrap_or(usize::MAX);
+    if page_end < keyed.len() {
+        keyed.select_nth_unstable_by(page_end, cmp);
+        keyed.truncate(page_end + 1);
+    }
+    keyed.sort_by(cmp);
+    let more_beyond = page_end < keyed.len();
+    let rows: Vec<&Value> = keyed.into_iter().map(|(_, r)| r).collect();
     let start = usize::try_from(q.offset)
         .unwrap_or(usize::MAX)
         .min(rows.len());
@@ -640,7 +658,7 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let count = data.len();
     Reply::json(
         StatusCode::OK,
-        json!({"data": data, "info": {"count": count, "more_records": end < rows.len()}}),
+        json!({"data": data, "info": {"count": count, "more_records": more_beyond || end < rows.len()}}),
     )
 }
 
@@ -786,6 +804,9 @@ fn compare_literal(v: &Value, lit: &Literal) -> Option<Ordering> {
 }
 
 fn compare_values(a: &Value, b: &Value) -> Ordering {
+    if let (Value::String(x), Value::String(y)) = (a, b) {
+        return compare_text(x, y);
+    }
     match (text_of(a), text_of(b)) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
@@ -802,7 +823,7 @@ fn compare_values(a: &Value, b: &Value) -> Ordering {
 
 // Ids compare as numbers, datetimes as instants, numbers as numbers, other text without regard
 // to case.
-fn compare_text(a: &str, b: &str) -> Ordering {
+pub(crate) fn compare_text(a: &str, b: &str) -> Ordering {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     if digits(a) && digits(b) {
         let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));

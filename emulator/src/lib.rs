@@ -22,6 +22,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod blueprint;
+pub mod bulk;
 pub mod contact_roles;
 pub mod context;
 pub mod coql;
@@ -59,6 +60,7 @@ pub mod tags;
 pub mod taxes;
 pub mod territories;
 pub mod time;
+pub mod transport;
 pub mod users;
 pub mod validate;
 pub mod variables;
@@ -103,6 +105,11 @@ pub struct EmulatorConfig {
     /// Concurrent CRM calls allowed; more get 429 TOO_MANY_REQUESTS, as Zoho does past the
     /// edition's cap (Standard 10, Professional 15, Enterprise 20 ...). Default: no cap.
     pub max_concurrent_requests: Option<usize>,
+    /// How long a Bulk Read job stays ADDED, then IN PROGRESS, before it completes (default
+    /// 100 ms; Zoho takes seconds to minutes).
+    pub bulk_job_phase: Duration,
+    /// Records per Bulk Read page (Zoho: 200,000); lower it to test `more_records`.
+    pub bulk_read_per_page: usize,
     /// Extra spec files, `(file name, YAML text)`, loaded on top of the SDK's spec at start-up:
     /// a user's own entities and operations, routed and validated like the built-in ones. Names
     /// are global, so they may use built-in entities and handles but not redefine them; an error
@@ -138,6 +145,8 @@ impl Default for EmulatorConfig {
             max_upload_bytes: extras::DEFAULT_MAX_UPLOAD_BYTES,
             crm_latency: Duration::ZERO,
             max_concurrent_requests: None,
+            bulk_job_phase: Duration::from_millis(100),
+            bulk_read_per_page: bulk::READ_PER_PAGE,
             extra_specs: Vec::new(),
             records_per_module: 0,
         }
@@ -186,6 +195,8 @@ impl Emulator {
         );
         let mut crm = store::Crm::seeded_with(config.records_per_module);
         crm.extras.max_upload_bytes = config.max_upload_bytes;
+        crm.bulk.phase = config.bulk_job_phase;
+        crm.bulk.read_per_page = config.bulk_read_per_page;
         let shared = Arc::new(Shared {
             state: Mutex::new(AppState {
                 accounts,
@@ -201,9 +212,11 @@ impl Emulator {
                 max_concurrent: config.max_concurrent_requests,
                 ..Default::default()
             },
+            wire: Default::default(),
         });
         let app = axum::Router::new()
             .fallback(server::handle)
+            .layer(transport::compression())
             .with_state(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -343,6 +356,31 @@ impl Emulator {
             .lock()
             .faults
             .extend(statuses.iter().copied());
+    }
+
+    /// How 429 answers give `Retry-After` from now on: seconds (default 1 s), an HTTP-date, or
+    /// not at all.
+    pub fn set_retry_after(&self, form: transport::RetryAfter) {
+        *self
+            .inner
+            .shared
+            .wire
+            .retry_after
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = form;
+    }
+
+    /// Makes file downloads trickle from now on: 16 KiB chunks with `delay` before each (zero,
+    /// the default, sends at once). Lets a client's read timeout be tested against a slow but
+    /// steady download.
+    pub fn set_file_chunk_delay(&self, delay: Duration) {
+        *self
+            .inner
+            .shared
+            .wire
+            .file_chunk_delay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = delay;
     }
 
     /// The most CRM calls that were ever in flight at once.

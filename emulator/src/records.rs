@@ -36,8 +36,8 @@ pub fn get_records(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     }
     let mut recs: Vec<&Value> = crm.records_of(&m.api_name).iter().collect();
     if let Some(ids) = ctx.q("ids") {
-        let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
-        recs.retain(|r| ids.contains(&id_of(r)));
+        let ids: std::collections::HashSet<&str> = ids.split(',').map(str::trim).collect();
+        recs.retain(|r| ids.contains(id_of(r)));
     }
     filter_flags(&mut recs, ctx);
     if let Some(t) = ctx.if_modified_since {

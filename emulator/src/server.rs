@@ -4,9 +4,9 @@
 use crate::accounts::Accounts;
 use crate::context::Ctx;
 use crate::errors::{self, Reply};
-use crate::spec::{Resolved, Routes, CRM_PREFIX};
+use crate::spec::{Resolved, Routes, BULK_PREFIX, CRM_PREFIX};
 use crate::store::Crm;
-use crate::{auth, org, params, records, validate};
+use crate::{auth, org, params, records, transport, validate};
 use crate::{blueprint, files, multipart, notes, record_actions, related};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -46,6 +46,8 @@ pub struct Shared {
     pub base_url: String,
     /// Concurrency of CRM calls, as Zoho limits it per edition.
     pub load: Load,
+    /// Wire-level settings of CRM answers (Retry-After form, download pacing).
+    pub wire: crate::transport::Wire,
 }
 
 /// In-flight CRM calls: Zoho answers 429 past the edition's concurrency cap, and a simulated
@@ -120,26 +122,31 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let query = params::parse_pairs(parts.uri.query().unwrap_or(""));
     let method = parts.method.clone();
     tracing::debug!(%method, %path, "request");
-    if path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+    let bulk = path.starts_with(&format!("{BULK_PREFIX}/"));
+    if bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
         use std::sync::atomic::Ordering::SeqCst;
         let load = &shared.load;
         let now = load.in_flight.fetch_add(1, SeqCst) + 1;
         let _leave = InFlight(load);
         load.peak.fetch_max(now, SeqCst);
         if load.max_concurrent.is_some_and(|cap| now > cap) {
-            return Reply::error(
+            let throttled = Reply::error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "TOO_MANY_REQUESTS",
                 "concurrency limit exceeded",
                 json!({}),
-            )
-            .into_response();
+            );
+            return transport::finish(&shared.wire, None, throttled.into_response());
         }
         if !load.latency.is_zero() {
             tokio::time::sleep(load.latency).await;
         }
-        let sub = &path[CRM_PREFIX.len()..];
-        return crm(&shared, method.as_str(), sub, query, &headers, &bytes).into_response();
+        let sub = &path[if bulk { BULK_PREFIX } else { CRM_PREFIX }.len()..];
+        let token_left =
+            auth::bearer(&headers).and_then(|t| shared.lock().accounts.access_time_left(t));
+        let answer =
+            crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
+        return transport::finish(&shared.wire, token_left, answer);
     }
     match (method, path.trim_end_matches('/')) {
         (Method::POST, "/oauth/v2/token") => {
@@ -264,6 +271,7 @@ fn crm(
     shared: &Shared,
     method: &str,
     sub: &str,
+    bulk: bool,
     query: Vec<(String, String)>,
     headers: &HashMap<String, String>,
     body: &axum::body::Bytes,
@@ -277,7 +285,7 @@ fn crm(
     if let Some(status) = st.faults.pop_front() {
         return errors::injected_fault(status);
     }
-    let (ops, mut vars) = match shared.routes.resolve(method, sub) {
+    let (ops, mut vars) = match shared.routes.resolve(method, sub, bulk) {
         Resolved::Found(ops, vars) => (ops, vars),
         Resolved::WrongMethod => return errors::invalid_method(),
         Resolved::NotFound => return errors::invalid_url(),
@@ -464,6 +472,9 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "get_module" => org::get_module(crm, ctx),
         "get_records" => records::get_records(crm, ctx),
         "coql" => crate::coql::query(crm, ctx),
+        "create_bulk_read_job" => crate::bulk::create_read_job(crm, ctx),
+        "get_bulk_read_job_details" => crate::bulk::get_read_job(crm, ctx),
+        "download_result" => crate::bulk::download_read_result(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),

@@ -2,13 +2,15 @@
 //! operation there is routed (and answered 501 until it has a handler) without touching this file.
 
 use std::collections::HashMap;
-use zohocrm_codegen::ir::{Api, Operation, PathSegment};
+use zohocrm_codegen::ir::{Api, Base, Operation, PathSegment};
 
 /// `(file name, text)` of every spec file of the SDK this emulator was built with.
 pub use zohocrm_codegen::builtin::SOURCES;
 
 /// The URL prefix of every CRM operation.
 pub const CRM_PREFIX: &str = "/crm/v2";
+/// The URL prefix of Bulk Read and Bulk Write jobs (spec `base: bulk`).
+pub const BULK_PREFIX: &str = "/crm/bulk/v2";
 
 /// Loads the embedded spec.
 pub fn load() -> Result<Api, zohocrm_codegen::SpecErrors> {
@@ -50,9 +52,10 @@ impl Routes {
         self.ops.iter().map(|(o, _)| o)
     }
 
-    /// Matches `path` (already without `/crm/v2`). Literal segments beat placeholders, earlier
-    /// positions first, so `/Leads/search` is the search call and not a record id.
-    pub fn resolve(&self, method: &str, path: &str) -> Resolved<'_> {
+    /// Matches `path` (already without `/crm/v2`, or `/crm/bulk/v2` when `bulk`). Literal
+    /// segments beat placeholders, earlier positions first, so `/Leads/search` is the search call
+    /// and not a record id.
+    pub fn resolve(&self, method: &str, path: &str, bulk: bool) -> Resolved<'_> {
         let segs: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
@@ -61,6 +64,9 @@ impl Routes {
         let mut best: Option<Vec<bool>> = None;
         let mut tier: Vec<(&Operation, HashMap<String, String>)> = Vec::new();
         for (op, tpl) in &self.ops {
+            if (op.base == Base::Bulk) != bulk {
+                continue;
+            }
             let Some((rank, vars)) = match_template(tpl, &segs) else {
                 continue;
             };

@@ -26,6 +26,8 @@ pub struct Crm {
     pub settings: Settings,
     /// Recycle bin, files, relations and jobs.
     pub extras: crate::extras::Extras,
+    /// Bulk Read jobs.
+    pub bulk: crate::bulk::Jobs,
     /// Items of user-added operations served generically, by collection path.
     pub generic: crate::generic::Collections,
     next_id: u64,
@@ -56,6 +58,7 @@ impl Crm {
             lazy: HashMap::new(),
             settings: Settings::seeded(),
             extras: crate::extras::Extras::seeded(),
+            bulk: Default::default(),
             generic: Default::default(),
             next_id: seed::FIRST_COUNTER,
         };

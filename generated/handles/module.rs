@@ -1417,9 +1417,22 @@ impl GetFields {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Field>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Field>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("fields")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1455,9 +1468,20 @@ impl GetField {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Field> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Field>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("fields")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1495,9 +1519,22 @@ impl GetAllLayouts {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Layout>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Layout>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("layouts")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1533,9 +1570,20 @@ impl GetLayout {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Layout> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Layout>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("layouts")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1573,9 +1621,22 @@ impl GetAllCustomviews {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::CustomView>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::CustomView>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("custom_views")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1613,9 +1674,20 @@ impl GetCustomview {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::CustomView> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::CustomView>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("custom_views")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1653,9 +1725,22 @@ impl GetAllRelatedlists {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::RelatedList>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::RelatedList>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("related_lists")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1693,9 +1778,20 @@ impl GetRelatedlist {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::RelatedList> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::RelatedList>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("related_lists")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -1732,9 +1828,22 @@ impl UpdateModuleSettings {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("modules")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -2044,9 +2153,21 @@ impl GetRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -2161,9 +2282,20 @@ impl GetRecord {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Record> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Record>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -2286,9 +2418,22 @@ impl CreateRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -2401,9 +2546,22 @@ impl UpdateRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -2569,9 +2727,22 @@ impl UpsertRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -2652,9 +2823,22 @@ impl DeleteRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -2778,9 +2962,21 @@ impl SearchRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -2917,9 +3113,21 @@ impl SearchRecordsByPhone {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3056,9 +3264,21 @@ impl SearchRecordEmail {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3195,9 +3415,21 @@ impl SearchRecordsByCriteria {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3357,9 +3589,21 @@ impl GetDeletedRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3492,9 +3736,21 @@ impl GetRecyclebinRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3627,9 +3883,21 @@ impl GetPermanentlyDeletedRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::TrashRecord>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -3785,9 +4053,22 @@ impl MassUpdateRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::MassUpdateDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::MassUpdateDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -3825,9 +4106,20 @@ impl GetMassUpdateStatus {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::MassUpdateStatus> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::MassUpdateStatus>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -3936,9 +4228,22 @@ impl CreateRecord {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4001,9 +4306,20 @@ impl GetRecordUsingExternalId {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Record> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Record>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -4080,9 +4396,22 @@ impl UpdateRecordUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4138,9 +4467,22 @@ impl DeleteRecordUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4250,9 +4592,21 @@ impl GetRelatedRecordsUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -4358,9 +4712,22 @@ impl UpdateRelatedRecordsUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -4434,9 +4801,22 @@ impl DeleteRelatedRecordsUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4505,9 +4885,20 @@ impl GetRelatedRecordUsingExternalId {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Record> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Record>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -4564,9 +4955,22 @@ impl UpdateRelatedRecordUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4612,9 +5016,22 @@ impl DeleteRelatedRecordUsingExternalId {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4668,9 +5085,21 @@ impl GetTags {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("tags")
+        let meta = resp.meta();
+        resp.list("tags").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4710,9 +5139,19 @@ impl GetTagCount {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::TagCount> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::TagCount>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.object()
+        let meta = resp.meta();
+        resp.object().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4757,9 +5196,22 @@ impl CreateTags {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("tags")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 50, one request per chunk, in order.
@@ -4825,9 +5277,22 @@ impl UpdateTags {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("tags")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 50, one request per chunk, in order.
@@ -4929,9 +5394,22 @@ impl AddTagsToMultipleRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordTagsDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordTagsDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -4996,8 +5474,21 @@ impl RemoveTagsFromMultipleRecords {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordTagsDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordTagsDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

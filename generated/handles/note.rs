@@ -284,9 +284,21 @@ impl NoteGetAttachments {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Attachment>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Attachment>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -356,9 +368,22 @@ impl NoteUploadAttachment {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -393,9 +418,19 @@ impl NoteDownloadAttachment {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileDownload> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<::zohocrm::support::v1::FileDownload>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.file()
+        let meta = resp.meta();
+        resp.file().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
@@ -441,8 +476,21 @@ impl NoteDeleteAttachment {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

@@ -388,9 +388,21 @@ impl NotesGetNotes {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Note>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Note>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Every page, fetched lazily one request at a time from `page` (default 1); ends
@@ -459,9 +471,22 @@ impl CreateNotes {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -521,9 +546,22 @@ impl UpdateNotes {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends any number of items in chunks of 100, one request per chunk, in order.
@@ -587,9 +625,22 @@ impl DeleteNotes {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -672,9 +723,20 @@ impl GetNote {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Note> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Note>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -710,9 +772,22 @@ impl NotesUpdateNote {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -746,8 +821,21 @@ impl NotesDeleteNote {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

@@ -3,6 +3,102 @@
 //! Operations of the `rest_client` handle.
 use ::zohocrm as api_root;
 impl ::zohocrm::support::v1::Client {
+    /// Starts a Bulk Read job: up to 200,000 records of a module per page, exported as a zipped CSV. Answers 201 with the job id and state ADDED.
+    ///
+    /// `POST /crm/v2/read`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `query`: What to export.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .create_bulk_read_job(zohocrm::types::BulkReadQuery::new())
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bulk_read_job(
+        &self,
+        query: impl ::std::convert::Into<api_root::types::BulkReadQuery>,
+    ) -> api_root::handles::rest_client::CreateBulkReadJob {
+        api_root::handles::rest_client::CreateBulkReadJob {
+            client: self.clone(),
+            query: query.into(),
+            callback: ::std::option::Option::None,
+            file_type: ::std::option::Option::None,
+        }
+    }
+
+    /// Fetches a Bulk Read job and its state.
+    ///
+    /// `GET /crm/v2/read/{job_id}`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `job_id`: The job id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_bulk_read_job_details("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_bulk_read_job_details(
+        &self,
+        job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::rest_client::GetBulkReadJobDetails {
+        api_root::handles::rest_client::GetBulkReadJobDetails {
+            client: self.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// Downloads a COMPLETED Bulk Read job's zip (one CSV, the first line the field API names).
+    ///
+    /// `GET /crm/v2/read/{job_id}/result`; OAuth scope `ZohoCRM.bulk.read`.
+    ///
+    /// - `job_id`: The job id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .download_result("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "download_bulk_read_result")]
+    pub fn download_result(
+        &self,
+        job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::rest_client::DownloadResult {
+        api_root::handles::rest_client::DownloadResult {
+            client: self.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// The same as [`Self::download_result`], under the name the official SDK uses.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .download_bulk_read_result("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_bulk_read_result(
+        &self,
+        job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::rest_client::DownloadResult {
+        self.download_result(job_id)
+    }
+
     /// Runs a COQL select query (`select Last_Name from Leads where Last_Name is not null limit 0, 200`); the official SDK's QueryOperations.get_records. At most 200 rows per call; `.stream()` pages by offset.
     ///
     /// `POST /crm/v2/coql`; OAuth scope `ZohoCRM.coql.READ`.
@@ -266,6 +362,204 @@ impl ::zohocrm::support::v1::Client {
     }
 }
 
+/// Request builder for `create_bulk_read_job`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateBulkReadJob {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) query: api_root::types::BulkReadQuery,
+    pub(crate) callback: ::std::option::Option<api_root::types::BulkCallback>,
+    pub(crate) file_type: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateBulkReadJob {
+    /// Where Zoho posts when the job ends.
+    pub fn callback(
+        mut self,
+        callback: impl ::std::convert::Into<api_root::types::BulkCallback>,
+    ) -> Self {
+        self.callback = ::std::option::Option::Some(callback.into());
+        self
+    }
+
+    /// Sets or clears [`Self::callback`].
+    pub fn set_callback(
+        mut self,
+        callback: ::std::option::Option<api_root::types::BulkCallback>,
+    ) -> Self {
+        self.callback = callback;
+        self
+    }
+
+    /// `csv` (the default).
+    pub fn file_type(
+        mut self,
+        file_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_type = ::std::option::Option::Some(file_type.into());
+        self
+    }
+
+    /// Sets or clears [`Self::file_type`].
+    pub fn set_file_type(
+        mut self,
+        file_type: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.file_type = file_type;
+        self
+    }
+
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "create_bulk_read_job",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Bulk);
+        req.path_literal("read");
+        {
+            let v = &self.query;
+            req.json_field("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.callback {
+            req.json_field("callback", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_type {
+            req.json_field("file_type", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::ActionResults<api_root::types::BulkReadJob>,
+    > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::BulkReadJob>,
+        >,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `get_bulk_read_job_details`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetBulkReadJobDetails {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) job_id: ::zohocrm::support::v1::Id,
+}
+
+impl GetBulkReadJobDetails {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_bulk_read_job_details",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Bulk);
+        req.path_literal("read");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.job_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::BulkReadJob> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::BulkReadJob>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.single("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `download_result`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadResult {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) job_id: ::zohocrm::support::v1::Id,
+}
+
+impl DownloadResult {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "download_result",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Bulk);
+        req.path_literal("read");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.job_id));
+        req.path_literal("result");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileDownload> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<::zohocrm::support::v1::FileDownload>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.file().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+
+    /// Sends the request and streams the file as it arrives (large files never sit in
+    /// memory whole). Errors are the same as [`Self::send`]'s.
+    pub async fn send_stream(
+        self,
+    ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileStream> {
+        let (client, req) = self.into_request()?;
+        client.execute_stream(req).await
+    }
+}
+
 /// Request builder for `coql`. Set options, then call [`Self::send`].
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -299,9 +593,21 @@ impl Coql {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Record>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Record>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.list("data")
+        let meta = resp.meta();
+        resp.list("data").map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// As [`Self::send`], decoding each record as `T`: a module type made with
@@ -353,9 +659,22 @@ impl UploadFiles {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::FileDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::FileDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("data")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -390,9 +709,19 @@ impl GetFile {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileDownload> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<::zohocrm::support::v1::FileDownload>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
-        resp.file()
+        let meta = resp.meta();
+        resp.file().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 
     /// Sends the request and streams the file as it arrives (large files never sit in
@@ -431,9 +760,20 @@ impl GetOrganizationDetails {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::Organization> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Organization>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("org")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -466,9 +806,22 @@ impl GetCurrentUser {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::User>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::User>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("users")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -528,9 +881,22 @@ impl GetAllModules {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::Page<api_root::types::Module>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::Page<api_root::types::Module>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.list("modules")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -561,9 +927,20 @@ impl GetModule {
 
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> ::zohocrm::support::v1::Result<api_root::types::Module> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Module>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("modules")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -600,8 +977,21 @@ impl UpdateModuleById {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("modules")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

@@ -164,9 +164,22 @@ impl DeleteTag {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("tags")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -205,9 +218,22 @@ impl MergeTag {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("tags")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -249,8 +275,21 @@ impl UpdateTag {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::Tag>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("tags")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

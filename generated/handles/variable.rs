@@ -227,9 +227,20 @@ impl GetVariable {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::Variable> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::Variable>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("variables")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -266,9 +277,22 @@ impl UpdateVariable {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("variables")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
 
@@ -303,8 +327,21 @@ impl DeleteVariable {
     ) -> ::zohocrm::support::v1::Result<
         ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
     > {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<
+            ::zohocrm::support::v1::ActionResults<api_root::types::RecordActionDetails>,
+        >,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.action("variables")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }

@@ -126,8 +126,19 @@ impl GetVariableGroup {
     pub async fn send(
         self,
     ) -> ::zohocrm::support::v1::Result<api_root::types::VariableGroup> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::VariableGroup>,
+    > {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
+        let meta = resp.meta();
         resp.single("variable_groups")
+            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
     }
 }
