@@ -3,6 +3,7 @@
 
 use crate::error::{DecodeError, Error, Result};
 use crate::fields::Fields;
+use crate::raw::RawText;
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
@@ -29,7 +30,7 @@ pub trait Entity: Default {
 }
 
 /// A map key, borrowed from the input when it has no escapes.
-pub struct Key<'de>(Cow<'de, str>);
+pub struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl Key<'_> {
     pub(crate) fn as_str(&self) -> &str {
@@ -96,15 +97,16 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
         self.bare(crate::Id::from(v))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Typed keys are parsed from the captured text; the rest stay spans of the body.
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let raw: Box<RawValue> = map.next_value()?;
-            match self.target.decode_raw(key.as_str(), raw.get()) {
+            let raw: RawText<'de> = map.next_value()?;
+            match self.target.decode_raw(key.as_str(), &raw.0) {
                 Ok(true) => {}
-                Ok(false) => self.target.extra_mut().set_raw(key.as_str().into(), raw),
+                Ok(false) => self.target.extra_mut().push_decoded(key, raw),
                 Err(e) if self.strict => return Err(serde::de::Error::custom(e)),
                 Err(e) => {
                     tracing::debug!(entity = T::NAME, key = key.as_str(), error = %e, "value of an unexpected type kept in extra");
-                    self.target.extra_mut().set_raw(key.as_str().into(), raw);
+                    self.target.extra_mut().push_decoded(key, raw);
                 }
             }
         }
@@ -155,8 +157,7 @@ pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value
     match target.decode_raw(key, &text) {
         Ok(true) => Ok(()),
         Ok(false) => {
-            let raw = RawValue::from_string(text).map_err(|e| invalid(e.to_string()))?;
-            target.extra_mut().set_raw(key.into(), raw);
+            target.extra_mut().set_json(key, text);
             Ok(())
         }
         Err(e) => Err(invalid(format!("{e} (got `{}`)", excerpt(&text)))),
@@ -181,6 +182,28 @@ pub mod erased {
         fn to_json_text(&self) -> Result<String, serde_json::Error> {
             serde_json::to_string(self)
         }
+    }
+}
+
+/// The content of a JSON string without escapes (the common case), without running a parser.
+fn plain_string(raw: &str) -> Option<&str> {
+    let s = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!s.contains(['\\', '"'])).then_some(s)
+}
+
+/// A `string` field from its raw JSON.
+pub fn string_from_json(raw: &str) -> Result<String, serde_json::Error> {
+    match plain_string(raw) {
+        Some(s) => Ok(s.to_owned()),
+        None => serde_json::from_str(raw),
+    }
+}
+
+/// An `id` field from its raw JSON (a string, or a number).
+pub fn id_from_json(raw: &str) -> Result<crate::Id, serde_json::Error> {
+    match plain_string(raw) {
+        Some(s) => Ok(crate::Id::new(s)),
+        None => serde_json::from_str(raw),
     }
 }
 

@@ -172,7 +172,9 @@ impl Error {
 }
 
 /// A Zoho CRM error, as the API returns it (top level, or one item of a bulk write).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Serialize`/`Deserialize` store it as the fields below, so results can be kept and replayed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
     /// HTTP status of the response that carried it.
@@ -216,26 +218,30 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Zoho's `details` object. The keys Zoho documents are typed; any other key stays in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetails {
     /// The field at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
     /// The expected type of that field.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_data_type: Option<String>,
     /// The limit that was exceeded.
-    #[serde(default, deserialize_with = "crate::decode::lenient_string")]
+    #[serde(
+        default,
+        deserialize_with = "crate::decode::lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub limit: Option<String>,
     /// The parameter at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_name: Option<String>,
     /// The record id involved (for `DUPLICATE_DATA`, the existing record).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// JSON path of the field at fault.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
     /// Every other key.
     #[serde(flatten)]
@@ -261,6 +267,19 @@ macro_rules! error_codes {
                     $(ErrorCode::$variant => $s,)*
                     ErrorCode::Unknown(s) => s,
                 }
+            }
+        }
+
+        impl serde::Serialize for ErrorCode {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for ErrorCode {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                Ok(ErrorCode::from(&*s))
             }
         }
 
@@ -464,9 +483,9 @@ pub struct DecodeError {
     pub status: u16,
     /// What was expected (`list of Record under "data"` ...).
     pub expected: String,
-    /// The first bytes of the body (at most 512), lossily decoded.
+    /// The first bytes of the body (at most 512), lossily decoded, secrets scrubbed.
     pub body_excerpt: String,
-    pub(crate) source: Option<serde_json::Error>,
+    pub(crate) source: Option<JsonError>,
 }
 
 impl DecodeError {
@@ -480,10 +499,48 @@ impl DecodeError {
             status,
             expected: expected.into(),
             body_excerpt: excerpt(body),
-            source,
+            source: source.map(|e| JsonError::from(&e)),
         }
     }
 }
+
+/// Why JSON did not parse, and where. serde's messages quote the offending value (`invalid
+/// type: string "1000.…"`), which may be a token, so the message is scrubbed like an excerpt.
+#[derive(Debug)]
+pub struct JsonError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl JsonError {
+    fn from(e: &serde_json::Error) -> Self {
+        JsonError {
+            message: String::from_utf8_lossy(&crate::redact::scrub(e.to_string().as_bytes()))
+                .into_owned(),
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+
+    /// 1-based line of the error in the body.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the error in the body.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
 
 /// At most 512 bytes of a body, for error messages, with anything secret-shaped removed
 /// (see [`crate::redact`]). Redaction never depends on the body parsing: truncated JSON, trailing

@@ -1,6 +1,9 @@
-//! `Fields` (the keys a spec entity does not model, kept as raw JSON) and `Id`.
+//! `Fields`: the keys a spec entity does not model, kept as the raw JSON text that arrived.
 
+use crate::entity::Key;
 use crate::error::{DecodeError, Error, Result};
+use crate::raw::RawText;
+use bytes::Bytes;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -9,10 +12,25 @@ use std::fmt;
 
 /// JSON keys an entity does not type, in arrival order, each kept as raw JSON text.
 ///
-/// Keeping values raw is what makes decoding a page of records cheap: nothing is parsed into a
-/// tree until asked for. Read a value with [`Fields::get_as`]; write one with [`Fields::set`].
+/// Nothing is parsed into a tree until asked for, and nothing is copied on decode: a value
+/// decoded from a response is a span of that response's body, which the record shares with
+/// the rest of its page (so a record kept alone keeps its page's text alive; call
+/// [`Fields::detach`] to give it its own copy). Read a value with [`Fields::get_as`]; write one
+/// with [`Fields::set`].
 #[derive(Clone, Default)]
-pub struct Fields(Vec<(Box<str>, Box<RawValue>)>);
+pub struct Fields {
+    /// The body the spans point into (UTF-8, checked when decoding began), when any entry is a
+    /// span.
+    source: Option<Bytes>,
+    entries: Vec<(Text, Text)>,
+}
+
+/// A key or a raw value: a span of `source`, or text of its own.
+#[derive(Clone)]
+enum Text {
+    Span(u32, u32),
+    Own(Box<str>),
+}
 
 impl Fields {
     /// No fields.
@@ -22,27 +40,48 @@ impl Fields {
 
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
+    }
+
+    fn text<'a>(&'a self, t: &'a Text) -> &'a str {
+        match (t, &self.source) {
+            (Text::Own(s), _) => s,
+            (Text::Span(a, b), Some(src)) => src
+                .get(*a as usize..*b as usize)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("null"),
+            // Spans only exist alongside their source.
+            (Text::Span(..), None) => "null",
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.iter().position(|(k, _)| self.text(k) == key)
+    }
+
+    /// The raw JSON text of `key`.
+    pub fn get_raw(&self, key: &str) -> Option<&str> {
+        self.position(key).map(|i| self.text(&self.entries[i].1))
     }
 
     /// The raw JSON of `key`.
     pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.0.iter().find(|(k, _)| &**k == key).map(|(_, v)| &**v)
+        self.get_raw(key).and_then(as_raw_value)
     }
 
     /// `key` decoded as `T`: `None` when absent, an error when it is not a `T`.
     pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Option<Result<T>> {
-        self.get(key).map(|raw| {
-            serde_json::from_str(raw.get()).map_err(|e| {
+        self.get_raw(key).map(|raw| {
+            serde_json::from_str(raw).map_err(|e| {
                 Error::from(DecodeError::new(
                     0,
                     format!("field `{key}` as {}", std::any::type_name::<T>()),
-                    raw.get().as_bytes(),
+                    raw.as_bytes(),
                     Some(e),
                 ))
             })
@@ -57,47 +96,98 @@ impl Fields {
 
     /// Sets `key` to `value` (replacing any previous value).
     pub fn set(&mut self, key: &str, value: impl Serialize) -> Result<&mut Self> {
-        let raw = serde_json::value::to_raw_value(&value).map_err(|e| {
-            Error::from(DecodeError::new(
-                0,
-                format!("a JSON value for `{key}`"),
-                b"",
-                Some(e),
-            ))
+        let text = serde_json::to_string(&value).map_err(|e| Error::InvalidArgument {
+            entity: "Fields",
+            field: key.to_owned(),
+            message: format!("cannot be written as JSON: {e}"),
         })?;
-        self.set_raw(key.into(), raw);
+        self.set_json(key, text);
         Ok(self)
     }
 
-    pub(crate) fn set_raw(&mut self, key: Box<str>, raw: Box<RawValue>) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = raw,
-            None => self.0.push((key, raw)),
+    /// Sets `key` to JSON text the caller knows is valid.
+    pub(crate) fn set_json(&mut self, key: &str, json: String) {
+        let value = Text::Own(json.into_boxed_str());
+        match self.position(key) {
+            Some(i) => self.entries[i].1 = value,
+            None => self.entries.push((Text::Own(key.into()), value)),
         }
+    }
+
+    /// Adds a decoded entry (keys arrive once per object; a repeat replaces).
+    pub(crate) fn push_decoded(&mut self, key: Key<'_>, raw: RawText<'_>) {
+        if self.entries.is_empty() {
+            // About the untyped fields of a typical record, so the list grows once at most.
+            self.entries.reserve(16);
+        }
+        let k = self.text_of(key.0);
+        let v = self.text_of(raw.0);
+        self.entries.push((k, v));
+    }
+
+    /// A span of the body being decoded when `s` is one (and these fields share that body),
+    /// else owned text.
+    fn text_of(&mut self, s: std::borrow::Cow<'_, str>) -> Text {
+        let std::borrow::Cow::Borrowed(b) = s else {
+            return Text::Own(s.into_owned().into_boxed_str());
+        };
+        if let Some(src) = &self.source {
+            if let Some((start, end)) = crate::shared::span(src, b) {
+                return Text::Span(start, end);
+            }
+        } else if let Some((src, start, end)) = crate::shared::locate(b) {
+            self.source = Some(src);
+            return Text::Span(start, end);
+        }
+        Text::Own(b.into())
     }
 
     /// Removes `key`, returning its raw value.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let i = self.0.iter().position(|(k, _)| &**k == key)?;
-        Some(self.0.remove(i).1)
+        let i = self.position(key)?;
+        let raw = self.text(&self.entries[i].1).to_owned();
+        self.entries.remove(i);
+        RawValue::from_string(raw).ok()
+    }
+
+    /// Iterates over `(key, raw JSON text)`.
+    pub fn iter_raw(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .iter()
+            .map(|(k, v)| (self.text(k), self.text(v)))
     }
 
     /// Iterates over `(key, raw JSON)`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (&**k, &**v))
+        self.iter_raw()
+            .filter_map(|(k, v)| as_raw_value(v).map(|v| (k, v)))
+    }
+
+    /// Gives these fields their own copy of their text, so they no longer keep the response
+    /// body they were decoded from alive.
+    pub fn detach(&mut self) {
+        if self.source.is_none() {
+            return;
+        }
+        let owned = self
+            .iter_raw()
+            .map(|(k, v)| (Text::Own(k.into()), Text::Own(v.into())))
+            .collect();
+        self.entries = owned;
+        self.source = None;
     }
 
     /// All fields as a `serde_json` map (parses every value).
     pub fn to_map(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
-        self.iter()
+        self.iter_raw()
             .map(|(k, v)| {
-                serde_json::from_str(v.get())
+                serde_json::from_str(v)
                     .map(|v| (k.to_owned(), v))
                     .map_err(|e| {
                         Error::from(DecodeError::new(
                             0,
                             format!("field `{k}`"),
-                            v.get().as_bytes(),
+                            v.as_bytes(),
                             Some(e),
                         ))
                     })
@@ -105,44 +195,51 @@ impl Fields {
             .collect()
     }
 
-    /// Writes every field whose key is not in `skip` (keys a typed field owns).
+    /// Writes every field whose key is not in `skip` (keys a typed field owns), verbatim.
     #[doc(hidden)]
     pub fn serialize_except<M: SerializeMap>(
         &self,
         m: &mut M,
         skip: &[&str],
     ) -> Result<(), M::Error> {
-        for (k, v) in &self.0 {
-            if !skip.contains(&&**k) {
-                m.serialize_entry(&**k, v)?;
+        for (k, v) in self.iter_raw() {
+            if !skip.contains(&k) {
+                m.serialize_entry(k, &Verbatim(v))?;
             }
         }
         Ok(())
     }
 }
 
+/// Raw JSON text written as it is.
+struct Verbatim<'a>(&'a str);
+
+impl Serialize for Verbatim<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::raw::serialize(self.0, s)
+    }
+}
+
+/// Text known to be one JSON value, as a `RawValue` (borrowed; a scan, no copy).
+fn as_raw_value(text: &str) -> Option<&RawValue> {
+    serde_json::from_str(text).ok()
+}
+
 impl PartialEq for Fields {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&other.0)
-                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+        self.len() == other.len() && self.iter_raw().eq(other.iter_raw())
     }
 }
 
 impl fmt::Debug for Fields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
-            .finish()
+        f.debug_map().entries(self.iter_raw()).finish()
     }
 }
 
 impl Serialize for Fields {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
+        let mut m = s.serialize_map(Some(self.len()))?;
         self.serialize_except(&mut m, &[])?;
         m.end()
     }
@@ -158,9 +255,9 @@ impl<'de> Deserialize<'de> for Fields {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
                 let mut out = Fields::default();
-                while let Some(k) = map.next_key::<crate::entity::Key<'de>>()? {
-                    let v: Box<RawValue> = map.next_value()?;
-                    out.0.push((k.as_str().into(), v));
+                while let Some(k) = map.next_key::<Key<'de>>()? {
+                    let v: RawText<'de> = map.next_value()?;
+                    out.push_decoded(k, v);
                 }
                 Ok(out)
             }
@@ -172,110 +269,40 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
-/// A Zoho id. Zoho sends ids as numeric strings (`"4150868000000224001"`); a bare number is
-/// accepted too, so decoding never fails on either form.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id(String);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Id {
-    /// Wraps an id.
-    pub fn new(id: impl Into<String>) -> Self {
-        Id(id.into())
+    fn spans(f: &Fields) -> usize {
+        f.entries
+            .iter()
+            .filter(|(k, v)| matches!(k, Text::Span(..)) && matches!(v, Text::Span(..)))
+            .count()
     }
 
-    /// The id text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<String> for Id {
-    fn from(s: String) -> Self {
-        Id(s)
-    }
-}
-
-impl From<&str> for Id {
-    fn from(s: &str) -> Self {
-        Id(s.to_owned())
-    }
-}
-
-impl From<&String> for Id {
-    fn from(s: &String) -> Self {
-        Id(s.clone())
-    }
-}
-
-impl From<&Id> for Id {
-    fn from(s: &Id) -> Self {
-        s.clone()
-    }
-}
-
-impl From<u64> for Id {
-    fn from(n: u64) -> Self {
-        Id(n.to_string())
-    }
-}
-
-impl AsRef<str> for Id {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<str> for Id {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Id {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl Serialize for Id {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Id;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an id (string or number)")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Id, E> {
-                Ok(Id(v.to_owned()))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Id, E> {
-                Ok(Id(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Id, E> {
-                Ok(Id(v.to_string()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Id, E> {
-                Ok(Id(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
+    #[test]
+    fn decoded_bodies_share_spans_and_others_own_their_text() {
+        let body = bytes::Bytes::from_static(
+            br#"{"data":[{"A":1000,"B":{"x":[1,"y"]},"C":null,"D\u0041":"esc"}]}"#,
+        );
+        let page: crate::Page<Fields> = crate::RawResponse::new(200, body.clone())
+            .list("data")
+            .unwrap();
+        let f = &page.data[0];
+        assert_eq!(spans(f), 3, "the escaped key is owned, the rest are spans");
+        assert_eq!(f.get_raw("DA"), Some("\"esc\""));
+        assert_eq!(
+            serde_json::to_string(f).unwrap(),
+            r#"{"A":1000,"B":{"x":[1,"y"]},"C":null,"DA":"esc"}"#
+        );
+        let own: Fields =
+            serde_json::from_str(r#"{"A":1000,"B":{"x":[1,"y"]},"C":null,"DA":"esc"}"#).unwrap();
+        assert_eq!(spans(&own), 0);
+        assert_eq!(&own, f);
+        let mut detached = f.clone();
+        detached.detach();
+        assert_eq!(spans(&detached), 0);
+        assert!(detached.source.is_none());
+        assert_eq!(&detached, f);
     }
 }

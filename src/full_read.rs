@@ -13,7 +13,7 @@
 
 use crate::Client;
 use crate::error::{Error, ErrorCode, Result};
-use crate::fields::Id;
+use crate::id::Id;
 use crate::request::{Method, Request};
 use crate::response::{Info, Page, RawResponse};
 use futures_util::stream::{self, BoxStream, StreamExt};

@@ -4,8 +4,9 @@
 //! garbage, an array, form-encoded) is scrubbed exactly like a well-formed one. Three rules:
 //! the value after a secret key (`access_token`, `refresh_token` ...), anything shaped like a
 //! Zoho OAuth token (`1000.` then at least 8 token characters; Zoho's are `1000.<32 hex>.<32
-//! hex>`), and any run of 16 or more hex digits with a letter among them (a piece of such a token
-//! that a stray byte split off).
+//! hex>`), and any run of hex digits and dots holding 10 or more hex digits with a letter among
+//! them (a piece of such a token that a stray byte split off). Record ids and numbers, which have
+//! no letter, are kept.
 
 /// How far past an excerpt's cut scrubbing looks, so a secret straddling the cut is seen whole.
 pub(crate) const LOOKAHEAD: usize = 512;
@@ -107,26 +108,27 @@ fn token_shaped(body: &[u8], at: usize) -> Option<usize> {
     (j - start >= 8).then_some(j)
 }
 
-/// At the start of a run of 16+ hex digits holding a letter: the end.
+/// At a run of hex digits and dots holding 10+ hex digits with a letter among them: the end.
+/// Such a run is a token, or a piece of one that a stray byte split off or glued to other text
+/// (no word boundary is required). Numbers, decimals and record ids (no letter) never match.
 fn hex_run(body: &[u8], at: usize) -> Option<usize> {
-    if at > 0 && body[at - 1].is_ascii_alphanumeric() {
-        return None;
-    }
-    let mut j = at;
-    let mut letter = false;
-    while j < body.len() && body[j].is_ascii_hexdigit() {
-        letter |= body[j].is_ascii_alphabetic();
+    let (mut j, mut hex, mut letter) = (at, 0, false);
+    while j < body.len() && (body[j].is_ascii_hexdigit() || body[j] == b'.') {
+        if body[j] != b'.' {
+            hex += 1;
+            letter |= body[j].is_ascii_alphabetic();
+        }
         j += 1;
     }
-    (j - at >= 16 && letter).then_some(j)
+    (hex >= 10 && letter).then_some(j)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const AT: &str = "1000.0a1b2c3d4e5f60718293a4b5c6d7e8f9.aa11bb22cc33dd44ee55ff6677889900";
-    const RT: &str = "1000.ffeeddccbbaa99887766554433221100.0123456789abcdef0123456789abcdef";
+    const AT: &str = "1000.8f3a9c2e7b1d4f6a0c5e8b2d9f4a7c1e.3b8e1f6a9d2c5e0b7f4a1d8c3e6b9f2a";
+    const RT: &str = "1000.d4e9a2f7c1b8e3a6f0d5c2b9e4a7f1c8.a6c1f8e3b0d7a2c9f4e1b6d3a8c5f0e2";
 
     fn clean(body: &str) -> String {
         String::from_utf8(scrub(body.as_bytes())).unwrap()
@@ -153,8 +155,11 @@ mod tests {
         assert_clean(&format!("{whole}}}garbage"));
         assert_clean(&format!("[{whole}]"));
         assert_clean(&format!("access_token={AT}&refresh_token={RT}"));
-        // A stray quote splitting a token.
+        // A stray quote splitting a token; a token's tail glued to a key.
         assert_clean(&format!(r#"{{"x":"{}"{}"}}"#, &AT[..30], &AT[30..]));
+        assert_clean(&format!(r#"{{"acces{}","n":1}}"#, &AT[40..]));
+        assert_clean(&format!(r#"{{"x":"{}"}}"#, &RT[26..]));
+        assert_clean(&format!(r#"{{"x":true{}"}}"#, &AT[30..45]));
     }
 
     #[test]

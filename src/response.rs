@@ -4,7 +4,7 @@
 use crate::entity::Key;
 use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, Result};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
@@ -22,28 +22,44 @@ pub struct RawResponse {
     pub(crate) expected_items: Option<usize>,
 }
 
-/// `info` of a list response.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// `info` of a list response: the paging keys typed, every other key Zoho sends (`default`,
+/// `translation`, `range` ...) kept in [`Info::extra`]. Serializes back to the same object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Info {
     /// This page's number.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Page size.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// Items on this page.
-    #[serde(default, deserialize_with = "lenient_i64")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// More pages follow.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_records: Option<bool>,
     /// Sort field in effect.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<String>,
     /// Sort order in effect.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<String>,
+    /// Every other key, as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
@@ -63,7 +79,7 @@ fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 /// assert_eq!(page.info.and_then(|i| i.count), Some(1));
 /// # Ok::<(), zohocrm::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items.
@@ -93,7 +109,7 @@ impl<T> IntoIterator for Page<T> {
 }
 
 /// The successful outcome of one item of a write.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionSuccess<D> {
     /// `SUCCESS` normally.
@@ -126,7 +142,7 @@ pub struct ActionSuccess<D> {
 /// assert_eq!((index, &err.code), (1, &ErrorCode::MandatoryNotFound));
 /// # Ok::<(), zohocrm::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionResults<D> {
     /// HTTP status (200, 201, 202, 207, or 400 when every item failed).
@@ -617,14 +633,21 @@ impl RawResponse {
         seed: S,
         what: &str,
     ) -> Result<(X, Option<Info>)> {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let out = de
-            .deserialize_map(Envelope {
+        let out = crate::shared::decode(&self.body, |text| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            de.deserialize_map(Envelope {
                 key,
                 seed: Some(seed),
             })
             .and_then(|v| de.end().map(|_| v))
-            .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
+        })
+        .ok_or_else(|| {
+            self.decode_err(
+                format!("{what} under `{key}` (the body is not UTF-8)"),
+                None,
+            )
+        })?
+        .map_err(|e| self.decode_err(format!("{what} under `{key}`"), Some(e)))?;
         match out.value {
             Some(v) => Ok((v, out.info)),
             None => Err(self.missing(key, what, out.error)),
@@ -707,7 +730,10 @@ impl RawResponse {
         {
             return Err(Error::from(top.into_api_error(self.status)));
         }
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e)))
+        match crate::shared::decode(&self.body, |text| serde_json::from_str::<T>(text)) {
+            Some(r) => r.map_err(|e| self.decode_err(what, Some(e))),
+            None => serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e))),
+        }
     }
 
     /// Per-item write results under `key`: exactly one per item sent (when known, else at least

@@ -14,7 +14,7 @@ pub mod v1 {
     pub use crate::datetime::ZohoDateTime;
     pub use crate::entity::{
         Entity, Lenient, date_from_json, datetime_from_json, decimal_from_json, decode_entity,
-        decode_enum, from_raw, set_field,
+        decode_enum, from_raw, id_from_json, set_field, string_from_json,
     };
     pub use crate::full_read::paginate;
     pub use crate::paging::{items, send_chunks};

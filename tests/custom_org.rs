@@ -36,7 +36,16 @@ fn target_dir() -> PathBuf {
 #[test]
 fn the_custom_org_crate_builds_and_runs_outside_the_repository() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::temp_dir().join(format!("zohocrm-custom-org-{}", std::process::id()));
+    // One stable directory per target directory: the copy's package path stays the same from
+    // run to run, so its build is incremental and its artifacts replace the last run's.
+    let target = target_dir();
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        target.hash(&mut h);
+        h.finish()
+    };
+    let dir = std::env::temp_dir().join(format!("zohocrm-custom-org-{key:016x}"));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&repo.join("examples/custom-org"), &dir);
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
@@ -71,7 +80,7 @@ fn the_custom_org_crate_builds_and_runs_outside_the_repository() {
             cargo.env_remove(key.as_ref());
         }
     }
-    cargo.env("CARGO_TARGET_DIR", target_dir());
+    cargo.env("CARGO_TARGET_DIR", &target);
     let out = cargo.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -208,3 +208,110 @@ async fn one_refresh_across_processes_postgres() {
 async fn one_refresh_across_processes_redis() {
     one_refresh(Kind::Redis).await;
 }
+
+/// The child side of the crash tests: takes the refresh lock for the admin's token, says so on
+/// stdout, and holds it until it is killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by a_killed_lock_holder_* in child processes"]
+async fn lock_holder() {
+    let (Ok(kind), Ok(name), Ok(base)) = (
+        std::env::var("ZOHOCRM_WORKER_KIND"),
+        std::env::var("ZOHOCRM_WORKER_NAME"),
+        std::env::var("ZOHOCRM_WORKER_URL"),
+    ) else {
+        panic!("the lock holder runs only as a child of a_killed_lock_holder_*");
+    };
+    let store = open(&kind, &name).await;
+    let key = zohocrm::Token::for_user(zohocrm_emulator::DEFAULT_CLIENT_ID, support::ADMIN, &base);
+    let _lock = store.lock_refresh(&key).await.unwrap();
+    println!("LOCKED");
+    use std::io::Write;
+    std::io::stdout().flush().unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+}
+
+/// A process holding the refresh lock is killed with SIGKILL mid-refresh: the survivors, on
+/// default settings, get the lock once it expires and every call succeeds, with one refresh.
+async fn killed_lock_holder(kind: Kind) {
+    common::run(kind, |fx| async move {
+        let emu = Emulator::start().await.unwrap();
+        let base = emu.base_url();
+        let parent = client(&base, fx.store.clone());
+        parent
+            .generate_access_token(&emu.grant_code(support::ADMIN))
+            .await
+            .unwrap();
+        let mut t = fx.store.get_tokens().await.unwrap().remove(0);
+        t.expiry_time = Some(0);
+        fx.store.save_token(&t).await.unwrap();
+
+        let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "lock_holder",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("ZOHOCRM_WORKER_KIND", kind_name(kind))
+            .env("ZOHOCRM_WORKER_NAME", &fx.name)
+            .env("ZOHOCRM_WORKER_URL", &base)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = holder.stdout.take().unwrap();
+        let holder = tokio::task::spawn_blocking(move || {
+            use std::io::BufRead;
+            let locked = std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .any(|l| l.trim_end().ends_with("LOCKED"));
+            assert!(locked, "the holder never took the lock");
+            // SIGKILL: no destructor, no release, no renewal from now on.
+            holder.kill().unwrap();
+            holder.wait().unwrap();
+        });
+        holder.await.unwrap();
+
+        let started = std::time::Instant::now();
+        let survivor = client(&base, fx.store.clone());
+        let calls: Vec<_> = (0..5)
+            .map(|_| {
+                let c = survivor.clone();
+                tokio::spawn(async move { c.get_organization_details().send().await })
+            })
+            .collect();
+        for call in calls {
+            call.await
+                .unwrap()
+                .expect("no call fails after the holder died");
+        }
+        let waited = started.elapsed();
+        assert_eq!(emu.refresh_count(), 1);
+        // The lock's TTL (5 s) bounds the wait, far below the waiters' 30 s timeout.
+        assert!(
+            waited < zohocrm::store::DEFAULT_LOCK_TTL * 3,
+            "{} store: recovered after {waited:?}",
+            kind_name(kind)
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_lock_holder_blocks_a_file_store_only_while_it_lives() {
+    killed_lock_holder(Kind::File).await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_lock_holder_blocks_a_sqlite_store_only_until_its_ttl() {
+    killed_lock_holder(Kind::Sqlite).await;
+}
+
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_lock_holder_blocks_a_redis_store_only_until_its_ttl() {
+    killed_lock_holder(Kind::Redis).await;
+}

@@ -742,6 +742,53 @@ mod file_store {
         held.release().await.unwrap();
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    #[tokio::test]
+    async fn temporary_files_are_unique_and_stale_ones_are_cleaned() {
+        let (dir, path, store) = setup();
+        // What a process killed mid-save left behind, including a name a later process with
+        // the same pid would have used under the old naming scheme.
+        let stale = [
+            format!("tokens.json.tmp-{}-0", std::process::id()),
+            "tokens.json.tmp-4242-7".to_owned(),
+            "tokens.json.tmp-Ab12Cd".to_owned(),
+        ];
+        for name in &stale {
+            write_private(
+                &dir.join(name),
+                b"[{\"access_token\":\"SECRET-left-behind\"}]",
+            );
+        }
+        for i in 0..3 {
+            store
+                .save_token(&full("a@x.com", COM, &format!("at-{i}")))
+                .await
+                .unwrap();
+        }
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+        assert_eq!(store.get_tokens().await.unwrap().len(), 1);
+        assert!(path.exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_directory_is_named_as_one() {
+        let (dir, _path, _) = setup();
+        let store = FileStore::new(&dir);
+        let err = store
+            .get_tokens()
+            .await
+            .expect_err("a directory is not a token file");
+        let shown = chain(&err);
+        assert!(shown.contains("is a directory"), "{shown}");
+        assert!(shown.contains(&dir.display().to_string()), "{shown}");
+        assert!(!shown.contains("mode"), "{shown}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
 
 /// SQL store specifics.

@@ -158,7 +158,7 @@ async fn calendar_dates_and_bad_setter_values() {
         serde_json::to_string(&owner).unwrap(),
         format!("\"{admin}\"")
     );
-    lead.owner = Nullable::Value(zohocrm::types::LookupRef::from_id(admin.clone()));
+    lead.owner = Nullable::Value(UserRef::from_id(admin.clone()));
     assert_eq!(
         serde_json::to_string(&lead).unwrap(),
         format!("{{\"Owner\":\"{admin}\"}}")

@@ -1,6 +1,7 @@
-//! `diff OLD NEW`: operations, entities and fields added, removed or changed.
+//! `diff OLD NEW`: operations, entities and fields added, removed or changed, each classified
+//! by what it means for code written against the generated API ([`Impact`]).
 
-use crate::ir::{Api, Entity, Operation};
+use crate::ir::{Api, Entity, Operation, Param};
 use serde::Serialize;
 use std::fmt;
 
@@ -41,6 +42,8 @@ pub enum Change {
         entity: String,
         /// Field (JSON key).
         field: String,
+        /// Mandatory on create (existing creates now lack it).
+        required: bool,
     },
     /// A removed field.
     FieldRemoved {
@@ -48,6 +51,20 @@ pub enum Change {
         entity: String,
         /// Field (JSON key).
         field: String,
+    },
+    /// Enum values added or removed.
+    EnumChanged {
+        /// Enum.
+        name: String,
+        /// Values added.
+        added: Vec<String>,
+        /// Values removed.
+        removed: Vec<String>,
+    },
+    /// Only documentation changed (an operation's, entity's or field's `doc`).
+    DocsChanged {
+        /// `handle.operation`, `Entity` or `Entity.field`.
+        name: String,
     },
     /// A field whose type or flags changed.
     FieldChanged {
@@ -60,6 +77,94 @@ pub enum Change {
     },
 }
 
+/// What a change means for users of the generated API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    /// Only docs changed.
+    DocsOnly,
+    /// New things; existing code keeps compiling and working.
+    Additive,
+    /// Existing code may stop compiling or calls may start failing: a removed operation, field,
+    /// entity or enum value, a changed type, wire path or shape, something optional made
+    /// required.
+    Breaking,
+}
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Impact::DocsOnly => "docs-only",
+            Impact::Additive => "additive",
+            Impact::Breaking => "breaking",
+        })
+    }
+}
+
+/// A change with its impact, as `diff --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classified {
+    /// The change.
+    #[serde(flatten)]
+    pub change: Change,
+    /// What it means for users.
+    pub impact: Impact,
+}
+
+impl Change {
+    /// What this change means for code written against the generated API.
+    pub fn impact(&self) -> Impact {
+        match self {
+            Change::OperationAdded { .. } | Change::EntityAdded { .. } => Impact::Additive,
+            Change::OperationRemoved { .. }
+            | Change::EntityRemoved { .. }
+            | Change::FieldRemoved { .. } => Impact::Breaking,
+            Change::OperationChanged { what, .. } => {
+                // Only new optional parameters (a new setter) leave existing calls intact.
+                if what.iter().all(|w| w.ends_with(" added (optional)")) {
+                    Impact::Additive
+                } else {
+                    Impact::Breaking
+                }
+            }
+            Change::FieldAdded { required, .. } => {
+                if *required {
+                    Impact::Breaking
+                } else {
+                    Impact::Additive
+                }
+            }
+            Change::EnumChanged { removed, .. } => {
+                if removed.is_empty() {
+                    Impact::Additive
+                } else {
+                    Impact::Breaking
+                }
+            }
+            Change::DocsChanged { .. } => Impact::DocsOnly,
+            Change::FieldChanged { what, .. } => {
+                let loosening = ["optional false -> true", "read_only true -> false"];
+                if what.split(", ").all(|w| loosening.contains(&w)) {
+                    Impact::Additive
+                } else {
+                    Impact::Breaking
+                }
+            }
+        }
+    }
+}
+
+/// Every change of [`diff`] with its impact.
+pub fn classify(old: &Api, new: &Api) -> Vec<Classified> {
+    diff(old, new)
+        .into_iter()
+        .map(|change| Classified {
+            impact: change.impact(),
+            change,
+        })
+        .collect()
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -70,7 +175,17 @@ impl fmt::Display for Change {
             }
             Change::EntityAdded { name } => write!(f, "+ entity {name}"),
             Change::EntityRemoved { name } => write!(f, "- entity {name}"),
-            Change::FieldAdded { entity, field } => write!(f, "+ field {entity}.{field}"),
+            Change::FieldAdded { entity, field, .. } => write!(f, "+ field {entity}.{field}"),
+            Change::EnumChanged {
+                name,
+                added,
+                removed,
+            } => {
+                let mut parts: Vec<String> = added.iter().map(|v| format!("+{v}")).collect();
+                parts.extend(removed.iter().map(|v| format!("-{v}")));
+                write!(f, "~ enum {name}: {}", parts.join(" "))
+            }
+            Change::DocsChanged { name } => write!(f, "~ docs {name}"),
             Change::FieldRemoved { entity, field } => write!(f, "- field {entity}.{field}"),
             Change::FieldChanged {
                 entity,
@@ -102,6 +217,14 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
                         name: name.clone(),
                         what,
                     });
+                } else if prev.doc != o.doc
+                    || prev
+                        .params
+                        .iter()
+                        .zip(&o.params)
+                        .any(|(a, b)| a.doc != b.doc)
+                {
+                    out.push(Change::DocsChanged { name: name.clone() });
                 }
             }
         }
@@ -132,8 +255,40 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
             out.push(Change::EntityRemoved { name: n.clone() });
         }
     }
+    for e in &new.enums {
+        if let Some(prev) = old.enum_(&e.name) {
+            let added: Vec<String> = e
+                .values
+                .iter()
+                .filter(|v| !prev.values.contains(v))
+                .cloned()
+                .collect();
+            let removed: Vec<String> = prev
+                .values
+                .iter()
+                .filter(|v| !e.values.contains(v))
+                .cloned()
+                .collect();
+            if !added.is_empty() || !removed.is_empty() {
+                out.push(Change::EnumChanged {
+                    name: e.name.clone(),
+                    added,
+                    removed,
+                });
+            } else if prev.doc != e.doc {
+                out.push(Change::DocsChanged {
+                    name: e.name.clone(),
+                });
+            }
+        }
+    }
     for e in &new.entities {
         if let Some(prev) = old.entity(&e.name) {
+            if prev.doc != e.doc {
+                out.push(Change::DocsChanged {
+                    name: e.name.clone(),
+                });
+            }
             field_changes(prev, e, &mut out);
         }
     }
@@ -154,7 +309,22 @@ fn op_changes(a: &Operation, b: &Operation) -> Vec<String> {
             .iter()
             .find(|q| q.key == p.key && q.location == p.location)
         {
-            None => what.push(format!("param {} added", p.key)),
+            None if p.optional || p.fixed.is_some() || p.from_scope.is_some() => {
+                what.push(format!("param {} added (optional)", p.key))
+            }
+            None => what.push(format!("param {} added (required)", p.key)),
+            Some(q)
+                if q.doc != p.doc
+                    && same_for_clients(
+                        &Param {
+                            doc: String::new(),
+                            ..q.clone()
+                        },
+                        &Param {
+                            doc: String::new(),
+                            ..p.clone()
+                        },
+                    ) => {}
             Some(q) if !same_for_clients(q, p) => what.push(format!("param {} changed", p.key)),
             _ => {}
         }
@@ -183,6 +353,7 @@ fn field_changes(a: &Entity, b: &Entity, out: &mut Vec<Change>) {
             None => out.push(Change::FieldAdded {
                 entity: b.name.clone(),
                 field: f.key.clone(),
+                required: !f.optional && !f.read_only,
             }),
             Some(g) => {
                 let mut what = Vec::new();
@@ -200,6 +371,10 @@ fn field_changes(a: &Entity, b: &Entity, out: &mut Vec<Change>) {
                         entity: b.name.clone(),
                         field: f.key.clone(),
                         what: what.join(", "),
+                    });
+                } else if g != f {
+                    out.push(Change::DocsChanged {
+                        name: format!("{}.{}", b.name, f.key),
                     });
                 }
             }

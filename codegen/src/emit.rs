@@ -187,22 +187,31 @@ fn rust_type(ty: &Type) -> TokenStream {
     }
 }
 
-/// Scalars that Zoho sometimes sends as strings decode through `Lenient`.
-fn lenient(ty: &Type) -> bool {
-    matches!(ty, Type::Integer | Type::Boolean)
-}
-
 /// An expression decoding a field's non-null raw JSON text `raw` into its Rust type. A value
 /// that does not fit returns early with `Ok(false)` (kept raw in `extra`) or an error.
+/// Integers and booleans, which Zoho sometimes sends as strings, decode through `Lenient`.
 fn decode_value(ty: &Type) -> TokenStream {
     match ty {
-        _ if lenient(ty) => quote! {
+        Type::Integer => quote! {
             match ::zohocrm::support::v1::from_raw::<::zohocrm::support::v1::Lenient<_>>(raw)?.0 {
                 ::std::option::Option::Some(v) => v,
                 // An empty string: not a value of this type; kept as sent.
                 ::std::option::Option::None => return ::std::result::Result::Ok(false),
             }
         },
+        // The common literals without a parser (this runs for every field of every record).
+        Type::Boolean => quote! {
+            match raw {
+                "true" => true,
+                "false" => false,
+                _ => match ::zohocrm::support::v1::from_raw::<::zohocrm::support::v1::Lenient<_>>(raw)?.0 {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => return ::std::result::Result::Ok(false),
+                },
+            }
+        },
+        Type::String => quote!(::zohocrm::support::v1::string_from_json(raw)?),
+        Type::Id => quote!(::zohocrm::support::v1::id_from_json(raw)?),
         Type::Decimal => quote!(::zohocrm::support::v1::decimal_from_json(raw)?),
         Type::DateTime => quote!(::zohocrm::support::v1::datetime_from_json(raw)?),
         Type::Date => quote!(::zohocrm::support::v1::date_from_json(raw)?),

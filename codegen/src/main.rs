@@ -40,6 +40,9 @@ enum Cmd {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Exit 1 when any change is breaking for users of the generated API (CI guard).
+        #[arg(long)]
+        deny_breaking: bool,
     },
     /// Write a spec entity for one module from the org's field metadata (the JSON answer of
     /// `GET /settings/fields?module=X`), so its records decode into typed fields.
@@ -123,9 +126,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        Cmd::Diff { old, new, json } => {
+        Cmd::Diff {
+            old,
+            new,
+            json,
+            deny_breaking,
+        } => {
             let (a, b) = (load_side(&old)?, load_side(&new)?);
-            let changes = diff::diff(&a, &b);
+            let changes = diff::classify(&a, &b);
             if json {
                 println!(
                     "{}",
@@ -135,8 +143,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("no changes");
             } else {
                 for c in &changes {
-                    println!("{c}");
+                    println!("{:<9} {}", c.impact, c.change);
                 }
+            }
+            let breaking = changes
+                .iter()
+                .filter(|c| c.impact == diff::Impact::Breaking)
+                .count();
+            if deny_breaking && breaking > 0 {
+                eprintln!("{breaking} breaking change(s) and --deny-breaking was given");
+                return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -14,6 +14,10 @@ pub struct FieldMeta {
     /// Zoho's data type (`text`, `picklist`, `lookup`, `currency` ...).
     #[serde(default)]
     pub data_type: Option<String>,
+    /// The JSON shape of the value (`string`, `integer`, `double`, `boolean`, `jsonobject`,
+    /// `jsonarray`).
+    #[serde(default)]
+    pub json_type: Option<String>,
     /// The label users see.
     #[serde(default)]
     pub field_label: Option<String>,
@@ -59,19 +63,43 @@ pub fn parse_fields(json: &str) -> Result<Vec<FieldMeta>, String> {
         .collect()
 }
 
-/// The spec type of a Zoho data type. Unknown types become `any`, so new Zoho types never
-/// break decoding.
-fn spec_type(data_type: &str) -> &'static str {
-    match data_type {
+/// The spec type of a field from its `data_type`, checked against its `json_type` (the value's
+/// JSON shape): when the two disagree (`Tag` is `data_type` text but `json_type` jsonarray) the
+/// JSON shape wins, so the typed field is one its values fit. Unknown types become `any`, so new
+/// Zoho types never break decoding. Types: zoho-api-v2.md ("Field metadata: json_type ...").
+fn spec_type(data_type: &str, json_type: Option<&str>, api_name: &str) -> &'static str {
+    let by_data = match data_type {
         "text" | "textarea" | "email" | "phone" | "website" | "picklist" | "autonumber"
-        | "profileimage" | "fileupload" | "event_reminder" => "string",
-        "integer" | "bigint" => "integer",
-        "double" | "currency" | "percent" | "decimal" => "decimal",
+        | "profileimage" | "fileupload" | "event_reminder" => Some("string"),
+        "integer" | "bigint" => Some("integer"),
+        "double" | "currency" | "percent" | "decimal" => Some("decimal"),
+        "boolean" => Some("boolean"),
+        "date" => Some("date"),
+        "datetime" => Some("datetime"),
+        "lookup" => Some("LookupRef"),
+        "ownerlookup" | "userlookup" => Some("UserRef"),
+        "multiselectpicklist" => Some("list<string>"),
+        "subform" => Some("list<Record>"),
+        _ => None,
+    };
+    let shape = |t: &str| match t {
+        "integer" => "integer",
+        "decimal" => "double",
         "boolean" => "boolean",
-        "date" => "date",
-        "datetime" => "datetime",
-        "lookup" | "ownerlookup" | "userlookup" => "LookupRef",
-        "multiselectpicklist" => "list<string>",
+        "LookupRef" | "UserRef" => "jsonobject",
+        "list<string>" | "list<Record>" => "jsonarray",
+        _ => "string",
+    };
+    match (by_data, json_type) {
+        (Some(t), None) => t,
+        (Some(t), Some(j)) if shape(t) == j || (t == "integer" && j == "string") => t,
+        (_, Some("jsonarray")) if api_name == "Tag" => "list<TagRef>",
+        (_, Some("string")) => "string",
+        (_, Some("integer")) => "integer",
+        (_, Some("double")) => "decimal",
+        (_, Some("boolean")) => "boolean",
+        (_, Some("jsonobject")) => "map",
+        (_, Some("jsonarray")) => "list<any>",
         _ => "any",
     }
 }
@@ -123,7 +151,11 @@ pub fn entity_yaml(entity: &str, module: &str, fields: &[FieldMeta]) -> Result<S
             continue;
         }
         let name = rust_name(&f.api_name, &mut taken);
-        let ty = spec_type(f.data_type.as_deref().unwrap_or(""));
+        let ty = spec_type(
+            f.data_type.as_deref().unwrap_or(""),
+            f.json_type.as_deref(),
+            &f.api_name,
+        );
         let label = f
             .field_label
             .as_deref()
@@ -164,7 +196,11 @@ mod tests {
                 {"api_name":"Last_Name","data_type":"text","system_mandatory":true},
                 {"api_name":"lead_source","data_type":"text"},
                 {"api_name":"Score__c","data_type":"integer","read_only":true},
-                {"api_name":"Type","data_type":"holographic","field_label":"Say \"hi\""}
+                {"api_name":"Type","data_type":"holographic","field_label":"Say \"hi\""},
+                {"api_name":"Tag","data_type":"text","json_type":"jsonarray"},
+                {"api_name":"Score","data_type":"formula","json_type":"double"},
+                {"api_name":"Lines","data_type":"subform","json_type":"jsonarray"},
+                {"api_name":"Boss","data_type":"userlookup","json_type":"jsonobject"}
             ]}"#,
         )
         .unwrap();
@@ -175,7 +211,7 @@ mod tests {
         );
         assert!(y.contains(r#"lead_source_2: { key: "lead_source""#), "{y}");
         assert!(
-            y.contains(r#"owner: { key: "Owner", type: "LookupRef""#),
+            y.contains(r#"owner: { key: "Owner", type: "UserRef""#),
             "{y}"
         );
         assert!(
@@ -190,6 +226,14 @@ mod tests {
             y.contains(r#"type: { key: "Type", type: "any", doc: "Say \"hi\" (holographic).""#),
             "{y}"
         );
+        for want in [
+            r#"tag: { key: "Tag", type: "list<TagRef>""#,
+            r#"score: { key: "Score", type: "decimal""#,
+            r#"lines: { key: "Lines", type: "list<Record>""#,
+            r#"boss: { key: "Boss", type: "UserRef""#,
+        ] {
+            assert!(y.contains(want), "{want} in {y}");
+        }
         assert!(parse_fields("{\"nope\": 1}")
             .unwrap_err()
             .contains("no `fields`"));

@@ -37,6 +37,11 @@ pub struct Limits {
     pub max_live_access_tokens: usize,
 }
 
+/// Active refresh tokens per user per client; the next one deletes the oldest, with its access
+/// tokens. Source: zoho-api-v2.md (OAuth limits: "At most 20 active per user per client; the
+/// 21st deletes the first, along with the access tokens made from it").
+pub const MAX_REFRESH_TOKENS_PER_USER: usize = 20;
+
 #[derive(Debug)]
 struct Client {
     secret: String,
@@ -54,6 +59,8 @@ struct Grant {
 
 #[derive(Debug)]
 struct RefreshToken {
+    /// Order of creation, for "the 21st deletes the first".
+    created: u64,
     client_id: String,
     email: String,
     scopes: Vec<String>,
@@ -152,6 +159,7 @@ impl Accounts {
 
     /// Issues a single-use grant code for `client_id`.
     pub fn issue_grant(&mut self, client_id: &str, email: &str, scopes: &[&str]) -> String {
+        self.prune();
         let code = self.token();
         self.grants.insert(
             code.clone(),
@@ -166,8 +174,49 @@ impl Accounts {
         code
     }
 
+    /// Forgets what Zoho no longer honours: expired or used grant codes, expired or displaced
+    /// access tokens, revoked refresh tokens. Every answer stays the same (an unknown code or
+    /// token is refused exactly like an expired one), but the state no longer grows with every
+    /// exchange. Source: zoho-api-v2.md (grant tokens are one-time and live 2 minutes, access
+    /// tokens live 1 hour).
+    pub fn prune(&mut self) {
+        let now = Instant::now();
+        self.grants.retain(|_, g| !g.used && g.expires > now);
+        self.access.retain(|_, a| !a.invalid && a.expires > now);
+        self.refresh.retain(|_, r| !r.revoked);
+        let access = &self.access;
+        for rt in self.refresh.values_mut() {
+            rt.live.retain(|t| access.contains_key(t));
+        }
+    }
+
+    /// How many grant codes, refresh tokens and access tokens are held.
+    pub fn state_sizes(&self) -> (usize, usize, usize) {
+        (self.grants.len(), self.refresh.len(), self.access.len())
+    }
+
+    /// Makes room for one more refresh token of `email` at `client_id`.
+    fn evict_oldest_refresh(&mut self, client_id: &str, email: &str) {
+        let mut mine: Vec<(u64, String)> = self
+            .refresh
+            .iter()
+            .filter(|(_, r)| !r.revoked && r.client_id == client_id && r.email == email)
+            .map(|(t, r)| (r.created, t.clone()))
+            .collect();
+        if mine.len() < MAX_REFRESH_TOKENS_PER_USER {
+            return;
+        }
+        mine.sort();
+        let excess = mine.len() + 1 - MAX_REFRESH_TOKENS_PER_USER;
+        for (_, token) in mine.into_iter().take(excess) {
+            self.refresh.remove(&token);
+            self.access.retain(|_, a| a.refresh != token);
+        }
+    }
+
     /// `POST /oauth/v2/token`. `api_domain` is what the token response advertises.
     pub fn token_endpoint(&mut self, p: &Params, api_domain: &str) -> Value {
+        self.prune();
         let client_id = p.get("client_id").map(String::as_str).unwrap_or("");
         let secret = p.get("client_secret").map(String::as_str).unwrap_or("");
         let Some(client) = self.clients.get(client_id) else {
@@ -209,10 +258,14 @@ impl Accounts {
         }
         grant.used = true;
         let (email, scopes) = (grant.email.clone(), grant.scopes.clone());
+        // A grant code is one-time: once used it is gone (Zoho answers invalid_code either way).
+        self.grants.remove(code);
+        self.evict_oldest_refresh(client_id, &email);
         let refresh = self.token();
         self.refresh.insert(
             refresh.clone(),
             RefreshToken {
+                created: self.counter,
                 client_id: client_id.to_owned(),
                 email,
                 scopes,
@@ -413,7 +466,73 @@ pub fn scope_allows(granted: &[String], required: &str, module: Option<&str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::scope_allows;
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    // Source for every limit used here: zoho-api-v2.md, OAuth limits.
+    #[test]
+    fn token_state_is_pruned_as_zoho_expires_it() {
+        let mut acc = Accounts::new(Limits {
+            access_token_ttl: Duration::from_millis(50),
+            grant_code_ttl: Duration::from_millis(50),
+            refresh_limit_per_window: 10,
+            refresh_window: Duration::from_secs(600),
+            max_live_access_tokens: 15,
+        });
+        acc.register_client("c", "s", "http://cb");
+        let exchange = |acc: &mut Accounts, code: &str| {
+            acc.token_endpoint(
+                &params(&[
+                    ("client_id", "c"),
+                    ("client_secret", "s"),
+                    ("grant_type", "authorization_code"),
+                    ("code", code),
+                ]),
+                "http://api",
+            )
+        };
+        let mut first_refresh = None;
+        let mut last_access = String::new();
+        for i in 0..2_000 {
+            let code = acc.issue_grant("c", "a@x.test", &["ZohoCRM.modules.ALL"]);
+            let r = exchange(&mut acc, &code);
+            assert!(r.get("access_token").is_some(), "{r}");
+            // A used code stays refused.
+            assert_eq!(exchange(&mut acc, &code)["error"], "invalid_code");
+            if i == 0 {
+                first_refresh = r["refresh_token"].as_str().map(str::to_owned);
+            }
+            last_access = r["access_token"].as_str().unwrap_or_default().to_owned();
+        }
+        let (grants, refresh, access) = acc.state_sizes();
+        assert_eq!(grants, 0);
+        assert_eq!(refresh, MAX_REFRESH_TOKENS_PER_USER);
+        assert!(access <= MAX_REFRESH_TOKENS_PER_USER, "{access}");
+        // The first refresh token was deleted by the 21st.
+        let refreshed = acc.token_endpoint(
+            &params(&[
+                ("client_id", "c"),
+                ("client_secret", "s"),
+                ("grant_type", "refresh_token"),
+                ("refresh_token", first_refresh.as_deref().unwrap_or("")),
+            ]),
+            "http://api",
+        );
+        assert_eq!(refreshed["error"], "invalid_code");
+        assert!(acc.check_access(&last_access).is_some());
+        // Expired codes and tokens go too.
+        acc.issue_grant("c", "a@x.test", &[]);
+        std::thread::sleep(Duration::from_millis(80));
+        acc.prune();
+        assert!(acc.check_access(&last_access).is_none());
+        assert_eq!(acc.state_sizes(), (0, MAX_REFRESH_TOKENS_PER_USER, 0));
+    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| (*x).to_owned()).collect()

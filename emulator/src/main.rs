@@ -21,18 +21,28 @@ struct Args {
     /// hand-written seed), for benches and exports.
     #[arg(long, default_value_t = 0, value_name = "N")]
     records: u64,
+    /// An extra spec file (your own entities and operations) loaded on top of the SDK's;
+    /// repeatable. Standard-shaped operations in it are served from an in-memory collection.
+    #[arg(long, value_name = "FILE")]
+    spec: Vec<std::path::PathBuf>,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let config = EmulatorConfig {
+    let mut config = EmulatorConfig {
         port: args.port,
         grant_code_ttl: Duration::from_secs(args.grant_ttl_secs),
         access_token_ttl: Duration::from_secs(args.token_ttl_secs),
         records_per_module: args.records,
         ..EmulatorConfig::default()
     };
+    for path in &args.spec {
+        if let Err(e) = config.add_spec_file(path) {
+            eprintln!("zohocrm-emulator: {e}");
+            std::process::exit(1);
+        }
+    }
     let emu = match Emulator::start_with(config).await {
         Ok(e) => e,
         Err(e) => {

@@ -62,12 +62,12 @@ impl ::zohocrm::support::v1::Entity for AutoNumberDetails {
         match key {
             "prefix" => {
                 self.prefix = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "suffix" => {
                 self.suffix = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "start_number" => {

@@ -58,7 +58,7 @@ impl ::zohocrm::support::v1::Entity for BlueprintUpdate {
         match key {
             "transition_id" => {
                 self.transition_id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "data" => {

@@ -58,12 +58,12 @@ impl ::zohocrm::support::v1::Entity for BulkCallback {
         match key {
             "url" => {
                 self.url = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "method" => {
                 self.method = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -76,7 +76,7 @@ impl ::zohocrm::support::v1::Entity for BulkReadQuery {
         match key {
             "module" => {
                 self.module = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "fields" => {
@@ -91,7 +91,7 @@ impl ::zohocrm::support::v1::Entity for BulkReadQuery {
             }
             "cvid" => {
                 self.cvid = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "page" => {

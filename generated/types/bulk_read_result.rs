@@ -104,7 +104,7 @@ impl ::zohocrm::support::v1::Entity for BulkReadResult {
             }
             "download_url" => {
                 self.download_url = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "per_page" => {
@@ -123,14 +123,20 @@ impl ::zohocrm::support::v1::Entity for BulkReadResult {
             }
             "more_records" => {
                 self.more_records = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );

@@ -62,17 +62,17 @@ impl ::zohocrm::support::v1::Entity for ConvertResult {
         match key {
             "Contacts" => {
                 self.contacts = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "Accounts" => {
                 self.accounts = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "Deals" => {
                 self.deals = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

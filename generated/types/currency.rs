@@ -117,67 +117,85 @@ impl ::zohocrm::support::v1::Entity for Currency {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "iso_code" => {
                 self.iso_code = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "symbol" => {
                 self.symbol = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "exchange_rate" => {
                 self.exchange_rate = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "is_active" => {
                 self.is_active = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "is_base" => {
                 self.is_base = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "prefix_symbol" => {
                 self.prefix_symbol = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );

@@ -72,7 +72,7 @@ impl ::zohocrm::support::v1::Entity for CurrencyDetails {
             }
             "rounding_option" => {
                 self.rounding_option = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

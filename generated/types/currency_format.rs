@@ -77,7 +77,7 @@ impl ::zohocrm::support::v1::Entity for CurrencyFormat {
             }
             "decimal_places" => {
                 self.decimal_places = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

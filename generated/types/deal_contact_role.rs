@@ -54,7 +54,7 @@ impl ::zohocrm::support::v1::Entity for DealContactRole {
         match key {
             "Contact_Role" => {
                 self.contact_role = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

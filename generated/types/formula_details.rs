@@ -58,12 +58,12 @@ impl ::zohocrm::support::v1::Entity for FormulaDetails {
         match key {
             "return_type" => {
                 self.return_type = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "expression" => {
                 self.expression = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

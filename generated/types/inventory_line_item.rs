@@ -122,7 +122,7 @@ impl ::zohocrm::support::v1::Entity for InventoryLineItem {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "product" => {
@@ -172,7 +172,7 @@ impl ::zohocrm::support::v1::Entity for InventoryLineItem {
             }
             "product_description" => {
                 self.product_description = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "quantity_in_stock" => {

@@ -107,24 +107,30 @@ impl ::zohocrm::support::v1::Entity for Layout {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "visible" => {
                 self.visible = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );

@@ -30,7 +30,7 @@ pub struct Lead {
     /// Created By (ownerlookup).
     ///
     /// JSON key `Created_By`; read-only.
-    pub created_by: ::std::option::Option<api_root::types::LookupRef>,
+    pub created_by: ::std::option::Option<api_root::types::UserRef>,
     /// Created Time (datetime).
     ///
     /// JSON key `Created_Time`; read-only.
@@ -106,7 +106,7 @@ pub struct Lead {
     /// Modified By (ownerlookup).
     ///
     /// JSON key `Modified_By`; read-only.
-    pub modified_by: ::std::option::Option<api_root::types::LookupRef>,
+    pub modified_by: ::std::option::Option<api_root::types::UserRef>,
     /// Modified Time (datetime).
     ///
     /// JSON key `Modified_Time`; read-only.
@@ -126,7 +126,7 @@ pub struct Lead {
     /// Owner (ownerlookup).
     ///
     /// JSON key `Owner`.
-    pub owner: ::zohocrm::support::v1::Nullable<api_root::types::LookupRef>,
+    pub owner: ::zohocrm::support::v1::Nullable<api_root::types::UserRef>,
     /// Phone (phone).
     ///
     /// JSON key `Phone`.
@@ -168,7 +168,7 @@ pub struct Lead {
     /// Tag (text).
     ///
     /// JSON key `Tag`; read-only.
-    pub tag: ::std::option::Option<::std::string::String>,
+    pub tag: ::std::option::Option<::std::vec::Vec<api_root::types::TagRef>>,
     /// Twitter (text).
     ///
     /// JSON key `Twitter`.
@@ -180,7 +180,7 @@ pub struct Lead {
     /// Weighted Budget (formula).
     ///
     /// JSON key `Weighted_Budget`; read-only.
-    pub weighted_budget: ::std::option::Option<::zohocrm::support::v1::JsonValue>,
+    pub weighted_budget: ::std::option::Option<::zohocrm::support::v1::Decimal>,
     /// Zip Code (text).
     ///
     /// JSON key `Zip_Code`.
@@ -346,7 +346,7 @@ impl ::zohocrm::support::v1::Entity for Lead {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "Annual_Revenue" => {
@@ -356,17 +356,17 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "City" => {
                 self.city = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Company" => {
                 self.company = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Country" => {
                 self.country = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Created_By" => {
@@ -381,29 +381,35 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Description" => {
                 self.description = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Designation" => {
                 self.designation = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Email" => {
                 self.email = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Email_Opt_Out" => {
                 self.email_opt_out = ::zohocrm::support::v1::Nullable::Value(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
@@ -434,22 +440,22 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Fax" => {
                 self.fax = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "First_Name" => {
                 self.first_name = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Full_Name" => {
                 self.full_name = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Industry" => {
                 self.industry = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Last_Demo_At" => {
@@ -459,22 +465,22 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Last_Name" => {
                 self.last_name = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Lead_Source" => {
                 self.lead_source = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Lead_Status" => {
                 self.lead_status = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Mobile" => {
                 self.mobile = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Modified_By" => {
@@ -489,14 +495,20 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Newsletter_Opt_In" => {
                 self.newsletter_opt_in = ::zohocrm::support::v1::Nullable::Value(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
@@ -527,7 +539,7 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Phone" => {
                 self.phone = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Product_Interests" => {
@@ -537,7 +549,7 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Rating" => {
                 self.rating = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Referred_By" => {
@@ -547,27 +559,27 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Salutation" => {
                 self.salutation = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Secondary_Email" => {
                 self.secondary_email = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Skype_ID" => {
                 self.skype_id = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "State" => {
                 self.state = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Street" => {
                 self.street = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Tag" => {
@@ -577,22 +589,22 @@ impl ::zohocrm::support::v1::Entity for Lead {
             }
             "Twitter" => {
                 self.twitter = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Website" => {
                 self.website = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "Weighted_Budget" => {
                 self.weighted_budget = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::decimal_from_json(raw)?,
                 );
             }
             "Zip_Code" => {
                 self.zip_code = ::zohocrm::support::v1::Nullable::Value(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -81,21 +81,27 @@ impl ::zohocrm::support::v1::Entity for LicenseDetails {
         match key {
             "paid" => {
                 self.paid = ::std::option::Option::Some(
-                    match ::zohocrm::support::v1::from_raw::<
-                        ::zohocrm::support::v1::Lenient<_>,
-                    >(raw)?
-                        .0
-                    {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Ok(false);
+                    match raw {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            match ::zohocrm::support::v1::from_raw::<
+                                ::zohocrm::support::v1::Lenient<_>,
+                            >(raw)?
+                                .0
+                            {
+                                ::std::option::Option::Some(v) => v,
+                                ::std::option::Option::None => {
+                                    return ::std::result::Result::Ok(false);
+                                }
+                            }
                         }
                     },
                 );
             }
             "paid_type" => {
                 self.paid_type = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "paid_expiry" => {
@@ -105,7 +111,7 @@ impl ::zohocrm::support::v1::Entity for LicenseDetails {
             }
             "trial_type" => {
                 self.trial_type = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "trial_expiry" => {

@@ -71,12 +71,12 @@ impl ::zohocrm::support::v1::Entity for PickListValue {
         match key {
             "display_value" => {
                 self.display_value = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "actual_value" => {
                 self.actual_value = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "sequence_number" => {

@@ -66,7 +66,7 @@ impl ::zohocrm::support::v1::Entity for PricingDetail {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "from_range" => {

@@ -61,7 +61,7 @@ impl ::zohocrm::support::v1::Entity for ProfileSection {
         match key {
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "categories" => {

@@ -77,7 +77,7 @@ impl ::zohocrm::support::v1::Entity for RecordActionDetails {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "Created_Time" => {

@@ -54,7 +54,7 @@ impl ::zohocrm::support::v1::Entity for TagMerge {
         match key {
             "conflict_id" => {
                 self.conflict_id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

@@ -82,17 +82,17 @@ impl ::zohocrm::support::v1::Entity for TrashRecord {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "display_name" => {
                 self.display_name = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "type" => {
                 self.type_ = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "deleted_time" => {

@@ -74,17 +74,17 @@ impl ::zohocrm::support::v1::Entity for UserRef {
         match key {
             "id" => {
                 self.id = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::id_from_json(raw)?,
                 );
             }
             "name" => {
                 self.name = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             "email" => {
                 self.email = ::std::option::Option::Some(
-                    ::zohocrm::support::v1::from_raw(raw)?,
+                    ::zohocrm::support::v1::string_from_json(raw)?,
                 );
             }
             _ => return ::std::result::Result::Ok(false),

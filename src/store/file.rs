@@ -12,9 +12,10 @@ use std::time::Duration;
 
 /// Tokens in a JSON file (a list of tokens), shared safely between processes.
 ///
-/// * **Atomic writes.** A write goes to a temporary file in the same directory, is `fsync`ed,
-///   renamed over the file, and the directory is `fsync`ed: a reader (or a crash) sees the old or
-///   the new list, never a partial one.
+/// * **Atomic writes.** A write goes to a uniquely named temporary file in the same directory
+///   (`<file>.tmp-XXXXXX`), is `fsync`ed, renamed over the file, and the directory is `fsync`ed:
+///   a reader (or a crash) sees the old or the new list, never a partial one. Temporary files a
+///   killed process left behind are removed by the next write.
 /// * **No lost updates.** Every read-modify-write holds an exclusive `flock` on the sibling
 ///   `<file>.lock`, so concurrent processes serialize their saves.
 /// * **Corruption is reported, never overwritten.** A truncated or invalid file makes every call
@@ -52,6 +53,16 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
         .unwrap_or_else(|| "tokens.json".into());
     name.push(suffix);
     path.with_file_name(name)
+}
+
+/// `tokens.json.tmp-`: the start of every temporary file name of the store at `path` (older
+/// versions used `tokens.json.tmp-<pid>-<seq>`, so their leftovers are cleaned up too).
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tokens.json".into());
+    format!("{name}.tmp-")
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -96,6 +107,19 @@ impl Inner {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io_err(path, "open", e)),
         };
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(io_err(
+                path,
+                "open",
+                std::io::Error::new(
+                    ErrorKind::IsADirectory,
+                    format!(
+                        "is a directory; give the path of the token file, such as {}",
+                        path.join(crate::settings::TOKEN_FILE_NAME).display()
+                    ),
+                ),
+            ));
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -127,9 +151,10 @@ impl Inner {
         })
     }
 
-    /// Replaces the file atomically with `tokens`.
+    /// Replaces the file atomically with `tokens`: a uniquely named temporary file (mode 0600,
+    /// created exclusively, so no other process or leftover can collide with it) is written,
+    /// `fsync`ed and renamed over the file; on any failure it is removed.
     fn store(&self, tokens: &[Token]) -> Result<(), StoreError> {
-        static SEQ: AtomicU64 = AtomicU64::new(0);
         let path = &self.path;
         let json = serde_json::to_vec_pretty(tokens).map_err(|e| {
             io_err(
@@ -138,48 +163,42 @@ impl Inner {
                 std::io::Error::new(ErrorKind::InvalidData, e),
             )
         })?;
-        let tmp = sibling(
-            path,
-            &format!(
-                ".tmp-{}-{}",
-                std::process::id(),
-                SEQ.fetch_add(1, Ordering::Relaxed)
-            ),
-        );
-        let write = || -> Result<(), StoreError> {
-            let mut opts = OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts
-                .open(&tmp)
-                .map_err(|e| io_err(&tmp, "create the temporary file", e))?;
-            #[cfg(unix)]
-            {
-                // The umask can only remove bits, but be explicit.
-                use std::os::unix::fs::PermissionsExt;
-                f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                    .map_err(|e| io_err(&tmp, "set the permissions", e))?;
-            }
-            f.write_all(&json)
-                .map_err(|e| io_err(&tmp, "write the temporary file", e))?;
-            f.sync_all()
-                .map_err(|e| io_err(&tmp, "fsync the temporary file", e))?;
-            drop(f);
-            std::fs::rename(&tmp, path).map_err(|e| io_err(path, "rename over", e))?;
-            Ok(())
-        };
-        if let Err(e) = write() {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
         let dir = parent_dir(path);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&temp_prefix(path))
+            .tempfile_in(&dir)
+            .map_err(|e| io_err(&dir, "create the temporary file", e))?;
+        let tmp_path = tmp.path().to_owned();
+        tmp.write_all(&json)
+            .map_err(|e| io_err(&tmp_path, "write the temporary file", e))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| io_err(&tmp_path, "fsync the temporary file", e))?;
+        // On error the temporary file is deleted when `PersistError` drops.
+        tmp.persist(path)
+            .map_err(|e| io_err(path, "rename over", e.error))?;
         File::open(&dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| io_err(&dir, "fsync the directory", e))
+    }
+
+    /// Removes temporary files a killed process left behind. Only called under the store's
+    /// exclusive lock, which every writer holds while its temporary file exists, so any temporary
+    /// file seen here is stale. They hold tokens, so they must not linger.
+    fn remove_stale_temp_files(&self) {
+        let prefix = temp_prefix(&self.path);
+        let Ok(entries) = std::fs::read_dir(parent_dir(&self.path)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_str().is_some_and(|n| n.starts_with(&prefix))
+                && let Err(e) = std::fs::remove_file(entry.path())
+                && e.kind() != ErrorKind::NotFound
+            {
+                tracing::warn!(path = %entry.path().display(), error = %e, "could not remove a stale temporary token file");
+            }
+        }
     }
 
     /// Runs `f` on the list under the store's exclusive lock and writes the result back.
@@ -189,6 +208,7 @@ impl Inner {
         lock.lock()
             .map_err(|e| io_err(&lock_path, "lock the token file", e))?;
         let mut tokens = self.load()?;
+        self.remove_stale_temp_files();
         let out = f(&mut tokens);
         self.store(&tokens)?;
         drop(lock);
