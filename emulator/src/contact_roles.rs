@@ -156,45 +156,42 @@ pub fn get_contact_role(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 
 /// `POST /Contacts/roles`.
 pub fn create_contact_roles(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| create_one(crm, i)) {
-            Ok(d) => success("contact role added", d),
-            Err(e) => e,
-        })
-        .collect();
-    finish("contact_roles", results, StatusCode::CREATED)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "contact_roles",
+        items,
+        StatusCode::CREATED,
+        "contact role added",
+        |i| create_one(crm, i),
+    )
 }
 
 /// `PUT /Contacts/roles`: each item names its role by `id`.
 pub fn update_contact_roles(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let done = item.and_then(|i| {
-                let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
-                update_one(crm, &id, i)
-            });
-            match done {
-                Ok(d) => success("contact role updated", d),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("contact_roles", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "contact_roles",
+        items,
+        StatusCode::OK,
+        "contact role updated",
+        |i| {
+            let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
+            update_one(crm, &id, i)
+        },
+    )
 }
 
 /// `PUT /Contacts/roles/{id}`.
 pub fn update_contact_role(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["role_id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| update_one(crm, &id, i)) {
-            Ok(d) => success("contact role updated", d),
-            Err(e) => e,
-        })
-        .collect();
-    finish("contact_roles", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "contact_roles",
+        items,
+        StatusCode::OK,
+        "contact role updated",
+        |i| update_one(crm, &id, i),
+    )
 }
 
 /// `DELETE /Contacts/roles?ids=`.

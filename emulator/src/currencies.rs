@@ -8,8 +8,8 @@
 use crate::context::Ctx;
 use crate::errors::{item_error, Reply};
 use crate::settings::{
-    self, as_id, by, duplicate, finish, invalid_field, invalid_id, invalid_id_item, list,
-    mandatory, one, success, text,
+    self, as_id, by, duplicate, invalid_field, invalid_id, invalid_id_item, list, mandatory, one,
+    success, text,
 };
 use crate::store::Crm;
 use crate::time::format_iso;
@@ -284,54 +284,32 @@ pub fn update_base_currency(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 /// `POST /org/currencies`.
 pub fn add_currencies(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let enabled = mc_enabled(crm);
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let made = item.and_then(|i| {
-                if !enabled {
-                    return Err(not_enabled());
-                }
-                let c = build(crm, ctx, &i, false)?;
-                let id = settings::id_of(&c).to_owned();
-                crm.settings.currencies.push(c);
-                Ok(json!({"id": id}))
-            });
-            match made {
-                Ok(d) => success(CREATED, d),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("currencies", results, StatusCode::CREATED)
+    let items = settings::items(ctx);
+    settings::write_each("currencies", items, StatusCode::CREATED, CREATED, |i| {
+        if !enabled {
+            return Err(not_enabled());
+        }
+        let c = build(crm, ctx, &i, false)?;
+        let id = settings::id_of(&c).to_owned();
+        crm.settings.currencies.push(c);
+        Ok(json!({"id": id}))
+    })
 }
 
 /// `PUT /org/currencies`: each item names its currency by `id`.
 pub fn update_currencies(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let done = item.and_then(|i| {
-                let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
-                change(crm, ctx, &id, &i)
-            });
-            match done {
-                Ok(d) => success(UPDATED, d),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("currencies", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each("currencies", items, StatusCode::OK, UPDATED, |i| {
+        let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
+        change(crm, ctx, &id, &i)
+    })
 }
 
 /// `PUT /org/currencies/{id}`.
 pub fn update_currency(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["currency_id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| change(crm, ctx, &id, &i)) {
-            Ok(d) => success(UPDATED, d),
-            Err(e) => e,
-        })
-        .collect();
-    finish("currencies", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each("currencies", items, StatusCode::OK, UPDATED, |i| {
+        change(crm, ctx, &id, &i)
+    })
 }

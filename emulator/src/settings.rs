@@ -195,3 +195,23 @@ pub fn list(key: &str, items: Vec<Value>) -> Reply {
 pub fn one(key: &str, item: Value) -> Reply {
     list(key, vec![item])
 }
+
+/// Zoho's per-item write answer under `key`: `write` runs on each body item in order; its `Ok`
+/// details become a SUCCESS result carrying `message`, and an item that fails keeps its own
+/// error object. `items` is taken from the body first, so `write` may borrow the request.
+pub fn write_each(
+    key: &str,
+    items: Vec<Result<Map<String, Value>, Value>>,
+    ok: StatusCode,
+    message: &str,
+    mut write: impl FnMut(Map<String, Value>) -> Result<Value, Value>,
+) -> Reply {
+    let results = items
+        .into_iter()
+        .map(|item| match item.and_then(&mut write) {
+            Ok(details) => success(message, details),
+            Err(e) => e,
+        })
+        .collect();
+    finish(key, results, ok)
+}

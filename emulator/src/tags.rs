@@ -242,16 +242,14 @@ pub fn update_tags(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(
-            |item| match item.and_then(|i| rename(crm, ctx, &module, &i)) {
-                Ok(t) => success("tags updated successfully", t),
-                Err(e) => e,
-            },
-        )
-        .collect();
-    finish("tags", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "tags",
+        items,
+        StatusCode::OK,
+        "tags updated successfully",
+        |i| rename(crm, ctx, &module, &i),
+    )
 }
 
 /// `PUT /settings/tags/{id}?module=`: renames one tag (zohocrmsdk2-0 6.0.0 `update_tag`); the
@@ -262,20 +260,17 @@ pub fn update_tag(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
         Err(r) => return r,
     };
     let id = ctx.var(&["tag_id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let renamed = item.and_then(|mut i| {
-                i.insert("id".into(), json!(id));
-                rename(crm, ctx, &module, &i)
-            });
-            match renamed {
-                Ok(t) => success("tags updated successfully", t),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("tags", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "tags",
+        items,
+        StatusCode::OK,
+        "tags updated successfully",
+        |mut i| {
+            i.insert("id".into(), json!(id));
+            rename(crm, ctx, &module, &i)
+        },
+    )
 }
 
 fn remove_tag(crm: &mut Crm, id: &str) -> Option<Value> {
@@ -340,14 +335,14 @@ fn merge(crm: &mut Crm, id: &str, item: &Map<String, Value>) -> Result<Value, Va
 /// and the conflict tag is deleted.
 pub fn merge_tag(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["tag_id", "id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| merge(crm, &id, &i)) {
-            Ok(t) => success("tags merged successfully", t),
-            Err(e) => e,
-        })
-        .collect();
-    finish("tags", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "tags",
+        items,
+        StatusCode::OK,
+        "tags merged successfully",
+        |i| merge(crm, &id, &i),
+    )
 }
 
 /// Comma-separated names, trimmed, without blanks or (case-insensitive) repeats.

@@ -127,14 +127,10 @@ fn create_one(crm: &mut Crm, ctx: &Ctx, mut item: Map<String, Value>) -> Result<
 
 /// `POST /users`.
 pub fn create_user(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| create_one(crm, ctx, i)) {
-            Ok(details) => success("User added", details),
-            Err(e) => e,
-        })
-        .collect();
-    finish("users", results, StatusCode::CREATED)
+    let items = settings::items(ctx);
+    settings::write_each("users", items, StatusCode::CREATED, "User added", |i| {
+        create_one(crm, ctx, i)
+    })
 }
 
 fn update_one(
@@ -195,34 +191,19 @@ fn update_one(
 /// `PUT /users/{id}`.
 pub fn update_user(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let id = ctx.var(&["user_id", "id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(
-            |item| match item.and_then(|i| update_one(crm, ctx, &id, i)) {
-                Ok(details) => success("User updated", details),
-                Err(e) => e,
-            },
-        )
-        .collect();
-    finish("users", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each("users", items, StatusCode::OK, "User updated", |i| {
+        update_one(crm, ctx, &id, i)
+    })
 }
 
 /// `PUT /users`: each item names its user by `id` (zohocrmsdk2-0 6.0.0 `update_users`).
 pub fn update_users(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let res = item.and_then(|i| {
-                let id = settings::as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
-                update_one(crm, ctx, &id, i)
-            });
-            match res {
-                Ok(details) => success("User updated", details),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("users", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each("users", items, StatusCode::OK, "User updated", |i| {
+        let id = settings::as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
+        update_one(crm, ctx, &id, i)
+    })
 }
 
 /// `DELETE /users/{id}`: the user stays, as `deleted`, for `type=DeletedUsers`.

@@ -272,45 +272,42 @@ pub fn get_variable(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 
 /// `POST /settings/variables`.
 pub fn create_variables(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| create_one(crm, i)) {
-            Ok(d) => success("variable added", d),
-            Err(e) => e,
-        })
-        .collect();
-    finish("variables", results, StatusCode::CREATED)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "variables",
+        items,
+        StatusCode::CREATED,
+        "variable added",
+        |i| create_one(crm, i),
+    )
 }
 
 /// `PUT /settings/variables`: each item names its variable by `id`.
 pub fn update_variables(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| {
-            let res = item.and_then(|i| {
-                let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
-                update_one(crm, &id, i)
-            });
-            match res {
-                Ok(d) => success("variable updated", d),
-                Err(e) => e,
-            }
-        })
-        .collect();
-    finish("variables", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "variables",
+        items,
+        StatusCode::OK,
+        "variable updated",
+        |i| {
+            let id = as_id(i.get("id")).ok_or_else(|| mandatory("id"))?;
+            update_one(crm, &id, i)
+        },
+    )
 }
 
 /// `PUT /settings/variables/{id or api_name}`.
 pub fn update_variable(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     let key = ctx.var(&["variable_id", "id"]).unwrap_or("").to_owned();
-    let results = settings::items(ctx)
-        .into_iter()
-        .map(|item| match item.and_then(|i| update_one(crm, &key, i)) {
-            Ok(d) => success("variable updated", d),
-            Err(e) => e,
-        })
-        .collect();
-    finish("variables", results, StatusCode::OK)
+    let items = settings::items(ctx);
+    settings::write_each(
+        "variables",
+        items,
+        StatusCode::OK,
+        "variable updated",
+        |i| update_one(crm, &key, i),
+    )
 }
 
 /// `DELETE /settings/variables/{id or api_name}`.
