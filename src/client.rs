@@ -351,15 +351,21 @@ impl Client {
     }
 
     async fn send_once(&self, req: &Request, token: &Secret, streaming: bool) -> Result<Answer> {
-        let (host, root) = match req.base {
-            Base::Crm => (self.inner.api_base.clone(), "/crm/"),
-            Base::Bulk => (self.inner.api_base.clone(), "/crm/bulk/"),
-            Base::Upload => (
+        let v = &self.inner.api_version;
+        let url = match req.base {
+            Base::Crm => format!("{}/crm/{v}{}", self.inner.api_base, req.path),
+            Base::Bulk => format!("{}/crm/bulk/{v}{}", self.inner.api_base, req.path),
+            Base::Upload => format!(
+                "{}/crm/{v}{}",
                 self.inner.api_base.replacen("://www.", "://content.", 1),
-                "/crm/",
+                req.path
             ),
+            // Checked on every try: the token goes nowhere else (redirects are not followed).
+            Base::Url => {
+                crate::request::check_absolute_url(req.op, &req.path, &self.inner.api_base)?;
+                req.path.clone()
+            }
         };
-        let url = format!("{host}{root}{}{}", self.inner.api_version, req.path);
         let context = || format!("{:?} {url}", req.method);
         let mut rb = self
             .inner

@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod auth;
 pub mod blueprint;
 pub mod bulk;
+pub mod bulk_write;
 pub mod contact_roles;
 pub mod context;
 pub mod coql;
@@ -109,7 +110,7 @@ pub struct EmulatorConfig {
     /// The 401 code a missing, stale or revoked access token gets (default `INVALID_TOKEN`;
     /// Zoho also answers `AUTHENTICATION_FAILURE`).
     pub rejected_token: auth::RejectedToken,
-    /// How long a Bulk Read job stays ADDED, then IN PROGRESS, before it completes (default
+    /// How long a Bulk Read or Bulk Write job stays ADDED, then IN PROGRESS, before it completes (default
     /// 100 ms; Zoho takes seconds to minutes).
     pub bulk_job_phase: Duration,
     /// Records per Bulk Read page (Zoho: 200,000); lower it to test `more_records`.
@@ -129,10 +130,13 @@ impl EmulatorConfig {
     /// Adds a spec file read from `path` to [`Self::extra_specs`] (named by its path in errors).
     pub fn add_spec_file(&mut self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-        })?;
-        self.extra_specs.push((path.display().to_string(), text));
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {name}: {e}")))?;
+        // Invalid UTF-8 is named by line and column, like every other spec error.
+        let text = zohocrm_codegen::load::decode_source(&name, bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        self.extra_specs.push((name, text));
         Ok(())
     }
 }
@@ -202,6 +206,7 @@ impl Emulator {
         crm.extras.max_upload_bytes = config.max_upload_bytes;
         crm.bulk.phase = config.bulk_job_phase;
         crm.bulk.read_per_page = config.bulk_read_per_page;
+        crm.bulk.writes.base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
             state: Mutex::new(AppState {
                 accounts,
