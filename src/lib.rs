@@ -5,6 +5,7 @@
 // Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
 extern crate self as zohocrm;
 
+mod api_domain;
 mod bulk;
 mod client;
 pub mod config;
@@ -13,6 +14,7 @@ mod criteria;
 mod datetime;
 mod decimal;
 mod decode;
+mod disposition;
 mod entity;
 pub mod error;
 mod error_kind;
