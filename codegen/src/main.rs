@@ -282,7 +282,7 @@ fn load_side(side: &str) -> Result<Api, String> {
     if p.is_dir() {
         return load_dir(p).map_err(spec_err);
     }
-    let git = |args: &[&str]| -> Result<String, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
         let o = std::process::Command::new("git")
             .args(args)
             .output()
@@ -293,18 +293,19 @@ fn load_side(side: &str) -> Result<Api, String> {
                 String::from_utf8_lossy(&o.stderr).trim()
             ));
         }
-        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+        Ok(o.stdout)
     };
     let listing = git(&["ls-tree", "--name-only", &format!("{side}:spec")])?;
+    let listing = String::from_utf8_lossy(&listing);
     let mut sources = Vec::new();
     for name in listing.lines().filter(|n| n.ends_with(".yaml")) {
         if name == zohocrm_codegen::load::REFERENCE_FILE {
             continue;
         }
-        sources.push((
-            name.to_owned(),
-            git(&["show", &format!("{side}:spec/{name}")])?,
-        ));
+        let bytes = git(&["show", &format!("{side}:spec/{name}")])?;
+        let text = zohocrm_codegen::load::decode_source(name, bytes)
+            .map_err(|e| spec_err(SpecErrors(vec![e])))?;
+        sources.push((name.to_owned(), text));
     }
     sources.sort();
     load_sources(&sources).map_err(spec_err)

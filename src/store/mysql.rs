@@ -4,7 +4,7 @@ use super::RefreshLock;
 use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::mysql::MySqlConnection;
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection, MySqlPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,10 +78,13 @@ impl MySqlStore {
     /// Like [`MySqlStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::pool_options()
-            .connect(url)
-            .await
-            .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;
+        let pool = sql::connect_server::<sqlx::MySql>(
+            STORE,
+            &table_name,
+            url,
+            |o: &MySqlConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
+        )
+        .await?;
         Self::from_pool(pool, table).await
     }
 
@@ -169,7 +172,7 @@ impl MySqlStore {
                 let mut tx = conn.begin().await?;
                 let id = upsert(&mut tx, &stmts, &token).await?;
                 tx.commit().await?;
-                Ok::<_, sqlx::Error>(id)
+                Ok::<_, super::BoxError>(id)
             }
             .await;
             let released = sqlx::query("DO RELEASE_LOCK(?)")
@@ -180,7 +183,7 @@ impl MySqlStore {
                 // Closing the session is what frees a lock we could not release.
                 conn.close_on_drop();
             }
-            result.map_err(err)
+            result.map_err(|e| sql::backend_error(STORE, action, &table, e))
         });
         match task.await {
             Ok(res) => res,

@@ -4,7 +4,7 @@ use super::RefreshLock;
 use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::postgres::PgConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,10 +50,13 @@ impl PostgresStore {
     /// Like [`PostgresStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::pool_options()
-            .connect(url)
-            .await
-            .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;
+        let pool = sql::connect_server::<sqlx::Postgres>(
+            STORE,
+            &table_name,
+            url,
+            |o: &PgConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
+        )
+        .await?;
         Self::from_pool(pool, table).await
     }
 
@@ -113,7 +116,9 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let id = upsert(&mut tx, &self.stmts, token).await.map_err(err)?;
+        let id = upsert(&mut tx, &self.stmts, token)
+            .await
+            .map_err(|e| sql::backend_error(STORE, "save a token", &self.table, e))?;
         tx.commit().await.map_err(err)?;
         Ok(id)
     }

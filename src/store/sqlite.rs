@@ -131,7 +131,9 @@ impl SqliteStore {
     async fn save_impl(&self, token: &Token) -> Result<String, StoreError> {
         let err = |e| sql::backend_error(STORE, "save a token", &self.table, e);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(err)?;
-        let id = upsert(&mut tx, &self.stmts, token).await.map_err(err)?;
+        let id = upsert(&mut tx, &self.stmts, token)
+            .await
+            .map_err(|e| sql::backend_error(STORE, "save a token", &self.table, e))?;
         tx.commit().await.map_err(err)?;
         Ok(id)
     }
