@@ -139,10 +139,13 @@ impl EmulatorConfig {
     /// Adds a spec file read from `path` to [`Self::extra_specs`] (named by its path in errors).
     pub fn add_spec_file(&mut self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-        })?;
-        self.extra_specs.push((path.display().to_string(), text));
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {name}: {e}")))?;
+        // Invalid UTF-8 is named by line and column, like every other spec error.
+        let text = zohocrm_codegen::load::decode_source(&name, bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        self.extra_specs.push((name, text));
         Ok(())
     }
 }

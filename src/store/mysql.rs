@@ -196,7 +196,11 @@ impl MySqlStore {
         let err = |e| sql::backend_error(STORE, action, &self.table, e);
         let scope = format!("{}\u{1f}{}", self.schema, self.table.as_str());
         let name = format!("zohocrm:refresh:{}", sql::lock_digest(&scope, key));
-        let mut conn = self.pool.connect_options().connect().await.map_err(err)?;
+        let options = self.pool.connect_options();
+        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let mut conn = options.connect().await.map_err(|e| {
+            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
+        })?;
         let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
             .bind(&name)
             .bind(self.lock_seconds())

@@ -128,7 +128,11 @@ impl PostgresStore {
         let err = |e| sql::backend_error(STORE, action, &self.table, e);
         let [c, u, d] = sql::lock_parts(key);
         let lock_key = advisory_key(&["zohocrm:refresh", self.table.as_str(), c, u, d]);
-        let mut conn = self.pool.connect_options().connect().await.map_err(err)?;
+        let options = self.pool.connect_options();
+        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let mut conn = options.connect().await.map_err(|e| {
+            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
+        })?;
         let wait = sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(lock_key)
             .execute(&mut conn);

@@ -81,6 +81,12 @@ pub(crate) fn server_name(socket: Option<&std::path::PathBuf>, host: &str, port:
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A failed direct connection (a refresh lock's own session), naming the server.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+pub(crate) fn connect_error(server: String, e: sqlx::Error) -> Context {
+    Context::new(server, connect_cause(e))
+}
+
 /// A refused connection in plain words; other errors as they are.
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 fn connect_cause(e: sqlx::Error) -> BoxError {
