@@ -346,12 +346,21 @@ impl Client {
 
     async fn send_once(&self, req: &Request, auth: &Auth, streaming: bool) -> Result<Answer> {
         let token = &auth.access;
-        let (host, root) = match req.base {
-            Base::Crm => (auth.base.clone(), "/crm/"),
-            Base::Bulk => (auth.base.clone(), "/crm/bulk/"),
-            Base::Upload => (auth.base.replacen("://www.", "://content.", 1), "/crm/"),
+        let v = &self.inner.api_version;
+        let url = match req.base {
+            Base::Crm => format!("{}/crm/{v}{}", auth.base, req.path),
+            Base::Bulk => format!("{}/crm/bulk/{v}{}", auth.base, req.path),
+            Base::Upload => format!(
+                "{}/crm/{v}{}",
+                auth.base.replacen("://www.", "://content.", 1),
+                req.path
+            ),
+            // Checked on every try: the token goes nowhere else (redirects are not followed).
+            Base::Url => {
+                crate::request::check_absolute_url(req.op, &req.path, &auth.base)?;
+                req.path.clone()
+            }
         };
-        let url = format!("{host}{root}{}{}", self.inner.api_version, req.path);
         let context = || format!("{:?} {url}", req.method);
         let mut rb = self
             .inner

@@ -91,13 +91,13 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
-    /// A Bulk Read job ended in FAILURE, or its result file (a zipped CSV, kept in a temporary
-    /// file while it is read) could not be written or read.
+    /// A Bulk Read or Bulk Write job ended in FAILURE (FAILED), or its result file (a zipped
+    /// CSV, kept in a temporary file while it is read) could not be written or read.
     #[error("bulk {operation} job {job_id}: {message}")]
     Bulk {
         /// The job id (empty before the job exists).
         job_id: String,
-        /// `read`.
+        /// `read`, or `insert`, `update` or `upsert` for Bulk Write.
         operation: &'static str,
         /// What went wrong, with the temporary file's path for I/O errors.
         message: String,

@@ -7,6 +7,7 @@ extern crate self as zohocrm;
 
 mod api_domain;
 mod bulk;
+mod bulk_write;
 mod client;
 pub mod config;
 mod coql;
@@ -45,6 +46,7 @@ mod token;
 mod generated;
 
 pub use bulk::BulkRead;
+pub use bulk_write::{BulkRowDetails, BulkRowResult, BulkWrite, BulkWriteOperation, MAX_ZIP_BYTES};
 /// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
 /// formatting are at hand without a version to match.
 pub use chrono;
@@ -61,7 +63,7 @@ pub use id::Id;
 pub use meta::{ResponseMeta, WithMeta};
 pub use nullable::Nullable;
 pub use report::Report;
-pub use request::{Method, Request, UploadFile};
+pub use request::{Method, Request, UploadFile, ZOHO_DOMAINS};
 pub use response::{
     ActionResults, ActionSuccess, FileDownload, FileStream, HasId, Info, Page, RawResponse,
 };

@@ -570,10 +570,26 @@ impl Lower {
                 "crm" => ir::Base::Crm,
                 "bulk" => ir::Base::Bulk,
                 "upload" => ir::Base::Upload,
+                "url" => {
+                    let one_string_param =
+                        match path.strip_prefix("/{").and_then(|r| r.strip_suffix('}')) {
+                            Some(v) if !v.contains(['/', '{', '}']) => params.iter().any(|p| {
+                                p.location == Location::Path && p.key == v && p.ty == Type::String
+                            }),
+                            _ => false,
+                        };
+                    if !one_string_param {
+                        self.err(
+                            &At::of(file, b),
+                            format!("`base: url` needs a path of one string path param, `/{{download_url}}`; got `{path}`"),
+                        );
+                    }
+                    ir::Base::Url
+                }
                 other => {
                     self.err(
                         &At::of(file, b),
-                        format!("`base` is `{other}`; expected crm, bulk or upload"),
+                        format!("`base` is `{other}`; expected crm, bulk, upload or url"),
                     );
                     ir::Base::Crm
                 }

@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod auth;
 pub mod blueprint;
 pub mod bulk;
+pub mod bulk_write;
 pub mod contact_roles;
 pub mod context;
 pub mod coql;
@@ -109,7 +110,7 @@ pub struct EmulatorConfig {
     /// The 401 code a missing, stale or revoked access token gets (default `INVALID_TOKEN`;
     /// Zoho also answers `AUTHENTICATION_FAILURE`).
     pub rejected_token: auth::RejectedToken,
-    /// How long a Bulk Read job stays ADDED, then IN PROGRESS, before it completes (default
+    /// How long a Bulk Read or Bulk Write job stays ADDED, then IN PROGRESS, before it completes (default
     /// 100 ms; Zoho takes seconds to minutes).
     pub bulk_job_phase: Duration,
     /// Records per Bulk Read page (Zoho: 200,000); lower it to test `more_records`.
@@ -231,6 +232,7 @@ impl Emulator {
         crm.extras.max_upload_bytes = config.max_upload_bytes;
         crm.bulk.phase = config.bulk_job_phase;
         crm.bulk.read_per_page = config.bulk_read_per_page;
+        crm.bulk.writes.base_url = format!("http://{addr}");
         let shared = Arc::new(Shared {
             state: Mutex::new(AppState {
                 accounts,

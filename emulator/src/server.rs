@@ -167,6 +167,11 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
             crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
         return transport::finish(&shared.wire, token_left, answer);
     }
+    // Bulk Write results, at the absolute URL a finished job names (Zoho's download-accl host).
+    if path.starts_with("/v2/crm/") {
+        let answer = bulk_write_download(&shared, &method, &path, &headers);
+        return transport::finish(&shared.wire, None, answer.into_response());
+    }
     match (method, path.trim_end_matches('/')) {
         (Method::POST, "/oauth/v2/token") => {
             let p = form_params(query, &bytes);
@@ -188,6 +193,28 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         (Method::GET, "/oauth/v2/auth") => authorize(&shared, &query),
         _ => errors::invalid_url().into_response(),
     }
+}
+
+// The official SDK sends its access token to the download URL like to any other call
+// (zoho-python-sdk.md §7.1: an absolute api_path is used as is, with the Authorization header).
+fn bulk_write_download(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &HashMap<String, String>,
+) -> Reply {
+    let mut st = shared.lock();
+    let owner = match auth::authenticate(&st.accounts, headers, st.rejected_token) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    if *method != Method::GET {
+        return errors::invalid_method();
+    }
+    if let Err(r) = auth::authorize(&owner, "ZohoCRM.bulk.CREATE", None) {
+        return r;
+    }
+    crate::bulk_write::download(&mut st.crm, path)
 }
 
 // Zoho takes token parameters from the query string and/or a form body; the body wins on clashes.
@@ -386,6 +413,10 @@ fn crm(
     // Hand-written handlers serve the SDK's own operations; an operation from an extra spec file
     // shares a name with one only by chance, so it is served from its shape.
     if zohocrm_codegen::builtin::is_builtin_file(&op.source.file) {
+        // The only handler that reads request headers (`feature`, `X-CRM-ORG`).
+        if op.name == "upload_file" {
+            return crate::bulk_write::upload_file(&mut st.crm, &mut ctx, headers);
+        }
         let names = std::iter::once(&op.name).chain(op.aliases.iter());
         for name in names {
             if let Some(reply) = run(name, &mut st.crm, &mut ctx) {
@@ -498,6 +529,8 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "create_bulk_read_job" => crate::bulk::create_read_job(crm, ctx),
         "get_bulk_read_job_details" => crate::bulk::get_read_job(crm, ctx),
         "download_result" => crate::bulk::download_read_result(crm, ctx),
+        "create_bulk_write_job" => crate::bulk_write::create_write_job(crm, ctx),
+        "get_bulk_write_job_details" => crate::bulk_write::get_write_job(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),
