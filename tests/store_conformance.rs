@@ -647,6 +647,31 @@ mod file_store {
         }
     }
 
+    /// A file written before `issued_api_domain` existed loads (the field reads `None`), and
+    /// the next save writes it without losing the other rows.
+    #[tokio::test]
+    async fn a_file_without_issued_api_domain_loads_and_migrates() {
+        let (dir, path, store) = setup();
+        write_private(
+            &path,
+            br#"[{"id":"1","user_name":"old@x.com","client_id":"1000.CLIENTID","access_token":"at-old","api_domain":"https://www.zohoapis.com"},
+                {"id":"2","user_name":"other@x.com","client_id":"1000.CLIENTID","api_domain":"https://www.zohoapis.com"}]"#,
+        );
+        let old = store
+            .find_token(&Token::for_user(CLIENT, "old@x.com", COM))
+            .await
+            .unwrap()
+            .expect("the old row loads");
+        assert_eq!(old.issued_api_domain, None);
+        let mut newer = old;
+        newer.issued_api_domain = Some(EU.to_owned());
+        assert_eq!(store.save_token(&newer).await.unwrap(), "1");
+        let all = store.get_tokens().await.unwrap();
+        assert_eq!(all.len(), 2, "no row lost");
+        assert_eq!(all[0].issued_api_domain.as_deref(), Some(EU));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[tokio::test]
     async fn corrupt_file_is_reported_and_never_overwritten() {
         let (dir, path, store) = setup();
