@@ -1,11 +1,14 @@
-//! Reads N Leads (default 100,000) two ways and reports each reader's wall time and peak
-//! memory: `get_records().stream()` (pages, then keyset on id through COQL past 2,000) and
+//! Reads every Lead of an org with N generated Leads (default 100,000, each with every standard
+//! and custom field filled: `EmulatorConfig::records_per_module`) two ways, R times each
+//! (default 3), and reports each reader's wall time (min / median / max) and peak memory:
+//! `get_records().stream()` (pages, then keyset on id through COQL past 2,000) and
 //! `client.bulk_read(..)` (one Bulk Read job, zip streamed from a temporary file).
 //!
-//! `cargo bench --bench whole_module [-- N]`
+//! `cargo bench --bench whole_module [-- N [R]]`
 //!
-//! The emulator runs in a child process and each reader in its own child process, so a
-//! reader's peak resident set (`getrusage(RUSAGE_SELF).ru_maxrss`) counts only the client.
+//! The emulator runs in a child process and each run of a reader in its own child process, so a
+//! reader's peak resident set (`getrusage(RUSAGE_SELF).ru_maxrss`: the high-water mark of the
+//! process's resident memory, heap, stacks and binary included) counts only the client.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -24,19 +27,29 @@ fn main() {
     }
 }
 
-fn count() -> usize {
+/// The numeric arguments (`cargo bench` adds a `--bench` of its own): N, then R.
+fn numbers() -> Vec<usize> {
     std::env::args()
         .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(100_000)
+        .filter_map(|a| a.parse().ok())
+        .collect()
+}
+
+fn count() -> usize {
+    numbers().first().copied().unwrap_or(100_000)
+}
+
+fn runs() -> usize {
+    numbers().get(1).copied().unwrap_or(3).max(1)
 }
 
 fn orchestrate() {
-    let n = count();
+    let (n, runs) = (count(), runs());
     let exe = std::env::current_exe().expect("the bench binary");
     let mut server = Command::new(&exe)
         .env(ROLE, "server")
         .arg(n.to_string())
+        .arg(runs.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -44,23 +57,41 @@ fn orchestrate() {
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
     let mut next = || lines.next().expect("a line").expect("readable");
     let url = next();
-    let codes = [next(), next()];
-    println!("whole_module: {n} Leads in the emulator at {url}");
-    println!("| reader | records | wall time | peak RSS |");
-    println!("|---|---|---|---|");
-    for (reader, code) in ["stream", "bulk_read"].into_iter().zip(codes) {
-        let out = Command::new(&exe)
-            .env(ROLE, reader)
-            .env("ZOHOCRM_BENCH_URL", &url)
-            .env("ZOHOCRM_BENCH_CODE", code)
-            .output()
-            .expect("the reader runs");
-        assert!(
-            out.status.success(),
-            "{reader} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+    let total = next();
+    println!("whole_module: {total} Leads in the emulator at {url}; {runs} runs per reader");
+    println!("| reader | records | wall min | wall median | wall max | peak RSS (max of runs) |");
+    println!("|---|---|---|---|---|---|");
+    for reader in ["stream", "bulk_read"] {
+        let mut walls = Vec::new();
+        let mut peak: f64 = 0.0;
+        let mut records = String::new();
+        for _ in 0..runs {
+            let out = Command::new(&exe)
+                .env(ROLE, reader)
+                .env("ZOHOCRM_BENCH_URL", &url)
+                .env("ZOHOCRM_BENCH_CODE", next())
+                .output()
+                .expect("the reader runs");
+            assert!(
+                out.status.success(),
+                "{reader} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // `records wall_seconds peak_mb`
+            let text = String::from_utf8_lossy(&out.stdout);
+            let parts: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(parts.len(), 3, "reader output: {text}");
+            records = parts[0].to_owned();
+            walls.push(parts[1].parse::<f64>().expect("seconds"));
+            peak = peak.max(parts[2].parse::<f64>().expect("MB"));
+        }
+        walls.sort_by(f64::total_cmp);
+        println!(
+            "| `{reader}` | {records} | {:.1} s | {:.1} s | {:.1} s | {peak:.1} MB |",
+            walls[0],
+            walls[walls.len() / 2],
+            walls[walls.len() - 1]
         );
-        print!("{}", String::from_utf8_lossy(&out.stdout));
     }
     if let Some(mut stdin) = server.stdin.take() {
         let _ = stdin.write_all(b"stop\n");
@@ -69,30 +100,24 @@ fn orchestrate() {
 }
 
 fn server() {
-    let n = count();
+    let (n, runs) = (count(), runs());
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
     rt.block_on(async {
-        let emu = zohocrm_emulator::Emulator::start()
-            .await
-            .expect("the emulator starts");
-        for i in 0..n {
-            emu.insert_record(
-                "Leads",
-                serde_json::json!({
-                    "Last_Name": format!("Bench {i}"),
-                    "First_Name": "Ada",
-                    "Company": "Benchco",
-                    "Email": format!("bench{i}@benchco.test"),
-                    "Phone": "+1 555 0100",
-                    "Lead_Source": "Web",
-                    "No_of_Employees": i % 500,
-                }),
-            )
-            .expect("inserted");
-        }
+        let emu = zohocrm_emulator::Emulator::start_with(zohocrm_emulator::EmulatorConfig {
+            records_per_module: n as u64,
+            // The codes are handed out up front; later runs start minutes after.
+            grant_code_ttl: Duration::from_secs(24 * 3600),
+            ..Default::default()
+        })
+        .await
+        .expect("the emulator starts");
+        // Builds the generated Leads now, so no reader's time includes it.
+        let total = emu.records("Leads").len();
         println!("{}", emu.base_url());
-        println!("{}", emu.grant_code(zohocrm_emulator::ADMIN_EMAIL));
-        println!("{}", emu.grant_code(zohocrm_emulator::ADMIN_EMAIL));
+        println!("{total}");
+        for _ in 0..2 * runs {
+            println!("{}", emu.grant_code(zohocrm_emulator::ADMIN_EMAIL));
+        }
         // Serves until the orchestrator writes a line or goes away.
         tokio::task::spawn_blocking(|| {
             let mut s = String::new();
@@ -136,11 +161,7 @@ fn client(reader: &str) {
             }
         };
         let wall = started.elapsed();
-        println!(
-            "| `{reader}` | {n} | {:.1} s | {:.1} MB |",
-            wall.as_secs_f64(),
-            peak_rss_mb()
-        );
+        println!("{n} {:.2} {:.1}", wall.as_secs_f64(), peak_rss_mb());
     });
 }
 

@@ -24,10 +24,59 @@ const CHANNEL_DEPTH: usize = 256;
 pub struct BulkRead {
     client: Client,
     query: BulkReadQuery,
-    callback: Option<BulkCallback>,
-    poll_first: Duration,
-    poll_max: Duration,
-    temp_dir: Option<PathBuf>,
+    job: JobOptions,
+}
+
+/// What Bulk Read and Bulk Write share: the callback, the polling waits and where the result
+/// zip is kept while it is read.
+#[derive(Clone, Debug)]
+pub(crate) struct JobOptions {
+    pub(crate) callback: Option<BulkCallback>,
+    pub(crate) poll_first: Duration,
+    pub(crate) poll_max: Duration,
+    pub(crate) temp_dir: Option<PathBuf>,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        JobOptions {
+            callback: None,
+            poll_first: Duration::from_secs(1),
+            poll_max: Duration::from_secs(30),
+            temp_dir: None,
+        }
+    }
+}
+
+impl JobOptions {
+    pub(crate) fn set_callback(&mut self, url: String) {
+        let mut cb = BulkCallback::new();
+        cb.url = Some(url);
+        cb.method = Some("post".into());
+        self.callback = Some(cb);
+    }
+
+    pub(crate) fn set_poll_interval(&mut self, first: Duration, max: Duration) {
+        self.poll_first = first;
+        self.poll_max = max.max(first);
+    }
+
+    /// Calls `check` after waits of `poll_first`, doubling up to `poll_max`, until it gives a
+    /// value or fails.
+    pub(crate) async fn poll<T, F, Fut>(&self, mut check: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>>>,
+    {
+        let mut wait = self.poll_first;
+        loop {
+            tokio::time::sleep(wait).await;
+            if let Some(done) = check().await? {
+                return Ok(done);
+            }
+            wait = (wait * 2).min(self.poll_max);
+        }
+    }
 }
 
 impl Client {
@@ -51,10 +100,7 @@ impl Client {
         BulkRead {
             client: self.clone(),
             query,
-            callback: None,
-            poll_first: Duration::from_secs(1),
-            poll_max: Duration::from_secs(30),
-            temp_dir: None,
+            job: JobOptions::default(),
         }
     }
 }
@@ -62,25 +108,21 @@ impl Client {
 impl BulkRead {
     /// Asks Zoho to post to `url` when each job ends (the stream still polls).
     pub fn callback(mut self, url: impl Into<String>) -> Self {
-        let mut cb = BulkCallback::new();
-        cb.url = Some(url.into());
-        cb.method = Some("post".into());
-        self.callback = Some(cb);
+        self.job.set_callback(url.into());
         self
     }
 
     /// The first wait between status checks and the longest; each wait doubles (default 1 s
     /// up to 30 s).
     pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
-        self.poll_first = first;
-        self.poll_max = max.max(first);
+        self.job.set_poll_interval(first, max);
         self
     }
 
     /// Where result zips are kept while they are read (default: the system temp directory).
     /// Each is deleted once read, or when the stream is dropped.
     pub fn temp_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.temp_dir = Some(dir.into());
+        self.job.temp_dir = Some(dir.into());
         self
     }
 
@@ -110,8 +152,13 @@ impl BulkRead {
             let job = self.finished_job(page).await?;
             let id = job.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
             let result = job.result.clone().unwrap_or_default();
-            let file = TempFile::new(self.temp_dir.as_deref(), &id);
-            self.download(&id, &file.path).await?;
+            let file = TempFile::new(self.job.temp_dir.as_deref(), "read", &id);
+            let body = self
+                .client
+                .download_result(id.as_str())
+                .send_stream()
+                .await?;
+            save(body, &file.path, |m| bulk_err(&id, m)).await?;
             let path = file.path.clone();
             let tx2 = tx.clone();
             let id2 = id.clone();
@@ -136,7 +183,7 @@ impl BulkRead {
         let mut query = self.query.clone();
         query.page = Some(page);
         let mut create = self.client.create_bulk_read_job(query);
-        if let Some(cb) = &self.callback {
+        if let Some(cb) = &self.job.callback {
             create = create.callback(cb.clone());
         }
         let created = create.send().await?.into_result()?;
@@ -144,34 +191,38 @@ impl BulkRead {
             .first()
             .and_then(|s| s.details.id.clone())
             .ok_or_else(|| bulk_err("", "the create answer has no job id".into()))?;
-        let mut wait = self.poll_first;
-        loop {
-            tokio::time::sleep(wait).await;
-            let job = self
-                .client
-                .get_bulk_read_job_details(id.clone())
-                .send()
-                .await?;
-            match job.state.as_deref() {
-                Some("COMPLETED") => return Ok(job),
-                Some("FAILURE") | Some("FAILED") => {
-                    return Err(bulk_err(id.as_ref(), "the job ended in FAILURE".into()));
+        self.job
+            .poll(|| async {
+                let job = self
+                    .client
+                    .get_bulk_read_job_details(id.clone())
+                    .send()
+                    .await?;
+                match job.state.as_deref() {
+                    Some("COMPLETED") => Ok(Some(job)),
+                    Some("FAILURE") | Some("FAILED") => {
+                        Err(bulk_err(id.as_ref(), "the job ended in FAILURE".into()))
+                    }
+                    _ => Ok(None),
                 }
-                _ => wait = (wait * 2).min(self.poll_max),
-            }
-        }
+            })
+            .await
     }
+}
 
-    async fn download(&self, id: &str, path: &Path) -> Result<()> {
-        let mut body = self.client.download_result(id).send_stream().await?;
-        let io = |e: std::io::Error| bulk_err(id, format!("{}: {e}", path.display()));
-        let mut out = tokio::fs::File::create(path).await.map_err(io)?;
-        while let Some(chunk) = body.try_next().await? {
-            out.write_all(&chunk).await.map_err(io)?;
-        }
-        out.flush().await.map_err(io)?;
-        Ok(())
+/// Writes a streamed download to `path`, chunk by chunk.
+pub(crate) async fn save(
+    mut body: crate::FileStream,
+    path: &Path,
+    err: impl Fn(String) -> Error,
+) -> Result<()> {
+    let io = |e: std::io::Error| err(format!("{}: {e}", path.display()));
+    let mut out = tokio::fs::File::create(path).await.map_err(io)?;
+    while let Some(chunk) = body.try_next().await? {
+        out.write_all(&chunk).await.map_err(io)?;
     }
+    out.flush().await.map_err(io)?;
+    Ok(())
 }
 
 fn bulk_err(job_id: &str, message: String) -> Error {
@@ -234,12 +285,13 @@ fn decode_zip<T: DeserializeOwned>(
 }
 
 /// A result zip on disk, deleted when dropped.
-struct TempFile {
-    path: PathBuf,
+pub(crate) struct TempFile {
+    pub(crate) path: PathBuf,
 }
 
 impl TempFile {
-    fn new(dir: Option<&Path>, job_id: &str) -> TempFile {
+    /// `zohocrm-bulk-{kind}-{job_id}-{pid}-{nanos}.zip` in `dir` (default: the temp directory).
+    pub(crate) fn new(dir: Option<&Path>, kind: &str, job_id: &str) -> TempFile {
         let dir = dir
             .map(Path::to_path_buf)
             .unwrap_or_else(std::env::temp_dir);
@@ -248,7 +300,7 @@ impl TempFile {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let name = format!(
-            "zohocrm-bulk-read-{job_id}-{}-{nanos}.zip",
+            "zohocrm-bulk-{kind}-{job_id}-{}-{nanos}.zip",
             std::process::id()
         );
         TempFile {

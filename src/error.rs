@@ -91,13 +91,13 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
-    /// A Bulk Read job ended in FAILURE, or its result file (a zipped CSV, kept in a temporary
-    /// file while it is read) could not be written or read.
+    /// A Bulk Read or Bulk Write job ended in FAILURE (FAILED), or its result file (a zipped
+    /// CSV, kept in a temporary file while it is read) could not be written or read.
     #[error("bulk {operation} job {job_id}: {message}")]
     Bulk {
         /// The job id (empty before the job exists).
         job_id: String,
-        /// `read`.
+        /// `read`, or `insert`, `update` or `upsert` for Bulk Write.
         operation: &'static str,
         /// What went wrong, with the temporary file's path for I/O errors.
         message: String,
@@ -399,6 +399,9 @@ impl OAuthError {
             }
             "invalid_redirect_uri" => "redirect_uri must equal the one registered for the client",
             "invalid_client_secret" => "client_secret is wrong",
+            "invalid_api_domain" => {
+                "the access token was not sent there; check accounts_url points at Zoho's accounts server for your data centre (or at your emulator)"
+            }
             "access_denied" | "Access Denied" => {
                 "Zoho throttled token requests; wait before retrying"
             }

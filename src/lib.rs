@@ -5,7 +5,9 @@
 // Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
 extern crate self as zohocrm;
 
+mod api_domain;
 mod bulk;
+mod bulk_write;
 mod client;
 pub mod config;
 mod coql;
@@ -13,6 +15,7 @@ mod criteria;
 mod datetime;
 mod decimal;
 mod decode;
+mod disposition;
 mod entity;
 pub mod error;
 mod error_kind;
@@ -43,6 +46,7 @@ mod token;
 mod generated;
 
 pub use bulk::BulkRead;
+pub use bulk_write::{BulkRowDetails, BulkRowResult, BulkWrite, BulkWriteOperation, MAX_ZIP_BYTES};
 /// The date-time crate of [`DateTime`] and [`Date`], re-exported so its constructors and
 /// formatting are at hand without a version to match.
 pub use chrono;
@@ -59,7 +63,7 @@ pub use id::Id;
 pub use meta::{ResponseMeta, WithMeta};
 pub use nullable::Nullable;
 pub use report::Report;
-pub use request::{Method, Request, UploadFile};
+pub use request::{Method, Request, UploadFile, ZOHO_DOMAINS};
 pub use response::{
     ActionResults, ActionSuccess, FileDownload, FileStream, HasId, Info, Page, RawResponse,
 };

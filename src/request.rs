@@ -94,6 +94,70 @@ pub enum Base {
     /// api domain itself otherwise (the emulator). Source: the official Python SDK's bulk-write
     /// upload URL (zoho-api-v2.md §1).
     Upload,
+    /// An absolute URL Zoho handed out, set by [`Request::absolute_url`] (a Bulk Write result's
+    /// `download_url`, on `download-accl.zoho.com`). Sent with the access token only when it is
+    /// https on a Zoho domain ([`ZOHO_DOMAINS`]), or on the client's own API host (the
+    /// emulator); any other URL fails with [`Error::InvalidArgument`] before anything is sent.
+    Url,
+}
+
+/// The registrable domains a [`Base::Url`] request may go to over https, with any subdomain:
+/// Zoho's accounts, API and file hosts in every data centre (zoho-api-v2.md §1: US, EU, IN, CN,
+/// AU, JP, CA, SA, and UK for accounts).
+pub const ZOHO_DOMAINS: &[&str] = &[
+    "zoho.com",
+    "zoho.eu",
+    "zoho.in",
+    "zoho.com.cn",
+    "zoho.com.au",
+    "zoho.jp",
+    "zoho.ca",
+    "zohocloud.ca",
+    "zoho.sa",
+    "zoho.uk",
+    "zohoapis.com",
+    "zohoapis.eu",
+    "zohoapis.in",
+    "zohoapis.com.cn",
+    "zohoapis.com.au",
+    "zohoapis.jp",
+    "zohoapis.ca",
+    "zohoapis.sa",
+    "zohoapis.uk",
+];
+
+/// Checks that `url` may receive the access token: https on a host under one of
+/// [`ZOHO_DOMAINS`], or the same scheme, host and port as `api_base` (the configured API domain,
+/// which the user chose: the emulator, a proxy). No credentials in the URL either way.
+pub(crate) fn check_absolute_url(op: &'static str, url: &str, api_base: &str) -> Result<()> {
+    let refuse = |why: String| Error::InvalidArgument {
+        entity: op,
+        field: "download_url".to_owned(),
+        message: why,
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        refuse(format!(
+            "not an absolute URL ({e}); pass the job's result.download_url as Zoho gave it"
+        ))
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(refuse("a URL with credentials in it is refused".to_owned()));
+    }
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let zoho = parsed.scheme() == "https"
+        && parsed.port().is_none()
+        && ZOHO_DOMAINS
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    let own = reqwest::Url::parse(api_base)
+        .is_ok_and(|b| b.origin() == parsed.origin() && b.scheme() == parsed.scheme());
+    if zoho || own {
+        return Ok(());
+    }
+    Err(refuse(format!(
+        "{}://{host} is neither https on a Zoho host nor the configured API host; the access token is sent only there",
+        parsed.scheme()
+    )))
 }
 
 /// One API call, described.
@@ -144,6 +208,13 @@ impl Request {
     /// Puts the path under another URL root (bulk jobs, the upload host).
     pub fn set_base(&mut self, base: Base) {
         self.base = base;
+    }
+
+    /// Makes the request go to `url` itself, an absolute URL Zoho handed out (see [`Base::Url`]
+    /// for where it may point).
+    pub fn absolute_url(&mut self, url: &str) {
+        self.base = Base::Url;
+        self.path = url.to_owned();
     }
 
     /// Appends a literal path segment.
@@ -352,4 +423,41 @@ fn bound(broken: bool, what: &'static str, limit: usize, got: usize, minimum: bo
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_absolute_url;
+
+    // The official SDK's sample download_url is on download-accl.zoho.com (bulk_write.py);
+    // zoho-api-v2.md §1 lists the data centres' domains.
+    #[test]
+    fn only_https_zoho_hosts_or_the_api_host_get_the_token() {
+        let api = "http://127.0.0.1:8787";
+        let ok = [
+            "https://download-accl.zoho.com/v2/crm/6735/bulk-write/1/1.zip",
+            "https://download-accl.zoho.eu/v2/crm/6735/bulk-write/1/1.zip",
+            "https://files.zoho.sa/x.zip",
+            "https://content.zohoapis.com.au/crm/v2/x",
+            "http://127.0.0.1:8787/v2/crm/1/bulk-write/1/1.zip",
+        ];
+        for url in ok {
+            assert!(check_absolute_url("op", url, api).is_ok(), "{url}");
+        }
+        let refused = [
+            "http://download-accl.zoho.com/x.zip",
+            "https://download-accl.zoho.com:8443/x.zip",
+            "https://download-accl.zoho.com.evil.example/x.zip",
+            "https://evilzoho.com/x.zip",
+            "https://user:pw@download-accl.zoho.com/x.zip",
+            "http://127.0.0.1:8788/x.zip",
+            "https://127.0.0.1:8787/x.zip",
+            "ftp://download-accl.zoho.com/x.zip",
+            "/v2/crm/1/bulk-write/1/1.zip",
+        ];
+        for url in refused {
+            let e = check_absolute_url("op", url, api).expect_err(url);
+            assert!(e.to_string().contains("download_url"), "{e}");
+        }
+    }
 }

@@ -238,7 +238,10 @@ impl HasId for crate::types::RecordActionDetails {
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FileDownload {
-    /// From `Content-Disposition`.
+    /// From `Content-Disposition` (RFC 6266): `filename*=UTF-8''...` (RFC 8187) when present
+    /// and decodable, else `filename=` (quoted names may hold `;` and `\"`; raw UTF-8 is read
+    /// as UTF-8). Only the last path segment is kept and control characters are dropped.
+    /// `None` when the header is missing or names no usable file: choose your own default.
     pub file_name: Option<String>,
     /// From `Content-Type`.
     pub content_type: Option<String>,
@@ -280,7 +283,10 @@ impl fmt::Debug for FileDownload {
 /// ```
 #[non_exhaustive]
 pub struct FileStream {
-    /// From `Content-Disposition`.
+    /// From `Content-Disposition` (RFC 6266): `filename*=UTF-8''...` (RFC 8187) when present
+    /// and decodable, else `filename=` (quoted names may hold `;` and `\"`; raw UTF-8 is read
+    /// as UTF-8). Only the last path segment is kept and control characters are dropped.
+    /// `None` when the header is missing or names no usable file: choose your own default.
     pub file_name: Option<String>,
     /// From `Content-Type`.
     pub content_type: Option<String>,
@@ -874,9 +880,9 @@ fn file_meta(headers: &reqwest::header::HeaderMap) -> (Option<String>, Option<St
             .map(str::to_owned)
     };
     (
-        header(reqwest::header::CONTENT_DISPOSITION)
-            .as_deref()
-            .and_then(file_name_from_disposition),
+        headers
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| crate::disposition::file_name(v.as_bytes())),
         header(reqwest::header::CONTENT_TYPE),
     )
 }
@@ -896,57 +902,4 @@ fn no_content(status: u16) -> Error {
 fn short_type<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     full.rsplit("::").next().unwrap_or(full)
-}
-
-/// `attachment; filename="a b.pdf"` or `filename*=UTF-8''a%20b.pdf` → `a b.pdf`.
-pub(crate) fn file_name_from_disposition(v: &str) -> Option<String> {
-    for part in v.split(';').map(str::trim) {
-        if let Some(rest) = part.strip_prefix("filename*=") {
-            let encoded = rest.rsplit('\'').next().unwrap_or(rest);
-            return Some(percent_decode(encoded));
-        }
-    }
-    for part in v.split(';').map(str::trim) {
-        if let Some(rest) = part.strip_prefix("filename=") {
-            return Some(rest.trim_matches('"').to_owned());
-        }
-    }
-    None
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn disposition_forms() {
-        assert_eq!(
-            file_name_from_disposition("attachment; filename=\"a b.pdf\"").as_deref(),
-            Some("a b.pdf")
-        );
-        assert_eq!(
-            file_name_from_disposition("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(),
-            Some("naïve.txt")
-        );
-        assert_eq!(file_name_from_disposition("inline"), None);
-    }
 }

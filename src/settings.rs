@@ -661,6 +661,40 @@ impl Settings {
         self.plan().map(|_| ())
     }
 
+    /// Names the token store these settings describe, for messages: its kind and the file, SQL
+    /// table or Redis key prefix (`file token store /home/me/.zoho/tokens.json`, `mysql token
+    /// store, table oauthtoken`, `memory token store (no token_store configured)`). Never the
+    /// connection URL, which may hold a password.
+    ///
+    /// # Errors
+    /// As [`Settings::validate`] for the `[token_store]` keys.
+    pub fn token_store_label(&self) -> Result<String> {
+        let plan = self.store_plan()?;
+        let kind = plan.kind;
+        Ok(match kind {
+            StoreKind::Memory => "memory token store (no token_store configured)".to_owned(),
+            StoreKind::File => format!(
+                "file token store {}",
+                plan.path.as_deref().unwrap_or(Path::new("?")).display()
+            ),
+            StoreKind::Sqlite => match &self.token_store.as_ref().and_then(|t| t.path.clone()) {
+                Some(path) => format!(
+                    "sqlite token store {}, table {}",
+                    path.display(),
+                    plan.table
+                ),
+                None => format!("sqlite token store, table {}", plan.table),
+            },
+            StoreKind::MySql | StoreKind::Postgres => {
+                format!("{kind} token store, table {}", plan.table)
+            }
+            StoreKind::Redis => match &plan.key_prefix {
+                Some(prefix) => format!("redis token store, key prefix {prefix}"),
+                None => "redis token store, default key prefix".to_owned(),
+            },
+        })
+    }
+
     /// Validates, connects the token store and returns a [`ClientBuilder`] with every setting
     /// applied. Chain more setters to override, then call [`ClientBuilder::build`].
     ///

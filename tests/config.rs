@@ -1037,3 +1037,36 @@ fn booleans_urls_and_numbers_are_checked_alike() {
         assert_eq!(e.key, key, "{e}");
     }
 }
+
+// Messages name the store (kind, file, table, prefix) and never its URL, which holds a password.
+#[test]
+fn token_store_label_names_the_store_without_its_url() {
+    let label = |toml: &str| {
+        Settings::from_toml_str(toml, "zoho.toml")
+            .unwrap()
+            .token_store_label()
+            .unwrap()
+    };
+    let dir = std::env::temp_dir();
+    let file = dir.join("tokens.json");
+    assert_eq!(
+        label(&format!("[token_store]\npath = \"{}\"\n", file.display())),
+        format!("file token store {}", file.display())
+    );
+    assert_eq!(label(""), "memory token store (no token_store configured)");
+    let mysql = label(&format!(
+        "[token_store]\nurl = \"mysql://u:{URL_PASSWORD}@db:3306/zoho\"\ntable = \"tokens_v2\"\n"
+    ));
+    assert_eq!(mysql, "mysql token store, table tokens_v2");
+    let redis = label("[token_store]\nurl = \"redis://:secret@h:6379\"\nkey_prefix = \"zoho:\"\n");
+    assert_eq!(redis, "redis token store, key prefix zoho:");
+    let mut s = minimal();
+    let mut postgres = TokenStoreSettings::default();
+    postgres.kind = Some(StoreKind::Postgres);
+    s.token_store = Some(postgres);
+    let err = s.token_store_label().unwrap_err().to_string();
+    assert!(
+        err.contains("token_store.url"),
+        "a store that cannot be described is a config error: {err}"
+    );
+}

@@ -180,7 +180,13 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct FieldsArgs {
     /// Module API name.
-    pub module: String,
+    #[arg(required_unless_present = "all_modules")]
+    pub module: Option<String>,
+    /// Every module the API supports (`api_supported`), as JSON
+    /// (`{"modules":[{"api_name","singular_label","fields":[...]}]}`), for `cargo codegen
+    /// org-entity --all-modules`.
+    #[arg(long, requires = "json", conflicts_with_all = ["module", "entity"])]
+    pub all_modules: bool,
     /// Write a spec entity with this (PascalCase) name instead of the table, as
     /// `cargo codegen org-entity` does from a saved metadata file.
     #[arg(long, value_name = "NAME")]

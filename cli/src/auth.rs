@@ -29,7 +29,7 @@ pub async fn run(global: &Global, cmd: AuthCommand) -> CliResult<()> {
         AuthCommand::Show { json } => show(global, json).await,
         AuthCommand::Refresh => {
             let (client, user) = config::user_client(global).await?;
-            let stored = config::stored_token(&client, &user).await?;
+            let stored = config::stored_token(&client, &user, &config::store_label(global)).await?;
             let refresh = stored.refresh_token.ok_or_else(|| {
                 CliError::new(
                     exit::AUTH,

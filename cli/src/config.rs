@@ -39,6 +39,17 @@ pub fn settings(global: &Global) -> CliResult<Settings> {
     Ok(s)
 }
 
+/// Names the token store the settings and flags select (never its URL), for messages.
+pub fn store_label(global: &Global) -> String {
+    match &global.store {
+        Some(url) => store_url::label(url),
+        None => settings(global)
+            .ok()
+            .and_then(|s| s.token_store_label().ok())
+            .unwrap_or_else(|| "the configured token store".to_owned()),
+    }
+}
+
 /// A client for the configured user (who may be unset: commands that need one say so).
 pub async fn client(global: &Global) -> CliResult<Client> {
     let s = settings(global)?;
@@ -56,7 +67,7 @@ pub async fn user_client(global: &Global) -> CliResult<(Client, String)> {
         Some(user) => {
             // Checked before any call, so a wrong data centre is named rather than met as
             // a bare "token not found" halfway through.
-            stored_token(&client, &user).await?;
+            stored_token(&client, &user, &store_label(global)).await?;
             Ok((client, user))
         }
         None => Err(CliError::usage(
@@ -87,9 +98,10 @@ pub fn data_centre_of(api_domain: &str) -> Option<&'static str> {
     })
 }
 
-/// The stored token of `user` for the client's API domain, or an error that says where tokens
-/// for that user do exist (the usual cause: a wrong data centre).
-pub async fn stored_token(client: &zohocrm::Client, user: &str) -> CliResult<Token> {
+/// The stored token of `user` for the client's API domain, or an error that names the store
+/// (`label`, from [`store_label`]) and says where tokens for that user do exist (the usual
+/// cause: a wrong data centre).
+pub async fn stored_token(client: &zohocrm::Client, user: &str, label: &str) -> CliResult<Token> {
     let store = client.token_store();
     let domain = client.api_base_url().to_owned();
     let key = Token::for_user(client.client_id(), user, domain.clone());
@@ -100,11 +112,11 @@ pub async fn stored_token(client: &zohocrm::Client, user: &str) -> CliResult<Tok
     {
         return Ok(t);
     }
-    Err(not_found(store.as_ref(), user, &domain).await)
+    Err(not_found(store.as_ref(), user, &domain, label).await)
 }
 
 /// A TokenNotFound error naming the API domains the user does have tokens for.
-async fn not_found(store: &dyn TokenStore, user: &str, domain: &str) -> CliError {
+async fn not_found(store: &dyn TokenStore, user: &str, domain: &str, label: &str) -> CliError {
     let others: Vec<String> = store
         .get_tokens()
         .await
@@ -116,7 +128,7 @@ async fn not_found(store: &dyn TokenStore, user: &str, domain: &str) -> CliError
         .collect();
     let mut err = CliError::new(
         exit::AUTH,
-        format!("no stored token for {user} at {domain}"),
+        format!("no stored token for {user} at {domain} in the {label}"),
     );
     if others.is_empty() {
         err = err.hint("run `zohocrm auth exchange GRANT_CODE` for this user first");

@@ -9,7 +9,11 @@ use zohocrm::types::Field;
 
 pub async fn run(global: &Global, args: FieldsArgs) -> CliResult<()> {
     let (client, _) = config::user_client(global).await?;
-    let fields = fetch(&client, &args.module).await?;
+    let module = match (&args.module, args.all_modules) {
+        (Some(module), false) => module.clone(),
+        _ => return all_modules(&client).await,
+    };
+    let fields = fetch(&client, &module).await?;
     let json = serde_json::json!({ "fields": fields });
     if args.json {
         println!(
@@ -20,9 +24,9 @@ pub async fn run(global: &Global, args: FieldsArgs) -> CliResult<()> {
     }
     if let Some(entity) = &args.entity {
         let metas = zohocrm_codegen::org::parse_fields(&json.to_string())
-            .map_err(|e| CliError::failure(format!("field metadata of {}: {e}", args.module)))?;
-        let yaml = zohocrm_codegen::org::entity_yaml(entity, &args.module, &metas)
-            .map_err(CliError::usage)?;
+            .map_err(|e| CliError::failure(format!("field metadata of {module}: {e}")))?;
+        let yaml =
+            zohocrm_codegen::org::entity_yaml(entity, &module, &metas).map_err(CliError::usage)?;
         match &args.output {
             Some(path) => {
                 write_atomically(path, yaml.as_bytes())?;
@@ -59,6 +63,33 @@ pub async fn run(global: &Global, args: FieldsArgs) -> CliResult<()> {
         })
         .collect();
     crate::table::print(&["API NAME", "TYPE", "LABEL", "FLAGS"], &rows);
+    Ok(())
+}
+
+/// `{"modules":[{"api_name","singular_label","fields":[...]}]}` for every module whose
+/// metadata says `api_supported` (the others, such as Home or Reports, have no records API).
+async fn all_modules(client: &Client) -> CliResult<()> {
+    let modules = client
+        .get_all_modules()
+        .send()
+        .await
+        .map_err(|e| CliError::from(e).context("reading the module list"))?;
+    let mut out = Vec::new();
+    for m in modules.data {
+        let Some(api_name) = m.api_name.filter(|_| m.api_supported == Some(true)) else {
+            continue;
+        };
+        let fields = fetch(client, &api_name).await?;
+        out.push(serde_json::json!({
+            "api_name": api_name,
+            "singular_label": m.singular_label,
+            "fields": fields,
+        }));
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({ "modules": out })).unwrap_or_default()
+    );
     Ok(())
 }
 

@@ -87,6 +87,23 @@ pub fn parse(raw: &str) -> CliResult<StoreUrl> {
     })
 }
 
+/// Names the store a URL describes, for messages: its kind and the file, table or key prefix,
+/// never the URL (it may hold a password).
+pub fn label(raw: &str) -> String {
+    match parse(raw) {
+        Ok(u) if u.kind == "file" => format!("file token store {} (--store)", u.url),
+        Ok(u) => {
+            let place = match (&u.table, &u.prefix) {
+                (Some(t), _) => format!(", table {t}"),
+                (_, Some(p)) => format!(", key prefix {p}"),
+                _ => String::new(),
+            };
+            format!("{} token store{place} (--store)", u.kind)
+        }
+        Err(_) => "the --store token store".to_owned(),
+    }
+}
+
 /// Connects the store a URL names (creating its table or file on first write).
 pub async fn connect(raw: &str) -> CliResult<Arc<dyn TokenStore>> {
     let u = parse(raw)?;

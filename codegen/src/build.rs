@@ -79,11 +79,14 @@ impl Builder {
     pub fn generate(&self) -> Result<String, BuildError> {
         let mut sources = Vec::new();
         for path in &self.specs {
-            let text = std::fs::read_to_string(path).map_err(|source| BuildError::Io {
+            let bytes = std::fs::read(path).map_err(|source| BuildError::Io {
                 path: path.clone(),
                 source,
             })?;
-            sources.push((display_name(path), text));
+            let name = display_name(path);
+            let text = crate::load::decode_source(&name, bytes)
+                .map_err(|e| BuildError::Spec(SpecErrors(vec![e])))?;
+            sources.push((name, text));
         }
         let names: Vec<String> = sources.iter().map(|(n, _)| n.clone()).collect();
         let api = builtin::load_with(&sources).map_err(BuildError::Spec)?;

@@ -794,9 +794,15 @@ fn op_method(o: &Operation, h: &Handle, on_client: bool, examples: bool) -> Toke
         let n = ident(&p.name);
         quote!(#n: ::std::option::Option::None)
     });
+    let url = match o.base {
+        crate::ir::Base::Crm => format!("/crm/v2{}", o.path),
+        crate::ir::Base::Bulk => format!("/crm/bulk/v2{}", o.path),
+        crate::ir::Base::Upload => format!("{{file-upload host}}/crm/v2{}", o.path),
+        crate::ir::Base::Url => o.path.trim_start_matches('/').to_owned(),
+    };
     let mut text = format!(
-        "{}\n\n`{} /crm/v2{}`; OAuth scope `{}`.",
-        o.doc, o.method, o.path, o.scope
+        "{}\n\n`{} {url}`; OAuth scope `{}`.",
+        o.doc, o.method, o.scope
     );
     if !args.is_empty() {
         text.push('\n');
@@ -887,7 +893,11 @@ fn example_value(ty: &Type, name: &str) -> String {
     match ty {
         Type::String if name.contains("module") => "\"Leads\"".into(),
         Type::String if name == "related_list" => "\"Contacts\"".into(),
+        Type::String if name == "download_url" => {
+            "\"https://download-accl.zoho.com/v2/crm/6735/bulk-write/347706122009/347706122009.zip\"".into()
+        }
         Type::String if name.ends_with("url") => "\"https://example.com/brochure.pdf\"".into(),
+        Type::String if name == "x_crm_org" => "\"700000100\"".into(),
         Type::String => format!("\"{name}\""),
         Type::Date => "zohocrm::Date::default()".into(),
         Type::DateTime => "zohocrm::DateTime::default()".into(),
@@ -988,9 +998,21 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
         crate::ir::Base::Crm => quote!(),
         crate::ir::Base::Bulk => quote!(req.set_base(::zohocrm::support::v1::Base::Bulk);),
         crate::ir::Base::Upload => quote!(req.set_base(::zohocrm::support::v1::Base::Upload);),
+        crate::ir::Base::Url => quote!(),
     };
+    let absolute = o.base == crate::ir::Base::Url;
     let path = o.path_segments().into_iter().map(|seg| match seg {
         PathSegment::Literal(l) => quote!(req.path_literal(#l);),
+        // The loader made sure the one placeholder is a string path param.
+        PathSegment::Var(v) if absolute => {
+            let name = o
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && p.key == v)
+                .map_or(v.as_str(), |p| p.name.as_str());
+            let n = ident(name);
+            quote!(req.absolute_url(&self.#n);)
+        }
         PathSegment::Var(v) => {
             let from_param = o
                 .params

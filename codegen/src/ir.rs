@@ -232,6 +232,10 @@ pub enum Base {
     Bulk,
     /// `{file-upload host}/crm/v2` (Bulk Write's zip upload).
     Upload,
+    /// An absolute URL Zoho handed out (a Bulk Write result's `download_url`): the path is one
+    /// placeholder, `/{param}`, whose value is the whole URL. The runtime sends it only to a
+    /// Zoho host over https or to the configured API host.
+    Url,
 }
 
 impl Base {

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
+mod locate;
 pub mod model;
 pub mod names;
 #[cfg(feature = "cli")]

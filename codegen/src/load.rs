@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
+pub use crate::locate::decode_source;
+
 /// The file `coverage` reads; `load` skips it.
 pub const REFERENCE_FILE: &str = "reference-operations.yaml";
 
@@ -79,7 +81,8 @@ pub fn load_dir(dir: &Path) -> Result<Api, SpecErrors> {
     let mut sources = Vec::new();
     for name in names {
         let path = dir.join(&name);
-        let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
+        let bytes = std::fs::read(&path).map_err(|e| io_err(&path, e))?;
+        let text = decode_source(&name, bytes).map_err(|e| SpecErrors(vec![e]))?;
         sources.push((name, text));
     }
     load_sources(&sources)
@@ -92,18 +95,7 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<Api, SpecErrors> {
     for (name, text) in sources {
         match serde_saphyr::from_str::<SpecFile>(text) {
             Ok(f) => files.push((name.as_str(), f)),
-            Err(e) => {
-                let (line, column) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((0, 0));
-                errors.push(SpecError {
-                    file: name.clone(),
-                    line,
-                    column,
-                    message: first_line(&e.to_string()),
-                });
-            }
+            Err(e) => errors.push(crate::locate::parse_error(name, text, &e)),
         }
     }
     if !errors.is_empty() {
@@ -578,10 +570,26 @@ impl Lower {
                 "crm" => ir::Base::Crm,
                 "bulk" => ir::Base::Bulk,
                 "upload" => ir::Base::Upload,
+                "url" => {
+                    let one_string_param =
+                        match path.strip_prefix("/{").and_then(|r| r.strip_suffix('}')) {
+                            Some(v) if !v.contains(['/', '{', '}']) => params.iter().any(|p| {
+                                p.location == Location::Path && p.key == v && p.ty == Type::String
+                            }),
+                            _ => false,
+                        };
+                    if !one_string_param {
+                        self.err(
+                            &At::of(file, b),
+                            format!("`base: url` needs a path of one string path param, `/{{download_url}}`; got `{path}`"),
+                        );
+                    }
+                    ir::Base::Url
+                }
                 other => {
                     self.err(
                         &At::of(file, b),
-                        format!("`base` is `{other}`; expected crm, bulk or upload"),
+                        format!("`base` is `{other}`; expected crm, bulk, upload or url"),
                     );
                     ir::Base::Crm
                 }

@@ -44,25 +44,10 @@ enum Cmd {
         #[arg(long)]
         deny_breaking: bool,
     },
-    /// Write a spec entity for one module from the org's field metadata (the JSON answer of
-    /// `GET /settings/fields?module=X`), so its records decode into typed fields.
-    OrgEntity {
-        /// The field metadata JSON file (`{"fields":[...]}` or `[...]`).
-        #[arg(long)]
-        fields: PathBuf,
-        /// The module's API name (`Leads`).
-        #[arg(long)]
-        module: String,
-        /// The entity (Rust type) name (`Lead`).
-        #[arg(long)]
-        entity: String,
-        /// Write here instead of stdout.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// With --out: do not write; exit 1 when the file differs (drift detection in CI).
-        #[arg(long, requires = "out")]
-        check: bool,
-    },
+    /// Write spec entities from the org's field metadata: from a saved `GET
+    /// /settings/fields?module=X` answer (`--fields`), or fetched live with a token from the
+    /// configured store (`--module` alone, or `--all-modules`), so records decode into typed fields.
+    OrgEntity(zohocrm_codegen::org::command::OrgEntityArgs),
     /// Compare the spec with spec/reference-operations.yaml: the official Python SDK's tables (93) and the 139
     /// operations of the official zohocrmsdk2-0 6.0.0 SDK.
     Coverage {
@@ -156,38 +141,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::OrgEntity {
-            fields,
-            module,
-            entity,
-            out,
-            check,
-        } => {
-            let text = std::fs::read_to_string(&fields)
-                .map_err(|e| format!("cannot read {}: {e}", fields.display()))?;
-            let metas = zohocrm_codegen::org::parse_fields(&text)
-                .map_err(|e| format!("{}: {e}", fields.display()))?;
-            let yaml = zohocrm_codegen::org::entity_yaml(&entity, &module, &metas)?;
-            match (out, check) {
-                (None, _) => print!("{yaml}"),
-                (Some(path), true) => {
-                    if std::fs::read_to_string(&path).ok().as_deref() != Some(yaml.as_str()) {
-                        eprintln!(
-                            "{} differs from the org's {module} fields; rerun without --check to update it",
-                            path.display()
-                        );
-                        return Ok(ExitCode::FAILURE);
-                    }
-                    println!("{} matches the org's {module} fields", path.display());
-                }
-                (Some(path), false) => {
-                    std::fs::write(&path, &yaml)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                    println!("wrote {} ({} fields)", path.display(), metas.len());
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::OrgEntity(args) => Ok(if zohocrm_codegen::org::command::run(args)? {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }),
         Cmd::Coverage { spec, json, min } => {
             let api = load_dir(&spec).map_err(spec_err)?;
             let ref_path = spec.join(zohocrm_codegen::load::REFERENCE_FILE);
@@ -282,7 +240,7 @@ fn load_side(side: &str) -> Result<Api, String> {
     if p.is_dir() {
         return load_dir(p).map_err(spec_err);
     }
-    let git = |args: &[&str]| -> Result<String, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
         let o = std::process::Command::new("git")
             .args(args)
             .output()
@@ -293,18 +251,19 @@ fn load_side(side: &str) -> Result<Api, String> {
                 String::from_utf8_lossy(&o.stderr).trim()
             ));
         }
-        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+        Ok(o.stdout)
     };
     let listing = git(&["ls-tree", "--name-only", &format!("{side}:spec")])?;
+    let listing = String::from_utf8_lossy(&listing);
     let mut sources = Vec::new();
     for name in listing.lines().filter(|n| n.ends_with(".yaml")) {
         if name == zohocrm_codegen::load::REFERENCE_FILE {
             continue;
         }
-        sources.push((
-            name.to_owned(),
-            git(&["show", &format!("{side}:spec/{name}")])?,
-        ));
+        let bytes = git(&["show", &format!("{side}:spec/{name}")])?;
+        let text = zohocrm_codegen::load::decode_source(name, bytes)
+            .map_err(|e| spec_err(SpecErrors(vec![e])))?;
+        sources.push((name.to_owned(), text));
     }
     sources.sort();
     load_sources(&sources).map_err(spec_err)

@@ -122,8 +122,9 @@ pub struct Operation {
     pub method: Spanned<String>,
     /// Path under `/crm/v2`, with `{name}` placeholders from the handle scope or path params.
     pub path: Spanned<String>,
-    /// Where the path lives: `crm` (`/crm/v2`, the default), `bulk` (`/crm/bulk/v2`) or `upload`
-    /// (`/crm/v2` on the file-upload host, `content.zohoapis.*`).
+    /// Where the path lives: `crm` (`/crm/v2`, the default), `bulk` (`/crm/bulk/v2`), `upload`
+    /// (`/crm/v2` on the file-upload host, `content.zohoapis.*`) or `url` (the path is one string
+    /// path param holding an absolute URL Zoho handed out, `/{download_url}`).
     #[serde(default)]
     pub base: Option<Spanned<String>>,
     /// Parameters, keyed by Rust name.

@@ -6,6 +6,9 @@ use heck::ToSnakeCase;
 use serde::Deserialize;
 use std::collections::HashSet;
 
+pub mod command;
+pub mod fetch;
+
 /// The parts of a field's metadata the entity needs.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldMeta {

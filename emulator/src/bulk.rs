@@ -1,4 +1,4 @@
-//! Bulk Read jobs under `/crm/bulk/v2/read`: created ADDED, then IN PROGRESS, then COMPLETED
+//! Bulk Read jobs (Bulk Write's are in bulk_write.rs) under `/crm/bulk/v2/read`: created ADDED, then IN PROGRESS, then COMPLETED
 //! (or FAILURE) as time passes, each phase lasting `phase`; the result is a real zip holding one
 //! CSV of up to `per_page` (Zoho: 200,000) records.
 //!
@@ -30,6 +30,8 @@ pub struct Jobs {
     /// Records per Bulk Read page (Zoho: 200,000; lower it to test `more_records`).
     pub read_per_page: usize,
     reads: HashMap<String, ReadJob>,
+    /// Bulk Write uploads and jobs (same phase timing).
+    pub writes: crate::bulk_write::Writes,
 }
 
 impl Default for Jobs {
@@ -38,6 +40,7 @@ impl Default for Jobs {
             phase: Duration::from_millis(100),
             read_per_page: READ_PER_PAGE,
             reads: HashMap::new(),
+            writes: Default::default(),
         }
     }
 }

@@ -333,12 +333,26 @@ pub(crate) fn create_one(
     crm: &mut Crm,
     m: &ModuleDef,
     ctx: &Ctx,
+    item: Map<String, Value>,
+) -> Result<Value, Value> {
+    create_with(crm, m, ctx, item, true)
+}
+
+/// As [`create_one`]; `scan_unique: false` leaves the unique-field check to the caller (Bulk
+/// Write keeps an index instead of scanning the module once per row).
+pub(crate) fn create_with(
+    crm: &mut Crm,
+    m: &ModuleDef,
+    ctx: &Ctx,
     mut item: Map<String, Value>,
+    scan_unique: bool,
 ) -> Result<Value, Value> {
     item.remove("id");
     check_mandatory(m, &item, true)?;
     resolve_owner(crm, &mut item)?;
-    check_unique(crm, m, &item, None)?;
+    if scan_unique {
+        check_unique(crm, m, &item, None)?;
+    }
     crate::line_items::normalize(crm, &m.api_name, &mut item)?;
     Ok(crm.insert(&m.api_name, item, &ctx.user, ctx.now))
 }
@@ -348,7 +362,19 @@ pub(crate) fn update_one(
     m: &ModuleDef,
     ctx: &Ctx,
     id: &str,
+    item: Map<String, Value>,
+) -> Result<Value, Value> {
+    update_with(crm, m, ctx, id, item, true)
+}
+
+/// As [`update_one`], with the unique-field check optional as for [`create_with`].
+pub(crate) fn update_with(
+    crm: &mut Crm,
+    m: &ModuleDef,
+    ctx: &Ctx,
+    id: &str,
     mut item: Map<String, Value>,
+    scan_unique: bool,
 ) -> Result<Value, Value> {
     item.remove("id");
     if crm.find(&m.api_name, id).is_none() {
@@ -356,7 +382,9 @@ pub(crate) fn update_one(
     }
     check_mandatory(m, &item, false)?;
     resolve_owner(crm, &mut item)?;
-    check_unique(crm, m, &item, Some(id))?;
+    if scan_unique {
+        check_unique(crm, m, &item, Some(id))?;
+    }
     crate::line_items::normalize(crm, &m.api_name, &mut item)?;
     crm.update(&m.api_name, id, item, &ctx.user, ctx.now)
         .ok_or_else(|| invalid_id(id))

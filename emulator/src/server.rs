@@ -46,6 +46,12 @@ pub struct Shared {
     pub routes: Routes,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// The URL serving the CRM API (`base_url`, or the second listener's).
+    pub api_url: String,
+    /// What token responses name as `api_domain`.
+    pub api_domain: String,
+    /// OAuth and CRM are served on different listeners.
+    pub separate_api: bool,
     /// Concurrency of CRM calls, as Zoho limits it per edition.
     pub load: Load,
     /// Wire-level settings of CRM answers (Retry-After form, download pacing).
@@ -83,6 +89,10 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Marks requests that came in on the separate API listener.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiListener;
 
 /// The axum entry point for every request.
 pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -125,7 +135,14 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let method = parts.method.clone();
     tracing::debug!(%method, %path, "request");
     let bulk = path.starts_with(&format!("{BULK_PREFIX}/"));
-    if bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+    let is_crm = bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/"));
+    // Zoho's accounts host does not serve the CRM API, nor its API host OAuth (zoho-api-v2.md
+    // §1 hosts table): with separate listeners each refuses the other's paths.
+    let on_api_listener = parts.extensions.get::<ApiListener>().is_some();
+    if shared.separate_api && is_crm != on_api_listener {
+        return errors::invalid_url().into_response();
+    }
+    if is_crm {
         use std::sync::atomic::Ordering::SeqCst;
         let load = &shared.load;
         let now = load.in_flight.fetch_add(1, SeqCst) + 1;
@@ -150,11 +167,16 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
             crm(&shared, method.as_str(), sub, bulk, query, &headers, &bytes).into_response();
         return transport::finish(&shared.wire, token_left, answer);
     }
+    // Bulk Write results, at the absolute URL a finished job names (Zoho's download-accl host).
+    if path.starts_with("/v2/crm/") {
+        let answer = bulk_write_download(&shared, &method, &path, &headers);
+        return transport::finish(&shared.wire, None, answer.into_response());
+    }
     match (method, path.trim_end_matches('/')) {
         (Method::POST, "/oauth/v2/token") => {
             let p = form_params(query, &bytes);
             let mut st = shared.lock();
-            let v = st.accounts.token_endpoint(&p, &shared.base_url);
+            let v = st.accounts.token_endpoint(&p, &shared.api_domain);
             Reply::json(StatusCode::OK, v).into_response()
         }
         (Method::POST, "/oauth/v2/token/revoke") => {
@@ -171,6 +193,28 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         (Method::GET, "/oauth/v2/auth") => authorize(&shared, &query),
         _ => errors::invalid_url().into_response(),
     }
+}
+
+// The official SDK sends its access token to the download URL like to any other call
+// (zoho-python-sdk.md §7.1: an absolute api_path is used as is, with the Authorization header).
+fn bulk_write_download(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &HashMap<String, String>,
+) -> Reply {
+    let mut st = shared.lock();
+    let owner = match auth::authenticate(&st.accounts, headers, st.rejected_token) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    if *method != Method::GET {
+        return errors::invalid_method();
+    }
+    if let Err(r) = auth::authorize(&owner, "ZohoCRM.bulk.CREATE", None) {
+        return r;
+    }
+    crate::bulk_write::download(&mut st.crm, path)
 }
 
 // Zoho takes token parameters from the query string and/or a form body; the body wins on clashes.
@@ -369,6 +413,10 @@ fn crm(
     // Hand-written handlers serve the SDK's own operations; an operation from an extra spec file
     // shares a name with one only by chance, so it is served from its shape.
     if zohocrm_codegen::builtin::is_builtin_file(&op.source.file) {
+        // The only handler that reads request headers (`feature`, `X-CRM-ORG`).
+        if op.name == "upload_file" {
+            return crate::bulk_write::upload_file(&mut st.crm, &mut ctx, headers);
+        }
         let names = std::iter::once(&op.name).chain(op.aliases.iter());
         for name in names {
             if let Some(reply) = run(name, &mut st.crm, &mut ctx) {
@@ -481,6 +529,8 @@ fn run(name: &str, crm: &mut Crm, ctx: &mut Ctx) -> Option<Reply> {
         "create_bulk_read_job" => crate::bulk::create_read_job(crm, ctx),
         "get_bulk_read_job_details" => crate::bulk::get_read_job(crm, ctx),
         "download_result" => crate::bulk::download_read_result(crm, ctx),
+        "create_bulk_write_job" => crate::bulk_write::create_write_job(crm, ctx),
+        "get_bulk_write_job_details" => crate::bulk_write::get_write_job(crm, ctx),
         "get_record" => records::get_record(crm, ctx),
         "create_records" | "create_record" => records::create_records(crm, ctx),
         "update_records" | "update_record" => records::update_records(crm, ctx),

@@ -64,7 +64,9 @@ impl Routes {
         let mut best: Option<Vec<bool>> = None;
         let mut tier: Vec<(&Operation, HashMap<String, String>)> = Vec::new();
         for (op, tpl) in &self.ops {
-            if (op.base == Base::Bulk) != bulk {
+            // An absolute-URL operation (Bulk Write's result download) has no path of its own
+            // here: the download route serves it (bulk_write.rs).
+            if (op.base == Base::Bulk) != bulk || op.base == Base::Url {
                 continue;
             }
             let Some((rank, vars)) = match_template(tpl, &segs) else {

@@ -217,3 +217,22 @@ async fn a_bad_extra_spec_fails_start_up_naming_file_line_and_column() {
     assert!(err.contains("bad.yaml:5:"), "{err}");
     assert!(err.contains("Weight"), "{err}");
 }
+
+#[test]
+fn an_extra_spec_file_that_is_not_utf8_is_named_by_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("zohocrm-emu-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.yaml");
+    // "café" saved as Latin-1.
+    std::fs::write(&path, b"entities:\n  Parcel:\n    doc: Caf\xE9.\n").unwrap();
+    let err = EmulatorConfig::default().add_spec_file(&path).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3:13: invalid UTF-8 (byte 0xE9): spec files must be UTF-8",
+            path.display()
+        )
+    );
+}

@@ -5,7 +5,7 @@ use ::zohocrm as api_root;
 impl ::zohocrm::support::v1::Client {
     /// Starts a Bulk Read job: up to 200,000 records of a module per page, exported as a zipped CSV. Answers 201 with the job id and state ADDED.
     ///
-    /// `POST /crm/v2/read`; OAuth scope `ZohoCRM.bulk.read`.
+    /// `POST /crm/bulk/v2/read`; OAuth scope `ZohoCRM.bulk.read`.
     ///
     /// - `query`: What to export.
     ///
@@ -32,7 +32,7 @@ impl ::zohocrm::support::v1::Client {
 
     /// Fetches a Bulk Read job and its state.
     ///
-    /// `GET /crm/v2/read/{job_id}`; OAuth scope `ZohoCRM.bulk.read`.
+    /// `GET /crm/bulk/v2/read/{job_id}`; OAuth scope `ZohoCRM.bulk.read`.
     ///
     /// - `job_id`: The job id.
     ///
@@ -57,7 +57,7 @@ impl ::zohocrm::support::v1::Client {
 
     /// Downloads a COMPLETED Bulk Read job's zip (one CSV, the first line the field API names).
     ///
-    /// `GET /crm/v2/read/{job_id}/result`; OAuth scope `ZohoCRM.bulk.read`.
+    /// `GET /crm/bulk/v2/read/{job_id}/result`; OAuth scope `ZohoCRM.bulk.read`.
     ///
     /// - `job_id`: The job id.
     ///
@@ -97,6 +97,117 @@ impl ::zohocrm::support::v1::Client {
         job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
     ) -> api_root::handles::rest_client::DownloadResult {
         self.download_result(job_id)
+    }
+
+    /// Uploads a zipped CSV for Bulk Write to the file-upload host (`content.zohoapis.*`, `/crm/v2/upload`); the first CSV line is the column names. Answers with the `file_id` for create_bulk_write_job. Errors: INVALID_FILE_FORMAT (not a zip), FILE_TOO_LARGE (over 25 MB).
+    ///
+    /// `POST {file-upload host}/crm/v2/upload`; OAuth scope `ZohoFiles.files.ALL`.
+    ///
+    /// - `x_crm_org`: The org's zgid (`get_organization_details().zgid`).
+    /// - `file`: The zip holding one CSV (at most 25 MB).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .upload_file("700000100", zohocrm::UploadFile::new("brochure.pdf", b"%PDF".to_vec()))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_file(
+        &self,
+        x_crm_org: impl ::std::convert::Into<::std::string::String>,
+        file: impl ::std::convert::Into<::zohocrm::support::v1::UploadFile>,
+    ) -> api_root::handles::rest_client::UploadFile {
+        api_root::handles::rest_client::UploadFile {
+            client: self.clone(),
+            x_crm_org: x_crm_org.into(),
+            file: file.into(),
+        }
+    }
+
+    /// Starts a Bulk Write job that inserts, updates or upserts the uploaded CSV's rows into a module. Answers with the job id; the job then runs ADDED, IN PROGRESS, COMPLETED (or FAILED).
+    ///
+    /// `POST /crm/bulk/v2/write`; OAuth scope `ZohoCRM.bulk.CREATE`.
+    ///
+    /// - `operation`: `insert`, `update` or `upsert`.
+    /// - `resource`: One resource: `type: data`, the module, the file id, the field mappings (and `find_by` for update and upsert).
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .create_bulk_write_job("operation", [zohocrm::types::BulkWriteResource::new()])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bulk_write_job(
+        &self,
+        operation: impl ::std::convert::Into<::std::string::String>,
+        resource: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<api_root::types::BulkWriteResource>,
+        >,
+    ) -> api_root::handles::rest_client::CreateBulkWriteJob {
+        api_root::handles::rest_client::CreateBulkWriteJob {
+            client: self.clone(),
+            operation: operation.into(),
+            resource: resource.into_iter().map(::std::convert::Into::into).collect(),
+            callback: ::std::option::Option::None,
+            character_encoding: ::std::option::Option::None,
+            ignore_empty: ::std::option::Option::None,
+        }
+    }
+
+    /// Fetches a Bulk Write job: its status, per-resource counts, and once COMPLETED the result's `download_url`.
+    ///
+    /// `GET /crm/bulk/v2/write/{job_id}`; OAuth scope `ZohoCRM.bulk.CREATE`.
+    ///
+    /// - `job_id`: The job id.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .get_bulk_write_job_details("4150868000000224001")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_bulk_write_job_details(
+        &self,
+        job_id: impl ::std::convert::Into<::zohocrm::support::v1::Id>,
+    ) -> api_root::handles::rest_client::GetBulkWriteJobDetails {
+        api_root::handles::rest_client::GetBulkWriteJobDetails {
+            client: self.clone(),
+            job_id: job_id.into(),
+        }
+    }
+
+    /// Downloads a finished Bulk Write job's result zip from its absolute `download_url`: one CSV with the mapped columns plus `RECORD_ID`, `STATUS` and `ERRORS` per input row. The access token is sent only to an https Zoho host or the configured API host; any other URL fails with `Error::InvalidArgument` before sending.
+    ///
+    /// `GET {download_url}`; OAuth scope `ZohoCRM.bulk.CREATE`.
+    ///
+    /// - `download_url`: The job's `result.download_url`, as Zoho gave it.
+    ///
+    /// ```no_run
+    /// # async fn example(client: zohocrm::Client) -> zohocrm::Result<()> {
+    /// let answer = client
+    ///     .download_bulk_write_result("https://download-accl.zoho.com/v2/crm/6735/bulk-write/347706122009/347706122009.zip")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_bulk_write_result(
+        &self,
+        download_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> api_root::handles::rest_client::DownloadBulkWriteResult {
+        api_root::handles::rest_client::DownloadBulkWriteResult {
+            client: self.clone(),
+            download_url: download_url.into(),
+        }
     }
 
     /// Runs a COQL select query (`select Last_Name from Leads where Last_Name is not null limit 0, 200`); the official SDK's QueryOperations.get_records. At most 200 rows per call; `.stream()` pages by offset.
@@ -530,6 +641,276 @@ impl DownloadResult {
         req.path_literal("read");
         req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.job_id));
         req.path_literal("result");
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileDownload> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<::zohocrm::support::v1::FileDownload>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.file().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+
+    /// Sends the request and streams the file as it arrives (large files never sit in
+    /// memory whole). Errors are the same as [`Self::send`]'s.
+    pub async fn send_stream(
+        self,
+    ) -> ::zohocrm::support::v1::Result<::zohocrm::support::v1::FileStream> {
+        let (client, req) = self.into_request()?;
+        client.execute_stream(req).await
+    }
+}
+
+/// Request builder for `upload_file`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct UploadFile {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) x_crm_org: ::std::string::String,
+    pub(crate) file: ::zohocrm::support::v1::UploadFile,
+}
+
+impl UploadFile {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "upload_file",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Upload);
+        req.path_literal("upload");
+        {
+            let v = &self.x_crm_org;
+            req.header("X-CRM-ORG", &::zohocrm::support::v1::ToParam::to_param(v));
+        }
+        req.header("feature", "bulk-write");
+        {
+            let v = &self.file;
+            req.form_file("file", v.clone());
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::BulkWriteAnswer> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::BulkWriteAnswer>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `create_bulk_write_job`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct CreateBulkWriteJob {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) operation: ::std::string::String,
+    pub(crate) resource: ::std::vec::Vec<api_root::types::BulkWriteResource>,
+    pub(crate) callback: ::std::option::Option<api_root::types::BulkCallback>,
+    pub(crate) character_encoding: ::std::option::Option<::std::string::String>,
+    pub(crate) ignore_empty: ::std::option::Option<bool>,
+}
+
+impl CreateBulkWriteJob {
+    /// Where Zoho posts when the job ends.
+    pub fn callback(
+        mut self,
+        callback: impl ::std::convert::Into<api_root::types::BulkCallback>,
+    ) -> Self {
+        self.callback = ::std::option::Option::Some(callback.into());
+        self
+    }
+
+    /// Sets or clears [`Self::callback`].
+    pub fn set_callback(
+        mut self,
+        callback: ::std::option::Option<api_root::types::BulkCallback>,
+    ) -> Self {
+        self.callback = callback;
+        self
+    }
+
+    /// The CSV's charset (detected when absent).
+    pub fn character_encoding(
+        mut self,
+        character_encoding: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.character_encoding = ::std::option::Option::Some(character_encoding.into());
+        self
+    }
+
+    /// Sets or clears [`Self::character_encoding`].
+    pub fn set_character_encoding(
+        mut self,
+        character_encoding: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.character_encoding = character_encoding;
+        self
+    }
+
+    /// True: empty cells are ignored.
+    pub fn ignore_empty(
+        mut self,
+        ignore_empty: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.ignore_empty = ::std::option::Option::Some(ignore_empty.into());
+        self
+    }
+
+    /// Sets or clears [`Self::ignore_empty`].
+    pub fn set_ignore_empty(
+        mut self,
+        ignore_empty: ::std::option::Option<bool>,
+    ) -> Self {
+        self.ignore_empty = ignore_empty;
+        self
+    }
+
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "create_bulk_write_job",
+            ::zohocrm::support::v1::Method::POST,
+            false,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Bulk);
+        req.path_literal("write");
+        {
+            let v = &self.operation;
+            req.json_field("operation", v)?;
+        }
+        {
+            let v = &self.resource;
+            req.json_field("resource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.callback {
+            req.json_field("callback", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.character_encoding {
+            req.json_field("character_encoding", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignore_empty {
+            req.json_field("ignore_empty", v)?;
+        }
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::BulkWriteAnswer> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::BulkWriteAnswer>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `get_bulk_write_job_details`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetBulkWriteJobDetails {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) job_id: ::zohocrm::support::v1::Id,
+}
+
+impl GetBulkWriteJobDetails {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "get_bulk_write_job_details",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.set_base(::zohocrm::support::v1::Base::Bulk);
+        req.path_literal("write");
+        req.path_var(&::zohocrm::support::v1::ToParam::to_param(&self.job_id));
+        ::std::result::Result::Ok((self.client, req))
+    }
+
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::zohocrm::support::v1::Result<api_root::types::BulkWriteJob> {
+        self.send_with_meta().await.map(::zohocrm::support::v1::WithMeta::into_value)
+    }
+
+    /// As [`Self::send`], with the answer's status, headers, elapsed time and tries.
+    pub async fn send_with_meta(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        ::zohocrm::support::v1::WithMeta<api_root::types::BulkWriteJob>,
+    > {
+        let (client, req) = self.into_request()?;
+        let resp = client.execute(req).await?;
+        let meta = resp.meta();
+        resp.object().map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+    }
+}
+
+/// Request builder for `download_bulk_write_result`. Set options, then call [`Self::send`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DownloadBulkWriteResult {
+    pub(crate) client: ::zohocrm::support::v1::Client,
+    pub(crate) download_url: ::std::string::String,
+}
+
+impl DownloadBulkWriteResult {
+    fn into_request(
+        self,
+    ) -> ::zohocrm::support::v1::Result<
+        (::zohocrm::support::v1::Client, ::zohocrm::support::v1::Request),
+    > {
+        let mut req = ::zohocrm::support::v1::Request::new(
+            "download_bulk_write_result",
+            ::zohocrm::support::v1::Method::GET,
+            true,
+        );
+        req.absolute_url(&self.download_url);
         ::std::result::Result::Ok((self.client, req))
     }
 

@@ -145,10 +145,28 @@ impl Inner {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| io_err(path, "read", e))?;
-        serde_json::from_slice::<Vec<Token>>(&bytes).map_err(|e| StoreError::Corrupt {
+        let corrupt = |detail| StoreError::Corrupt {
             path: path.clone(),
-            detail: describe(&e),
-        })
+            detail,
+        };
+        let entries = serde_json::from_slice::<Vec<serde_json::Value>>(&bytes)
+            .map_err(|e| corrupt(describe(&e)))?;
+        let mut tokens = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.into_iter().enumerate() {
+            let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_owned);
+            match super::token_from_value(entry) {
+                Ok(t) => tokens.push(t),
+                Err((user, problem)) => {
+                    let row = match id {
+                        Some(id) => format!("entry {} (id `{id}`)", i + 1),
+                        None => format!("entry {}", i + 1),
+                    };
+                    let why = super::Unreadable::new(row, user.as_deref(), problem);
+                    return Err(corrupt(why.summary()));
+                }
+            }
+        }
+        Ok(tokens)
     }
 
     /// Replaces the file atomically with `tokens`: a uniquely named temporary file (mode 0600,

@@ -159,6 +159,144 @@ where
     Renewal(task.abort_handle())
 }
 
+/// The cause inside a [`StoreError::Backend`].
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Context (`table `oauthtoken``, `key prefix "zohocrm:"`) in front of a backend's error.
+///
+/// Drivers put their cause's message into their own (sqlx's "error returned from database: X"
+/// wraps a source whose message is X), so a printed chain would say X twice. This layer shows
+/// the source's message once, inline, and its `source()` skips every deeper error whose message
+/// was already shown: each layer of a printed chain adds something new.
+#[derive(Debug)]
+pub(crate) struct Context {
+    context: String,
+    source: BoxError,
+}
+
+impl Context {
+    pub(crate) fn new(context: String, source: impl Into<BoxError>) -> Self {
+        Context {
+            context,
+            source: source.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.context, self.source)
+    }
+}
+
+impl std::error::Error for Context {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let mut shown = self.source.to_string();
+        let mut next = self.source.source();
+        while let Some(e) = next {
+            let text = e.to_string();
+            if !shown.contains(&text) {
+                return Some(e);
+            }
+            shown = text;
+            next = e.source();
+        }
+        None
+    }
+}
+
+/// A stored token that cannot be read: names the row (id, key or file entry) and its user,
+/// never the secrets it holds.
+#[derive(Debug)]
+pub(crate) struct Unreadable {
+    row: String,
+    problem: String,
+}
+
+impl Unreadable {
+    /// `row` locates it (`row id `3``, `key `zohocrm:token:3``); `user` is its `user_name`
+    /// when that could be read.
+    pub(crate) fn new(row: String, user: Option<&str>, problem: String) -> Self {
+        let row = match user {
+            Some(u) => format!("{row} (user `{}`)", u.chars().take(120).collect::<String>()),
+            None => row,
+        };
+        Unreadable { row, problem }
+    }
+
+    /// What is wrong and where, without the advice.
+    pub(crate) fn summary(&self) -> String {
+        format!("{} cannot be read as a token: {}", self.row, self.problem)
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; fix or delete it", self.summary())
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+/// Reads one stored token from JSON (the file and Redis stores). On failure, says which field
+/// is wrong and the user, if the JSON gets that far, but never quotes a value: a type error's
+/// message would.
+pub(crate) fn token_from_json(json: &str) -> Result<Token, (Option<String>, String)> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        (
+            None,
+            format!(
+                "it is not a JSON object (invalid JSON at line {} column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    token_from_value(value)
+}
+
+/// [`token_from_json`] for an already parsed value.
+pub(crate) fn token_from_value(
+    value: serde_json::Value,
+) -> Result<Token, (Option<String>, String)> {
+    let serde_json::Value::Object(fields) = value else {
+        return Err((None, format!("it is not a JSON object ({})", kind(&value))));
+    };
+    let user = fields
+        .get("user_name")
+        .and_then(|u| u.as_str())
+        .map(str::to_owned);
+    match serde_json::from_value::<Token>(serde_json::Value::Object(fields.clone())) {
+        Ok(t) => Ok(t),
+        Err(_) => {
+            // Find the field at fault by reading each on its own.
+            let bad = fields.iter().find(|(k, v)| {
+                let one = serde_json::Map::from_iter([((*k).clone(), (*v).clone())]);
+                serde_json::from_value::<Token>(serde_json::Value::Object(one)).is_err()
+            });
+            let problem = match bad {
+                Some((k, v)) => {
+                    format!("field `{k}` is {}, not the type a token has there", kind(v))
+                }
+                None => "it does not read as a token".to_owned(),
+            };
+            Err((user, problem))
+        }
+    }
+}
+
+/// A JSON value's kind, for messages that must not quote it.
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 impl std::fmt::Debug for RefreshLock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RefreshLock")

@@ -4,7 +4,7 @@ use super::RefreshLock;
 use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::mysql::MySqlConnection;
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection, MySqlPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,15 +78,20 @@ impl MySqlStore {
     /// Like [`MySqlStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::pool_options()
-            .connect(url)
-            .await
-            .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;
+        let pool = sql::connect_server::<sqlx::MySql>(
+            STORE,
+            &table_name,
+            url,
+            |o: &MySqlConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
+        )
+        .await?;
         Self::from_pool(pool, table).await
     }
 
-    /// Uses an existing pool and table name; creates the table if missing (an existing table,
-    /// such as one made by the official SDK, is used as is).
+    /// Uses an existing pool and table name; creates the table if missing. An existing table,
+    /// such as one made by the official SDK, keeps its rows and gains the nullable
+    /// `issued_api_domain` column after its ten (the official SDK inserts with a column list and
+    /// reads by position, so it keeps working).
     pub async fn from_pool(pool: MySqlPool, table: &str) -> Result<Self, StoreError> {
         let table = TableName::parse(STORE, table)?;
         let err = |e| sql::backend_error(STORE, "create the table", &table, e);
@@ -96,7 +101,8 @@ impl MySqlStore {
             "CREATE TABLE IF NOT EXISTS `{}` (id varchar(10) NOT NULL, user_name varchar(255), \
              client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
              access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
-             redirect_url varchar(255), api_domain varchar(255), primary key (id)) \
+             redirect_url varchar(255), api_domain varchar(255), issued_api_domain varchar(255), \
+             primary key (id)) \
              DEFAULT CHARSET=utf8mb4",
             table.as_str()
         );
@@ -105,8 +111,10 @@ impl MySqlStore {
             .fetch_one(&pool)
             .await
             .map_err(err)?;
+        let stmts = Statements::new(Dialect::MySql, &table);
+        add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(MySqlStore {
-            stmts: Arc::new(Statements::new(Dialect::MySql, &table)),
+            stmts: Arc::new(stmts),
             pool,
             table,
             schema: schema.unwrap_or_default(),
@@ -164,7 +172,7 @@ impl MySqlStore {
                 let mut tx = conn.begin().await?;
                 let id = upsert(&mut tx, &stmts, &token).await?;
                 tx.commit().await?;
-                Ok::<_, sqlx::Error>(id)
+                Ok::<_, super::BoxError>(id)
             }
             .await;
             let released = sqlx::query("DO RELEASE_LOCK(?)")
@@ -175,7 +183,7 @@ impl MySqlStore {
                 // Closing the session is what frees a lock we could not release.
                 conn.close_on_drop();
             }
-            result.map_err(err)
+            result.map_err(|e| sql::backend_error(STORE, action, &table, e))
         });
         match task.await {
             Ok(res) => res,
@@ -188,7 +196,11 @@ impl MySqlStore {
         let err = |e| sql::backend_error(STORE, action, &self.table, e);
         let scope = format!("{}\u{1f}{}", self.schema, self.table.as_str());
         let name = format!("zohocrm:refresh:{}", sql::lock_digest(&scope, key));
-        let mut conn = self.pool.connect_options().connect().await.map_err(err)?;
+        let options = self.pool.connect_options();
+        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let mut conn = options.connect().await.map_err(|e| {
+            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
+        })?;
         let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
             .bind(&name)
             .bind(self.lock_seconds())

@@ -4,7 +4,7 @@ use super::RefreshLock;
 use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
-use sqlx::postgres::PgConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,14 +50,18 @@ impl PostgresStore {
     /// Like [`PostgresStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::pool_options()
-            .connect(url)
-            .await
-            .map_err(|e| sql::backend_error(STORE, "connect", &table_name, e))?;
+        let pool = sql::connect_server::<sqlx::Postgres>(
+            STORE,
+            &table_name,
+            url,
+            |o: &PgConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
+        )
+        .await?;
         Self::from_pool(pool, table).await
     }
 
-    /// Uses an existing pool and table name; creates the table if missing.
+    /// Uses an existing pool and table name; creates the table if missing, and adds the
+    /// `issued_api_domain` column to a table that lacks it (rows are kept and read with `None`).
     pub async fn from_pool(pool: PgPool, table: &str) -> Result<Self, StoreError> {
         let table = TableName::parse(STORE, table)?;
         let err = |e| sql::backend_error(STORE, "create the table", &table, e);
@@ -65,7 +69,7 @@ impl PostgresStore {
             "CREATE TABLE IF NOT EXISTS \"{}\" (id varchar(64) NOT NULL PRIMARY KEY, \
              user_name text, client_id text, client_secret text, refresh_token text, \
              access_token text, grant_token text, expiry_time varchar(20), redirect_url text, \
-             api_domain text)",
+             api_domain text, issued_api_domain text)",
             table.as_str()
         );
         // Concurrent `CREATE TABLE IF NOT EXISTS` can fail on the catalog's unique index:
@@ -78,8 +82,10 @@ impl PostgresStore {
             .map_err(err)?;
         sqlx::query(&ddl).execute(&mut *tx).await.map_err(err)?;
         tx.commit().await.map_err(err)?;
+        let stmts = Statements::new(Dialect::Postgres, &table);
+        add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(PostgresStore {
-            stmts: Arc::new(Statements::new(Dialect::Postgres, &table)),
+            stmts: Arc::new(stmts),
             pool,
             table,
             lock_timeout: Duration::from_secs(30),
@@ -110,7 +116,9 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        let id = upsert(&mut tx, &self.stmts, token).await.map_err(err)?;
+        let id = upsert(&mut tx, &self.stmts, token)
+            .await
+            .map_err(|e| sql::backend_error(STORE, "save a token", &self.table, e))?;
         tx.commit().await.map_err(err)?;
         Ok(id)
     }
@@ -120,7 +128,11 @@ impl PostgresStore {
         let err = |e| sql::backend_error(STORE, action, &self.table, e);
         let [c, u, d] = sql::lock_parts(key);
         let lock_key = advisory_key(&["zohocrm:refresh", self.table.as_str(), c, u, d]);
-        let mut conn = self.pool.connect_options().connect().await.map_err(err)?;
+        let options = self.pool.connect_options();
+        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let mut conn = options.connect().await.map_err(|e| {
+            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
+        })?;
         let wait = sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(lock_key)
             .execute(&mut conn);

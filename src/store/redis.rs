@@ -1,7 +1,7 @@
 //! The Redis store (feature `redis`).
 
 use super::file::{id_order, lock_digest, random_hex};
-use super::{RefreshLock, StoreFuture, TokenStore};
+use super::{Context, RefreshLock, StoreFuture, TokenStore, Unreadable, token_from_json};
 use crate::error::StoreError;
 use crate::token::Token;
 use redis::aio::MultiplexedConnection;
@@ -14,6 +14,24 @@ const STORE: &str = "redis";
 
 /// The default key prefix.
 pub const DEFAULT_PREFIX: &str = "zohocrm:oauthtoken:";
+
+/// Lua shared by the scripts: reads a token key, and names it when it cannot (a wrong Redis type,
+/// JSON that is not an object) instead of failing somewhere inside the script.
+const ROW_LUA: &str = r#"
+local function unreadable(key, why)
+  error({err = 'ERR key `' .. key .. '` cannot be read as a token: ' .. why .. '; fix or delete it'})
+end
+local function get_token(key)
+  local json = redis.pcall('GET', key)
+  if type(json) == 'table' and json.err then unreadable(key, json.err) end
+  return json
+end
+local function decode_token(key, json)
+  local ok, row = pcall(cjson.decode, json)
+  if not ok or type(row) ~= 'table' then unreadable(key, 'it is not a JSON object') end
+  return row
+end
+"#;
 
 /// Lua shared by the scripts: the official SDK's matching order (what [`Token::matches`] does).
 const MATCH_LUA: &str = r#"
@@ -38,8 +56,8 @@ end
 local function best(q)
   local best_id, best_json = nil, nil
   for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-    local json = redis.call('GET', ARGV[1] .. id)
-    if json and matches(cjson.decode(json), q) and (best_id == nil or before(id, best_id)) then
+    local json = get_token(ARGV[1] .. id)
+    if json and matches(decode_token(ARGV[1] .. id, json), q) and (best_id == nil or before(id, best_id)) then
       best_id, best_json = id, json
     end
   end
@@ -84,7 +102,7 @@ return id
 const ALL_LUA: &str = r#"
 local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local json = redis.call('GET', ARGV[1] .. id)
+  local json = get_token(ARGV[1] .. id)
   if json then out[#out + 1] = id; out[#out + 1] = json end
 end
 return out
@@ -150,25 +168,6 @@ impl fmt::Debug for RedisStore {
     }
 }
 
-/// A Redis error with the key prefix it happened under.
-#[derive(Debug)]
-struct PrefixError {
-    prefix: String,
-    source: Box<dyn std::error::Error + Send + Sync + 'static>,
-}
-
-impl fmt::Display for PrefixError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "key prefix {:?}: {}", self.prefix, self.source)
-    }
-}
-
-impl std::error::Error for PrefixError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
-    }
-}
-
 fn backend(
     prefix: &str,
     action: &'static str,
@@ -177,10 +176,22 @@ fn backend(
     StoreError::Backend {
         store: STORE,
         action,
-        source: Box::new(PrefixError {
-            prefix: prefix.to_owned(),
-            source: source.into(),
-        }),
+        source: Box::new(Context::new(format!("key prefix {prefix:?}"), source)),
+    }
+}
+
+/// A script's error: an unreadable token (raised by `ROW_LUA`) as its own message, without the
+/// server's "ResponseError:" and "script: <sha>" wrapping; anything else as it is.
+fn script_error(prefix: &str, action: &'static str, e: redis::RedisError) -> StoreError {
+    match e
+        .detail()
+        .filter(|d| d.contains("cannot be read as a token"))
+    {
+        Some(d) => {
+            let d = d.split(" script: ").next().unwrap_or(d).trim_end();
+            backend(prefix, action, message(d.to_owned()))
+        }
+        None => backend(prefix, action, e),
     }
 }
 
@@ -189,17 +200,16 @@ fn message(s: String) -> Box<dyn std::error::Error + Send + Sync + 'static> {
 }
 
 fn decode(prefix: &str, action: &'static str, id: String, json: &str) -> Result<Token, StoreError> {
-    match serde_json::from_str::<Token>(json) {
+    match token_from_json(json) {
         Ok(t) => Ok(Token { id: Some(id), ..t }),
-        // Only the position: a type error's message can quote a token.
-        Err(e) => Err(backend(
+        Err((user, problem)) => Err(backend(
             prefix,
             action,
-            message(format!(
-                "token {id} is not valid JSON (line {} column {})",
-                e.line(),
-                e.column()
-            )),
+            Unreadable::new(
+                format!("key `{prefix}token:{id}`"),
+                user.as_deref(),
+                problem,
+            ),
         )),
     }
 }
@@ -236,9 +246,9 @@ impl RedisStore {
             conn,
             prefix: prefix.into(),
             scripts: Arc::new(Scripts {
-                find: Script::new(&format!("{MATCH_LUA}{FIND_LUA}")),
-                save: Script::new(&format!("{MATCH_LUA}{SAVE_LUA}")),
-                all: Script::new(ALL_LUA),
+                find: Script::new(&format!("{ROW_LUA}{MATCH_LUA}{FIND_LUA}")),
+                save: Script::new(&format!("{ROW_LUA}{MATCH_LUA}{SAVE_LUA}")),
+                all: Script::new(&format!("{ROW_LUA}{ALL_LUA}")),
                 clear: Script::new(CLEAR_LUA),
                 unlock: Script::new(UNLOCK_LUA),
                 renew: Script::new(RENEW_LUA),
@@ -287,7 +297,7 @@ impl RedisStore {
             .arg(q)
             .invoke_async(&mut conn)
             .await
-            .map_err(|e| backend(&self.prefix, action, e))?;
+            .map_err(|e| script_error(&self.prefix, action, e))?;
         found
             .map(|(id, json)| decode(&self.prefix, action, id, &json))
             .transpose()
@@ -305,7 +315,7 @@ impl RedisStore {
             .arg(token.id.clone().unwrap_or_default())
             .invoke_async(&mut conn)
             .await
-            .map_err(|e| backend(&self.prefix, "save a token", e))
+            .map_err(|e| script_error(&self.prefix, "save a token", e))
     }
 
     async fn delete_impl(&self, id: &str) -> Result<(), StoreError> {
@@ -329,7 +339,7 @@ impl RedisStore {
             .arg(self.token_prefix())
             .invoke_async(&mut conn)
             .await
-            .map_err(|e| backend(&self.prefix, action, e))?;
+            .map_err(|e| script_error(&self.prefix, action, e))?;
         let mut out = Vec::with_capacity(flat.len() / 2);
         let mut it = flat.into_iter();
         while let (Some(id), Some(json)) = (it.next(), it.next()) {
@@ -355,10 +365,14 @@ impl RedisStore {
     async fn by_id_impl(&self, id: &str) -> Result<Option<Token>, StoreError> {
         let action = "find a token by id";
         let mut conn = self.conn.clone();
-        let json: Option<String> = conn
-            .get(format!("{}{id}", self.token_prefix()))
-            .await
-            .map_err(|e| backend(&self.prefix, action, e))?;
+        let key = format!("{}{id}", self.token_prefix());
+        let json: Option<String> = conn.get(&key).await.map_err(|e| {
+            backend(
+                &self.prefix,
+                action,
+                Context::new(format!("key `{key}`"), e),
+            )
+        })?;
         json.map(|j| decode(&self.prefix, action, id.to_owned(), &j))
             .transpose()
     }

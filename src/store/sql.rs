@@ -6,6 +6,7 @@
 //! tables whose collation compares case- or trailing-space-insensitively (MySQL's default
 //! `utf8mb4_general_ci`, which the official SDK's table inherits).
 
+use super::{BoxError, Context};
 use crate::error::StoreError;
 use crate::secret::Secret;
 use crate::token::Token;
@@ -30,9 +31,85 @@ pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> 
         .acquire_timeout(std::time::Duration::from_secs(30))
 }
 
+/// Opens the pool for a server store (MySQL, PostgreSQL), failing fast when nothing listens.
+///
+/// sqlx's pool retries a refused connection until its acquire timeout (30 s), then says only
+/// "pool timed out"; one direct connection first turns that into "connection refused by
+/// host:port" at once. `server` is `host:port` (or the socket path): never the URL, which may
+/// hold the password.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+pub(crate) async fn connect_server<DB: sqlx::Database>(
+    store: &'static str,
+    table: &TableName,
+    url: &str,
+    server: impl Fn(&<DB::Connection as sqlx::Connection>::Options) -> String,
+) -> Result<sqlx::Pool<DB>, StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    let options: <DB::Connection as sqlx::Connection>::Options = url
+        .parse()
+        .map_err(|e| backend_error(store, "parse the database URL", table, e))?;
+    let server = server(&options);
+    let err = |e: BoxError| backend_error(store, "connect", table, Context::new(server.clone(), e));
+    let probe = tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await;
+    match probe {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+        Ok(Err(e)) => return Err(err(connect_cause(e))),
+        Err(_) => {
+            return Err(err(Box::new(Message(format!(
+                "no answer within {CONNECT_TIMEOUT:?}"
+            )))));
+        }
+    }
+    pool_options()
+        .connect_with(options)
+        .await
+        .map_err(|e| err(connect_cause(e)))
+}
+
+/// `host:port`, or the socket path when there is one.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+pub(crate) fn server_name(socket: Option<&std::path::PathBuf>, host: &str, port: u16) -> String {
+    match socket {
+        Some(path) => path.display().to_string(),
+        None => format!("{host}:{port}"),
+    }
+}
+
+/// How long the first connection of a server store may take.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A failed direct connection (a refresh lock's own session), naming the server.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+pub(crate) fn connect_error(server: String, e: sqlx::Error) -> Context {
+    Context::new(server, connect_cause(e))
+}
+
+/// A refused connection in plain words; other errors as they are.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn connect_cause(e: sqlx::Error) -> BoxError {
+    match &e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Box::new(Message(
+                "connection refused: nothing listens there; is the server running, and on this port?"
+                    .to_owned(),
+            ))
+        }
+        _ => Box::new(e),
+    }
+}
+
 /// Columns in the official SDK's order (`select *` in the official stores relies on it).
+/// `issued_api_domain` comes last, after the official SDK's ten, so the official stores (which
+/// insert with an explicit column list and read `select *` by position 0..9) still work.
 pub(crate) const COLUMNS: &str = "id, user_name, client_id, client_secret, refresh_token, \
-                                  access_token, grant_token, expiry_time, redirect_url, api_domain";
+                                  access_token, grant_token, expiry_time, redirect_url, api_domain, \
+                                  issued_api_domain";
+
+/// The column added after the official SDK's ten (see [`Token::issued_api_domain`]).
+pub(crate) const ISSUED_COLUMN: &str = "issued_api_domain";
 
 /// How a backend writes bind placeholders and quotes identifiers.
 #[cfg_attr(
@@ -117,25 +194,6 @@ impl fmt::Display for InvalidTableName {
 
 impl std::error::Error for InvalidTableName {}
 
-/// A database error with the table it happened on.
-#[derive(Debug)]
-pub(crate) struct TableError {
-    pub(crate) table: String,
-    pub(crate) source: Box<dyn std::error::Error + Send + Sync + 'static>,
-}
-
-impl fmt::Display for TableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "table `{}`: {}", self.table, self.source)
-    }
-}
-
-impl std::error::Error for TableError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
-    }
-}
-
 /// Builds a [`StoreError::Backend`] naming the store, the action and the table.
 pub(crate) fn backend_error(
     store: &'static str,
@@ -146,10 +204,7 @@ pub(crate) fn backend_error(
     StoreError::Backend {
         store,
         action,
-        source: Box::new(TableError {
-            table: table.to_string(),
-            source: source.into(),
-        }),
+        source: Box::new(super::Context::new(format!("table `{table}`"), source)),
     }
 }
 
@@ -178,26 +233,24 @@ pub(crate) struct Statements {
     pub(crate) update_without_secret: String,
     pub(crate) delete_by_id: String,
     pub(crate) delete_all: String,
+    /// Fails when the table lacks `issued_api_domain` (a table made before it existed, or by
+    /// the official SDK).
+    pub(crate) probe_issued: String,
+    /// Adds `issued_api_domain` (nullable, so existing rows stay as they are).
+    pub(crate) add_issued: String,
 }
 
 impl Statements {
     pub(crate) fn new(dialect: Dialect, table: &TableName) -> Self {
         let t = dialect.quote(table.as_str());
         let p = |n| dialect.placeholder(n);
-        let insert_values: Vec<String> = (1..=10).map(p).collect();
+        let insert_values: Vec<String> = (1..=11).map(p).collect();
         let update = |with_secret: bool| {
-            let mut cols = vec!["user_name", "client_id"];
-            if with_secret {
-                cols.push("client_secret");
-            }
-            cols.extend([
-                "refresh_token",
-                "access_token",
-                "grant_token",
-                "expiry_time",
-                "redirect_url",
-                "api_domain",
-            ]);
+            let cols: Vec<&str> = COLUMN_NAMES[1..]
+                .iter()
+                .copied()
+                .filter(|c| with_secret || *c != "client_secret")
+                .collect();
             let sets: Vec<String> = cols
                 .iter()
                 .enumerate()
@@ -223,6 +276,14 @@ impl Statements {
             update_without_secret: update(false),
             delete_by_id: format!("DELETE FROM {t} WHERE id = {}", p(1)),
             delete_all: format!("DELETE FROM {t}"),
+            probe_issued: format!("SELECT {ISSUED_COLUMN} FROM {t} WHERE 1 = 0"),
+            add_issued: format!(
+                "ALTER TABLE {t} ADD COLUMN {ISSUED_COLUMN} {}",
+                match dialect {
+                    Dialect::Postgres => "text",
+                    Dialect::Sqlite | Dialect::MySql => "varchar(255)",
+                }
+            ),
         }
     }
 
@@ -277,6 +338,7 @@ pub(crate) struct RawRow {
     pub(crate) expiry_time: Option<i64>,
     pub(crate) redirect_url: Option<String>,
     pub(crate) api_domain: Option<String>,
+    pub(crate) issued_api_domain: Option<String>,
 }
 
 impl RawRow {
@@ -292,32 +354,49 @@ impl RawRow {
             expiry_time: self.expiry_time,
             redirect_url: self.redirect_url,
             api_domain: self.api_domain,
+            issued_api_domain: self.issued_api_domain,
         }
     }
 }
 
 /// Parses an `expiry_time` stored as text (the official SDK's `varchar(20)` of epoch millis).
-/// Accepts integers and decimal or exponent forms; anything else reads as unknown (`None`), which
-/// makes the client refresh rather than fail.
-pub(crate) fn parse_expiry(text: &str) -> Option<i64> {
+/// Accepts integers and decimal or exponent forms; blank means unknown (`None`, which makes the
+/// client refresh). Anything else is an error describing the value without quoting it (a
+/// misplaced token must not reach a log).
+pub(crate) fn parse_expiry(text: &str) -> Result<Option<i64>, String> {
     let t = text.trim();
     if t.is_empty() {
-        return None;
+        return Ok(None);
     }
     if let Ok(v) = t.parse::<i64>() {
-        return Some(v);
+        return Ok(Some(v));
     }
     match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() < 9.0e18 => Some(v as i64),
-        _ => {
-            tracing::warn!("token store: unreadable expiry_time value; treating it as unknown");
-            None
-        }
+        Ok(v) if v.is_finite() && v.abs() < 9.0e18 => Ok(Some(v as i64)),
+        _ => Err(format!(
+            "column `expiry_time` is not epoch milliseconds ({} characters of other text)",
+            t.chars().count()
+        )),
     }
 }
 
+/// The table's column names, in [`COLUMNS`] order: the official SDK's ten, then ours.
+pub(crate) const COLUMN_NAMES: [&str; 11] = [
+    "id",
+    "user_name",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "grant_token",
+    "expiry_time",
+    "redirect_url",
+    "api_domain",
+    ISSUED_COLUMN,
+];
+
 /// The values bound by the INSERT statement, in column order.
-pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 10] {
+pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 11] {
     [
         Some(id.to_owned()),
         token.user_name.clone(),
@@ -329,6 +408,7 @@ pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 10] {
         token.expiry_time.map(|t| t.to_string()),
         token.redirect_url.clone(),
         token.api_domain.clone(),
+        token.issued_api_domain.clone(),
     ]
 }
 
@@ -354,6 +434,7 @@ pub(crate) fn update_values<'s>(
         token.expiry_time.map(|t| t.to_string()),
         token.redirect_url.clone(),
         token.api_domain.clone(),
+        token.issued_api_domain.clone(),
         Some(id.to_owned()),
     ]);
     (sql, v)
@@ -388,22 +469,23 @@ pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
 }
 
 /// Generates, for one sqlx backend, the free functions every SQL store uses: row decoding,
-/// `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
+/// the `issued_api_domain` migration, `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
 /// [`TokenStore`](super::TokenStore) (as `impl` items of `$store`, which must have the fields
 /// `pool`, `table` and `stmts`).
 macro_rules! sql_backend {
     (db = $Db:ty, conn = $Conn:ty, store = $Store:ident, label = $label:literal) => {
         use $crate::store::sql::{
-            RawRow, backend_error, best_match, id_order, insert_values, next_id, parse_expiry,
-            update_values,
+            COLUMN_NAMES, RawRow, backend_error, best_match, id_order, insert_values, next_id,
+            parse_expiry, update_values,
         };
 
-        /// A text column that may also be stored as an integer or as bytes.
+        /// A text column that may also be stored as an integer or as bytes; the error says
+        /// which column and why, never what it holds.
         fn get_text(
             row: &<$Db as sqlx::Database>::Row,
             i: usize,
-        ) -> Result<Option<String>, sqlx::Error> {
-            use sqlx::Row;
+        ) -> Result<Option<String>, String> {
+            use sqlx::{Column, Row, TypeInfo};
             if let Ok(v) = row.try_get::<Option<String>, usize>(i) {
                 return Ok(v);
             }
@@ -413,15 +495,20 @@ macro_rules! sql_backend {
             if let Ok(v) = row.try_get::<Option<i32>, usize>(i) {
                 return Ok(v.map(|n| n.to_string()));
             }
-            match row.try_get::<Option<Vec<u8>>, usize>(i)? {
-                Some(bytes) => String::from_utf8(bytes)
+            let name = COLUMN_NAMES.get(i).copied().unwrap_or("?");
+            match row.try_get::<Option<Vec<u8>>, usize>(i) {
+                Ok(Some(bytes)) => String::from_utf8(bytes)
                     .map(Some)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e))),
-                None => Ok(None),
+                    .map_err(|_| format!("column `{name}` holds bytes that are not UTF-8 text")),
+                Ok(None) => Ok(None),
+                Err(_) => Err(format!(
+                    "column `{name}` is of type {}, not text or an integer",
+                    row.column(i).type_info().name()
+                )),
             }
         }
 
-        fn decode_row(row: &<$Db as sqlx::Database>::Row) -> Result<RawRow, sqlx::Error> {
+        fn decode_row(row: &<$Db as sqlx::Database>::Row) -> Result<RawRow, String> {
             Ok(RawRow {
                 id: get_text(row, 0)?.unwrap_or_default(),
                 user_name: get_text(row, 1)?,
@@ -430,27 +517,70 @@ macro_rules! sql_backend {
                 refresh_token: get_text(row, 4)?,
                 access_token: get_text(row, 5)?,
                 grant_token: get_text(row, 6)?,
-                expiry_time: get_text(row, 7)?.as_deref().and_then(parse_expiry),
+                expiry_time: match get_text(row, 7)? {
+                    Some(text) => parse_expiry(&text)?,
+                    None => None,
+                },
                 redirect_url: get_text(row, 8)?,
                 api_domain: get_text(row, 9)?,
+                issued_api_domain: get_text(row, 10)?,
             })
+        }
+
+        /// Adds `issued_api_domain` to a table that lacks it (one made before the column
+        /// existed, or by the official SDK). Nullable, so every existing row stays and reads
+        /// with `None`; safe when several processes open the table at once.
+        async fn add_issued_column(
+            pool: &sqlx::Pool<$Db>,
+            stmts: &$crate::store::sql::Statements,
+        ) -> Result<(), sqlx::Error> {
+            if sqlx::query(&stmts.probe_issued).execute(pool).await.is_ok() {
+                return Ok(());
+            }
+            match sqlx::query(&stmts.add_issued).execute(pool).await {
+                Ok(_) => Ok(()),
+                // Another process may have added it between the probe and the ALTER.
+                Err(e) => sqlx::query(&stmts.probe_issued)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| e),
+            }
+        }
+
+        /// Reads `rows` as tokens; an unreadable row is named by its id and user.
+        fn decode_rows(
+            rows: &[<$Db as sqlx::Database>::Row],
+        ) -> Result<Vec<$crate::token::Token>, $crate::store::Unreadable> {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                match decode_row(row) {
+                    Ok(raw) => out.push(raw.into_token()),
+                    Err(problem) => {
+                        let id = get_text(row, 0).ok().flatten().unwrap_or_default();
+                        let user = get_text(row, 1).ok().flatten();
+                        return Err($crate::store::Unreadable::new(
+                            format!("row id `{id}`"),
+                            user.as_deref(),
+                            problem,
+                        ));
+                    }
+                }
+            }
+            Ok(out)
         }
 
         async fn fetch(
             conn: &mut $Conn,
             sql: &str,
             binds: &[Option<String>],
-        ) -> Result<Vec<$crate::token::Token>, sqlx::Error> {
+        ) -> Result<Vec<$crate::token::Token>, $crate::store::BoxError> {
             let mut q = sqlx::query(sql);
             for b in binds {
                 q = q.bind(b.clone());
             }
             let rows = q.fetch_all(&mut *conn).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                out.push(decode_row(row)?.into_token());
-            }
-            Ok(out)
+            Ok(decode_rows(&rows)?)
         }
 
         async fn execute(
@@ -471,7 +601,7 @@ macro_rules! sql_backend {
             conn: &mut $Conn,
             stmts: &$crate::store::sql::Statements,
             token: &$crate::token::Token,
-        ) -> Result<String, sqlx::Error> {
+        ) -> Result<String, $crate::store::BoxError> {
             let existing = match stmts.select_candidates(token) {
                 Some((sql, binds)) => {
                     let binds: Vec<Option<String>> = binds.into_iter().map(Some).collect();
@@ -492,7 +622,7 @@ macro_rules! sql_backend {
                             let rows = sqlx::query(&stmts.select_ids).fetch_all(&mut *conn).await?;
                             let mut ids = Vec::with_capacity(rows.len());
                             for row in &rows {
-                                ids.push(get_text(row, 0)?.unwrap_or_default());
+                                ids.push(get_text(row, 0).ok().flatten().unwrap_or_default());
                             }
                             next_id(ids.iter().map(String::as_str))
                         }
@@ -663,10 +793,16 @@ mod tests {
     fn ids_and_expiry() {
         assert_eq!(next_id(["1", "9", "10", "x"]), "11");
         assert_eq!(next_id([]), "1");
-        assert_eq!(parse_expiry("1718000000000"), Some(1_718_000_000_000));
-        assert_eq!(parse_expiry("1.718e12"), Some(1_718_000_000_000));
-        assert_eq!(parse_expiry(" "), None);
-        assert_eq!(parse_expiry("soon"), None);
+        assert_eq!(parse_expiry("1718000000000"), Ok(Some(1_718_000_000_000)));
+        assert_eq!(parse_expiry("1.718e12"), Ok(Some(1_718_000_000_000)));
+        assert_eq!(parse_expiry(" "), Ok(None));
+        assert_eq!(
+            parse_expiry("1000.secret"),
+            Err(
+                "column `expiry_time` is not epoch milliseconds (11 characters of other text)"
+                    .into()
+            )
+        );
         assert_eq!(id_order("9", "10"), std::cmp::Ordering::Less);
     }
 
@@ -676,7 +812,7 @@ mod tests {
         let s = Statements::new(Dialect::Postgres, &t);
         assert_eq!(
             s.update_without_secret,
-            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8 WHERE id = $9"
+            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8, issued_api_domain = $9 WHERE id = $10"
         );
         let q = Token::for_user("c", "u'", "d");
         let (sql, binds) = s.select_candidates(&q).unwrap();
