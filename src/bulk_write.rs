@@ -103,7 +103,7 @@ impl Client {
     /// for (row, outcome) in results.items.iter().enumerate() {
     ///     match outcome {
     ///         Ok(ok) => println!("row {row}: {} {}", ok.message, ok.details.id),
-    ///         Err(e) => println!("row {row}: {} on {:?}", e.code, e.details.api_name),
+    ///         Err(e) => println!("row {row}: {} on {:?}", e.code.as_str(), e.details.api_name),
     ///     }
     /// }
     /// # Ok(()) }

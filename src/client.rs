@@ -65,7 +65,13 @@ pub(crate) struct Inner {
     pub(crate) client_secret: Secret,
     pub(crate) redirect_uri: Option<String>,
     pub(crate) accounts_url: String,
+    /// The configured API base: the pinned `api_base_url`, or the data centre's default.
     pub(crate) api_base: String,
+    /// True when the user gave `api_base_url`: calls then never follow a token's api_domain.
+    pub(crate) api_base_pinned: bool,
+    pub(crate) environment: Environment,
+    /// Token api_domains already warned about (a mismatch with a pinned URL is logged once).
+    pub(crate) warned_domains: Mutex<std::collections::HashSet<String>>,
     pub(crate) api_version: String,
     pub(crate) store: Arc<dyn TokenStore>,
     pub(crate) refresh_margin: Duration,
@@ -160,7 +166,9 @@ impl Client {
         self.user.as_deref()
     }
 
-    /// The API base URL in use (`https://www.zohoapis.com`).
+    /// The configured API base URL (`https://www.zohoapis.com`): the pinned `api_base_url`, or
+    /// the data centre's default. Unless it was pinned, calls go to the API domain the user's
+    /// token names instead (see [`ClientBuilder::api_base_url`]).
     pub fn api_base_url(&self) -> &str {
         &self.inner.api_base
     }
@@ -259,7 +267,7 @@ impl Client {
         // try is not the policy's to count).
         let (mut attempt, mut policy_attempt) = (0u32, 0u32);
         let mut refreshed = false;
-        let mut token = self.access_token().await?;
+        let mut auth = self.access_token().await?;
         let state = self.user.as_ref().map(|u| self.user_state(u));
         loop {
             attempt += 1;
@@ -271,7 +279,7 @@ impl Client {
                     Some(sem) => sem.acquire().await.ok(),
                     None => None,
                 };
-                self.send_once(&req, &token, streaming).await
+                self.send_once(&req, &auth, streaming).await
             })
             .await
             .unwrap_or_else(|_| {
@@ -310,7 +318,7 @@ impl Client {
             if e.as_api().is_some_and(rejected_token) && !refreshed {
                 refreshed = true;
                 tracing::info!("access token rejected; refreshing once");
-                token = self.force_refresh(&token).await?;
+                auth = self.force_refresh(&auth.access).await?;
                 continue;
             }
             let failure = Failure::of(&e);
@@ -322,11 +330,11 @@ impl Client {
                     tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transient failure; retrying");
                     tokio::time::sleep(wait).await;
                     // The token may have neared expiry during the wait.
-                    token = self.access_token().await?;
+                    auth = self.access_token().await?;
                     continue;
                 }
             }
-            let e = self.with_hint(e);
+            let e = with_hint(e, &auth.base);
             // A write that got no conclusive answer may still have been applied.
             return Err(if !req.idempotent && failure.outcome_unknown() {
                 e.outcome_unknown()
@@ -336,33 +344,20 @@ impl Client {
         }
     }
 
-    /// Adds what the user needs to fix a cross-data-centre token mistake.
-    fn with_hint(&self, e: Error) -> Error {
-        match e {
-            Error::Api(mut api) if rejected_token(&api) => {
-                api.hint = Some(format!(
-                    "the API domain in use is {}; access tokens only work on the data centre and environment that issued them (invalid_oauth_token), so check data_center / api_base_url",
-                    self.inner.api_base
-                ));
-                Error::Api(api)
-            }
-            other => other,
-        }
-    }
-
-    async fn send_once(&self, req: &Request, token: &Secret, streaming: bool) -> Result<Answer> {
+    async fn send_once(&self, req: &Request, auth: &Auth, streaming: bool) -> Result<Answer> {
+        let token = &auth.access;
         let v = &self.inner.api_version;
         let url = match req.base {
-            Base::Crm => format!("{}/crm/{v}{}", self.inner.api_base, req.path),
-            Base::Bulk => format!("{}/crm/bulk/{v}{}", self.inner.api_base, req.path),
+            Base::Crm => format!("{}/crm/{v}{}", auth.base, req.path),
+            Base::Bulk => format!("{}/crm/bulk/{v}{}", auth.base, req.path),
             Base::Upload => format!(
                 "{}/crm/{v}{}",
-                self.inner.api_base.replacen("://www.", "://content.", 1),
+                auth.base.replacen("://www.", "://content.", 1),
                 req.path
             ),
             // Checked on every try: the token goes nowhere else (redirects are not followed).
             Base::Url => {
-                crate::request::check_absolute_url(req.op, &req.path, &self.inner.api_base)?;
+                crate::request::check_absolute_url(req.op, &req.path, &auth.base)?;
                 req.path.clone()
             }
         };
@@ -425,6 +420,25 @@ impl Client {
         }
         crate::response::classify(raw, req.method).map(Answer::Buffered)
     }
+}
+
+/// Adds what the user needs to fix a cross-data-centre token mistake.
+fn with_hint(e: Error, base: &str) -> Error {
+    match e {
+        Error::Api(mut api) if rejected_token(&api) => {
+            api.hint = Some(format!(
+                "the API domain in use is {base}; access tokens only work on the data centre and environment that issued them (invalid_oauth_token), so check data_center / api_base_url"
+            ));
+            Error::Api(api)
+        }
+        other => other,
+    }
+}
+
+/// An access token and the API base URL calls made with it go to.
+pub(crate) struct Auth {
+    pub(crate) access: Secret,
+    pub(crate) base: String,
 }
 
 /// A 401 saying the access token itself was refused (not a scope problem).
@@ -650,7 +664,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Overrides the API base URL (`apiBaseUrl`). A trailing slash is fine.
+    /// Pins the API base URL (`apiBaseUrl`). A trailing slash is fine; a trailing `/crm/v2` is
+    /// cut off.
+    ///
+    /// Without it, calls go to the `api_domain` of the user's token: Zoho's token response names
+    /// the API host of the data centre that issued the token (zoho-api-v2.md §1, multi-DC
+    /// handshake), recorded with the token in the store ([`Token::issued_api_domain`]); only an
+    /// https Zoho API host, or a host of the accounts server, is accepted. With it, calls always
+    /// go here: a token from another Zoho data centre than this Zoho host is a configuration
+    /// error (raised without sending or refreshing), any other difference (a proxy, an emulator)
+    /// one warning.
     pub fn api_base_url(mut self, v: impl Into<String>) -> Self {
         self.api_base_url = Some(v.into());
         self
@@ -839,6 +862,9 @@ impl ClientBuilder {
                 redirect_uri: self.redirect_uri,
                 accounts_url,
                 api_base,
+                api_base_pinned: self.api_base_url.is_some(),
+                environment: self.environment,
+                warned_domains: Mutex::new(Default::default()),
                 api_version,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(60)),

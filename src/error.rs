@@ -399,6 +399,9 @@ impl OAuthError {
             }
             "invalid_redirect_uri" => "redirect_uri must equal the one registered for the client",
             "invalid_client_secret" => "client_secret is wrong",
+            "invalid_api_domain" => {
+                "the access token was not sent there; check accounts_url points at Zoho's accounts server for your data centre (or at your emulator)"
+            }
             "access_denied" | "Access Denied" => {
                 "Zoho throttled token requests; wait before retrying"
             }

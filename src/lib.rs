@@ -5,6 +5,7 @@
 // Generated code names this crate `::zohocrm` (see `support`), here as in users' crates.
 extern crate self as zohocrm;
 
+mod api_domain;
 mod bulk;
 mod bulk_write;
 mod client;
@@ -14,6 +15,7 @@ mod criteria;
 mod datetime;
 mod decimal;
 mod decode;
+mod disposition;
 mod entity;
 pub mod error;
 mod error_kind;

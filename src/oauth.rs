@@ -2,7 +2,7 @@
 //! process and locked across processes through the store), user info and revoke. Secrets only
 //! ever travel in form bodies and headers, never in URLs.
 
-use crate::client::{BodyLimit, Client, UserState, read_body, send};
+use crate::client::{Auth, BodyLimit, Client, UserState, read_body, send};
 use crate::error::{Error, OAuthError, Result};
 use crate::secret::Secret;
 use crate::token::{Token, now_ms};
@@ -80,6 +80,9 @@ impl Client {
                 None,
             )));
         }
+        if let Some(domain) = parsed.api_domain.take() {
+            parsed.api_domain = self.checked_api_domain(&domain)?;
+        }
         parsed.lifetime_ms =
             lifetime_ms(parsed.expires_in, parsed.expires_in_sec).map_err(|what| {
                 Error::from(crate::error::DecodeError::new(
@@ -93,17 +96,6 @@ impl Client {
     }
 
     fn token_from(&self, user: &str, r: TokenResponse, refresh: Option<Secret>) -> Token {
-        // Tokens are keyed by the API base this client calls. Zoho names the domain the token
-        // belongs to; a different one means calls will fail with INVALID_TOKEN, so say so now.
-        if let Some(domain) = r.api_domain.as_deref()
-            && domain.trim_end_matches('/') != self.inner.api_base
-        {
-            tracing::warn!(
-                token_api_domain = domain,
-                api_base_url = %self.inner.api_base,
-                "the token was issued for another API domain; check data_center / api_base_url"
-            );
-        }
         Token {
             id: None,
             user_name: Some(user.to_owned()),
@@ -117,13 +109,22 @@ impl Client {
             grant_token: None,
             expiry_time: Some(now_ms().saturating_add(r.lifetime_ms)),
             redirect_url: self.inner.redirect_uri.clone(),
+            // The store key: the configured base, so a client finds its token again.
             api_domain: Some(self.inner.api_base.clone()),
+            issued_api_domain: r.api_domain,
         }
     }
 
     /// Exchanges a grant token (authorization code) for access and refresh tokens, finds the
     /// user's email through the accounts user-info endpoint, and saves the tokens for that user.
     /// The official SDK's `generate_access_token(grant_token)`.
+    ///
+    /// The response's `api_domain` is recorded as [`Token::issued_api_domain`]. Errors besides
+    /// the accounts server's own: [`Error::OAuth`] `invalid_api_domain` when, without a pinned
+    /// `api_base_url`, it names a host that is neither an https Zoho API host nor the accounts
+    /// server's (nothing is saved); [`Error::Config`] naming `api_base_url` when the pinned URL
+    /// is a Zoho host of another data centre (the token is saved all the same, since the grant
+    /// is spent).
     pub async fn generate_access_token(&self, grant_token: &str) -> Result<Token> {
         let redirect = self.inner.redirect_uri.clone().ok_or_else(|| {
             Error::config(
@@ -179,11 +180,14 @@ impl Client {
         self.save(user, token).await
     }
 
+    /// Saves a new token (a grant is spent and a refresh is precious, so it is kept even when
+    /// it cannot be used here), then reports a mismatch with a pinned `api_base_url` now.
     async fn save(&self, user: &str, mut token: Token) -> Result<Token> {
         let id = self.inner.store.save_token(&token).await?;
         token.id = Some(id);
         let state = self.user_state(user);
         *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        self.api_base_for(&token)?;
         Ok(token)
     }
 
@@ -247,16 +251,16 @@ impl Client {
     }
 
     /// A valid access token for this client's user, refreshing when it is within the refresh
-    /// margin of expiry.
-    pub(crate) async fn access_token(&self) -> Result<Secret> {
+    /// margin of expiry, and the API base calls with it go to.
+    pub(crate) async fn access_token(&self) -> Result<Auth> {
         let user = self.require_user()?;
         let state = self.user_state(&user);
         if let Some(t) = self.cached_fresh(&state) {
-            return Ok(t);
+            return self.auth_from(&user, &t);
         }
         let _gate = state.refresh.lock().await;
         if let Some(t) = self.cached_fresh(&state) {
-            return Ok(t);
+            return self.auth_from(&user, &t);
         }
         let key = self.token_key(&user);
         let stored =
@@ -270,18 +274,30 @@ impl Client {
         let token = if stored.is_fresh(now_ms(), self.margin_ms()) {
             stored
         } else {
+            // A token that cannot be used with this configuration must not spend a refresh.
+            self.api_base_for(&stored)?;
             self.refresh_locked(&user, &state, None).await?
         };
-        let access = token.access_token.clone();
-        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        access.ok_or_else(|| Error::TokenNotFound {
-            user: user.to_string(),
+        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        self.auth_from(&user, &token)
+    }
+
+    fn auth_from(&self, user: &str, token: &Token) -> Result<Auth> {
+        let access = token
+            .access_token
+            .clone()
+            .ok_or_else(|| Error::TokenNotFound {
+                user: user.to_owned(),
+            })?;
+        Ok(Auth {
+            access,
+            base: self.api_base_for(token)?,
         })
     }
 
     /// After a 401 `INVALID_TOKEN` with `failed`: refresh unless another task already did, and
     /// return the token to retry with.
-    pub(crate) async fn force_refresh(&self, failed: &Secret) -> Result<Secret> {
+    pub(crate) async fn force_refresh(&self, failed: &Secret) -> Result<Auth> {
         let user = self.require_user()?;
         let state = self.user_state(&user);
         let _gate = state.refresh.lock().await;
@@ -293,28 +309,25 @@ impl Client {
         if let Some(t) = cached
             && t.access_token.as_ref() != Some(failed)
             && t.is_fresh(now_ms(), self.margin_ms())
-            && let Some(a) = t.access_token
+            && t.access_token.is_some()
         {
-            return Ok(a);
+            return self.auth_from(&user, &t);
         }
         let token = self.refresh_locked(&user, &state, Some(failed)).await?;
-        let access = token.access_token.clone();
-        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        access.ok_or_else(|| Error::TokenNotFound {
-            user: user.to_string(),
-        })
+        *state.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
+        self.auth_from(&user, &token)
     }
 
     fn margin_ms(&self) -> i64 {
         i64::try_from(self.inner.refresh_margin.as_millis()).unwrap_or(i64::MAX)
     }
 
-    fn cached_fresh(&self, state: &UserState) -> Option<Secret> {
+    fn cached_fresh(&self, state: &UserState) -> Option<Token> {
         let cached = state.token.lock().unwrap_or_else(|e| e.into_inner());
         cached
             .as_ref()
             .filter(|t| t.is_fresh(now_ms(), self.margin_ms()))
-            .and_then(|t| t.access_token.clone())
+            .cloned()
     }
 
     /// Under the store's cross-process lock: re-read (another process may have refreshed), and
@@ -381,6 +394,9 @@ impl Client {
         let r = self.refresh_request(refresh.expose()).await?;
         let mut token = self.token_from(user, r, Some(refresh));
         token.id = stored.id.clone();
+        if token.issued_api_domain.is_none() {
+            token.issued_api_domain = stored.issued_api_domain.clone();
+        }
         let id = self.inner.store.save_token(&token).await?;
         token.id = Some(id);
         Ok(token)

@@ -238,7 +238,10 @@ impl HasId for crate::types::RecordActionDetails {
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FileDownload {
-    /// From `Content-Disposition`.
+    /// From `Content-Disposition` (RFC 6266): `filename*=UTF-8''...` (RFC 8187) when present
+    /// and decodable, else `filename=` (quoted names may hold `;` and `\"`; raw UTF-8 is read
+    /// as UTF-8). Only the last path segment is kept and control characters are dropped.
+    /// `None` when the header is missing or names no usable file: choose your own default.
     pub file_name: Option<String>,
     /// From `Content-Type`.
     pub content_type: Option<String>,
@@ -280,7 +283,10 @@ impl fmt::Debug for FileDownload {
 /// ```
 #[non_exhaustive]
 pub struct FileStream {
-    /// From `Content-Disposition`.
+    /// From `Content-Disposition` (RFC 6266): `filename*=UTF-8''...` (RFC 8187) when present
+    /// and decodable, else `filename=` (quoted names may hold `;` and `\"`; raw UTF-8 is read
+    /// as UTF-8). Only the last path segment is kept and control characters are dropped.
+    /// `None` when the header is missing or names no usable file: choose your own default.
     pub file_name: Option<String>,
     /// From `Content-Type`.
     pub content_type: Option<String>,
@@ -533,7 +539,17 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
 /// object under their key (`{"base_currency": {...}}` of the currency actions, `{"share":
 /// {...}}` of revoking a share; zohocrmsdk2-0 6.0.0's BaseCurrencyActionWrapper and
 /// DeleteActionWrapper).
-struct ListOf<T>(PhantomData<T>);
+/// A list, with a guess at its length (`serde_json` gives none) so a page of records does not
+/// move every record already decoded each time the list grows.
+struct ListOf<T>(PhantomData<T>, usize);
+
+impl<T> ListOf<T> {
+    /// Zoho records run 1 KiB of JSON or more and pages hold at most 200 (zoho-api-v2.md,
+    /// `per_page`); smaller items just grow the list as usual.
+    fn for_body(body: &[u8]) -> Self {
+        ListOf(PhantomData, (body.len() / 1024).min(200))
+    }
+}
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
     /// `None` for `null`: the list is missing, which is not the same as empty.
@@ -549,9 +565,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOf<T> {
         f.write_str("an array or an object")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.1).min(256));
         while let Some(item) = seq.next_element::<T>()? {
             out.push(item);
+        }
+        if out.capacity() > out.len() + out.len() / 4 {
+            out.shrink_to_fit();
         }
         Ok(Some(out))
     }
@@ -685,6 +704,23 @@ impl RawResponse {
     /// One entity under `key` (an array of one, or an object). 204 is a `NO_CONTENT` API error;
     /// an empty 200, a body without `key` (or with `null`) and an empty array are errors.
     pub fn single<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
+        self.single_with_info(key).map(|(v, _)| v)
+    }
+
+    /// As [`RawResponse::single`], with the envelope's `info` when Zoho sends one beside the
+    /// entity (`GET /users/{id}` answers `{"users":[{...}],"info":{"per_page":200,"count":1,...}}`,
+    /// zoho-api-v2.md §users; a single record's answer has none).
+    ///
+    /// ```
+    /// use zohocrm::{RawResponse, types::User};
+    ///
+    /// let body = r#"{"users":[{"id":"1","full_name":"Ada"}],"info":{"count":1,"more_records":false}}"#;
+    /// let (user, info): (User, _) = RawResponse::new(200, body).single_with_info("users")?;
+    /// assert_eq!(user.id.map(|id| id.to_string()).as_deref(), Some("1"));
+    /// assert_eq!(info.and_then(|i| i.count), Some(1));
+    /// # Ok::<(), zohocrm::Error>(())
+    /// ```
+    pub fn single_with_info<T: DeserializeOwned>(&self, key: &str) -> Result<(T, Option<Info>)> {
         let what = format!("one {}", short_type::<T>());
         self.require_success(&what)?;
         if matches!(self.status, 204 | 304) {
@@ -694,7 +730,6 @@ impl RawResponse {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
         self.envelope(key, OneOf::<T>(PhantomData), &what)
-            .map(|(v, _)| v)
     }
 
     /// A page of entities under `key`. 204 and 304 give an empty page, as Zoho documents for
@@ -712,7 +747,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (data, info) = self.envelope(key, ListOf::<T>(PhantomData), &what)?;
+        let (data, info) = self.envelope(key, ListOf::<T>::for_body(&self.body), &what)?;
         Ok(Page {
             data,
             info,
@@ -748,7 +783,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (items, _) = self.envelope(key, ListOf::<RawItem>(PhantomData), what)?;
+        let (items, _) = self.envelope(key, ListOf::<RawItem>::for_body(&self.body), what)?;
         let count_ok = match self.expected_items {
             Some(n) => items.len() == n,
             None => !items.is_empty(),
@@ -845,9 +880,9 @@ fn file_meta(headers: &reqwest::header::HeaderMap) -> (Option<String>, Option<St
             .map(str::to_owned)
     };
     (
-        header(reqwest::header::CONTENT_DISPOSITION)
-            .as_deref()
-            .and_then(file_name_from_disposition),
+        headers
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| crate::disposition::file_name(v.as_bytes())),
         header(reqwest::header::CONTENT_TYPE),
     )
 }
@@ -867,57 +902,4 @@ fn no_content(status: u16) -> Error {
 fn short_type<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     full.rsplit("::").next().unwrap_or(full)
-}
-
-/// `attachment; filename="a b.pdf"` or `filename*=UTF-8''a%20b.pdf` → `a b.pdf`.
-pub(crate) fn file_name_from_disposition(v: &str) -> Option<String> {
-    for part in v.split(';').map(str::trim) {
-        if let Some(rest) = part.strip_prefix("filename*=") {
-            let encoded = rest.rsplit('\'').next().unwrap_or(rest);
-            return Some(percent_decode(encoded));
-        }
-    }
-    for part in v.split(';').map(str::trim) {
-        if let Some(rest) = part.strip_prefix("filename=") {
-            return Some(rest.trim_matches('"').to_owned());
-        }
-    }
-    None
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn disposition_forms() {
-        assert_eq!(
-            file_name_from_disposition("attachment; filename=\"a b.pdf\"").as_deref(),
-            Some("a b.pdf")
-        );
-        assert_eq!(
-            file_name_from_disposition("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(),
-            Some("naïve.txt")
-        );
-        assert_eq!(file_name_from_disposition("inline"), None);
-    }
 }

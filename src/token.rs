@@ -42,9 +42,19 @@ pub struct Token {
     /// The OAuth redirect URL registered for the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// The API domain the token is valid for (from the token response's `api_domain`).
+    /// The API base URL of the client that saved the token (`https://www.zohoapis.com`, or the
+    /// pinned `api_base_url`): with the client id and user name, the key a client finds its
+    /// token by, so one store can hold tokens of several data centres and environments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_domain: Option<String>,
+    /// The `api_domain` the accounts server named in its token response: the API host of the
+    /// data centre that issued the token (`https://www.zohoapis.eu`). Zoho documents that calls
+    /// must go to it (zoho-api-v2.md §1, multi-DC handshake; Zoho's multi-DC page
+    /// <https://www.zoho.com/crm/developer/docs/api/multi-dc.html>), so a client without a pinned
+    /// `api_base_url` sends its calls there. `None` on tokens saved before it was recorded (the
+    /// client then calls its configured base until the next refresh records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_api_domain: Option<String>,
 }
 
 impl Token {

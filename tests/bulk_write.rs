@@ -522,3 +522,29 @@ async fn a_download_url_off_zoho_is_refused_without_sending_the_token() {
         .unwrap_err());
     assert_eq!(e.code.as_str(), "INVALID_URL_PATTERN");
 }
+
+// job-details.html: a job can end FAILED; the helper then fails with Error::Bulk naming the job
+// and the operation. Here the CSV's third line is not UTF-8, so the emulator cannot read it.
+#[tokio::test]
+async fn a_failed_job_ends_the_helper_with_a_bulk_error() {
+    let (_emu, client) = setup_with(fast()).await;
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .csv(b"Last_Name\nfine\n\xff\xfe\n".to_vec())
+        .poll_interval(FAST, FAST)
+        .send()
+        .await
+        .unwrap_err();
+    match e {
+        Error::Bulk {
+            job_id,
+            operation,
+            message,
+        } => {
+            assert!(!job_id.is_empty());
+            assert_eq!(operation, "insert");
+            assert!(message.contains("FAILED"), "{message}");
+        }
+        other => panic!("expected a bulk error, got {other:?}"),
+    }
+}

@@ -485,6 +485,38 @@ mod cases {
         );
     }
 
+    /// The token response's api_domain is stored with the token, and cleared when a save has
+    /// none (a save replaces the row's values, as for every other field).
+    pub async fn issued_api_domain_round_trips(fx: Arc<Fixture>) {
+        let s = &fx.store;
+        let mut t = full("dc@x.com", COM, "at-dc");
+        t.issued_api_domain = Some(EU.to_owned());
+        let id = s.save_token(&t).await.unwrap();
+        let found = s
+            .find_token(&Token::for_user(CLIENT, "dc@x.com", COM))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.issued_api_domain.as_deref(), Some(EU));
+        assert_eq!(
+            found.api_domain.as_deref(),
+            Some(COM),
+            "the key is unchanged"
+        );
+        let by_id = fx.second.find_token_by_id(&id).await.unwrap().unwrap();
+        assert_eq!(by_id.issued_api_domain.as_deref(), Some(EU));
+        t.issued_api_domain = None;
+        s.save_token(&t).await.unwrap();
+        assert_eq!(
+            s.find_token_by_id(&id)
+                .await
+                .unwrap()
+                .unwrap()
+                .issued_api_domain,
+            None
+        );
+    }
+
     pub async fn refresh_lock_is_exclusive(fx: Arc<Fixture>) {
         let alice = Token::for_user(CLIENT, "alice@example.com", COM);
         let first = fx.store.lock_refresh(&alice).await.expect("first lock");
@@ -574,6 +606,7 @@ macro_rules! full_suite {
                 concurrent_saves_lose_nothing,
                 injection_round_trips,
                 expiry_round_trips,
+                issued_api_domain_round_trips,
                 client_secret_only_when_given,
                 refresh_lock_is_exclusive,
             ]
@@ -612,6 +645,31 @@ mod file_store {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
+    }
+
+    /// A file written before `issued_api_domain` existed loads (the field reads `None`), and
+    /// the next save writes it without losing the other rows.
+    #[tokio::test]
+    async fn a_file_without_issued_api_domain_loads_and_migrates() {
+        let (dir, path, store) = setup();
+        write_private(
+            &path,
+            br#"[{"id":"1","user_name":"old@x.com","client_id":"1000.CLIENTID","access_token":"at-old","api_domain":"https://www.zohoapis.com"},
+                {"id":"2","user_name":"other@x.com","client_id":"1000.CLIENTID","api_domain":"https://www.zohoapis.com"}]"#,
+        );
+        let old = store
+            .find_token(&Token::for_user(CLIENT, "old@x.com", COM))
+            .await
+            .unwrap()
+            .expect("the old row loads");
+        assert_eq!(old.issued_api_domain, None);
+        let mut newer = old;
+        newer.issued_api_domain = Some(EU.to_owned());
+        assert_eq!(store.save_token(&newer).await.unwrap(), "1");
+        let all = store.get_tokens().await.unwrap();
+        assert_eq!(all.len(), 2, "no row lost");
+        assert_eq!(all[0].issued_api_domain.as_deref(), Some(EU));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[tokio::test]
@@ -924,6 +982,106 @@ mod sql_stores {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// A table made before `issued_api_domain` existed (the official SDK's ten columns) gains
+    /// the column on open; its rows stay and read with `None`.
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn sqlite_adds_the_issued_api_domain_column_keeping_rows() {
+        use zohocrm::store::SqliteStore;
+        let name = common::unique_name();
+        let dir = common::temp_dir(&name);
+        let url = format!("sqlite://{}?mode=rwc", dir.join("old.db").display());
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .connect(&url)
+            .await
+            .unwrap();
+        sqlx::query(
+            "CREATE TABLE oauthtoken (id varchar(10) NOT NULL, user_name varchar(255), \
+             client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
+             access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
+             redirect_url varchar(255), api_domain varchar(255), primary key (id))",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("insert into oauthtoken (id, user_name, client_id, access_token, api_domain) values ('1', 'old@x.com', ?, 'at-old', ?)")
+            .bind(CLIENT)
+            .bind(COM)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let store = SqliteStore::from_pool(pool.clone(), "oauthtoken")
+            .await
+            .unwrap();
+        let old = store
+            .find_token(&Token::for_user(CLIENT, "old@x.com", COM))
+            .await
+            .unwrap()
+            .expect("the old row survives");
+        assert_eq!(access(&Some(old.clone())), Some("at-old"));
+        assert_eq!(old.issued_api_domain, None);
+        let mut newer = old.clone();
+        newer.issued_api_domain = Some(EU.to_owned());
+        assert_eq!(store.save_token(&newer).await.unwrap(), "1");
+        // Opening again (another process) finds the column and changes nothing.
+        let again = SqliteStore::from_pool(pool, "oauthtoken").await.unwrap();
+        let got = again.find_token_by_id("1").await.unwrap().unwrap();
+        assert_eq!(got.issued_api_domain.as_deref(), Some(EU));
+        assert_eq!(again.get_tokens().await.unwrap().len(), 1);
+        drop((store, again));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// As for SQLite: an old PostgreSQL table gains the column on open, rows kept.
+    #[cfg(feature = "postgres")]
+    #[tokio::test]
+    async fn postgres_adds_the_issued_api_domain_column_keeping_rows() {
+        use zohocrm::store::PostgresStore;
+        let url = common::url("ZOHOCRM_TEST_POSTGRES_URL", common::POSTGRES_URL);
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&url)
+            .await
+            .unwrap_or_else(|e| {
+                common::unreachable("PostgreSQL", &url, e, "see .ci/run for how it is started")
+            });
+        let table = common::unique_name();
+        sqlx::query(&format!(
+            "CREATE TABLE \"{table}\" (id varchar(64) NOT NULL PRIMARY KEY, user_name text, \
+             client_id text, client_secret text, refresh_token text, access_token text, \
+             grant_token text, expiry_time varchar(20), redirect_url text, api_domain text)"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+        let result = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(async {
+            sqlx::query(&format!("insert into \"{table}\" (id, user_name, client_id, access_token, api_domain) values ('1', 'old@x.com', $1, 'at-old', $2)"))
+                .bind(CLIENT)
+                .bind(COM)
+                .execute(&pool)
+                .await
+                .unwrap();
+            let store = PostgresStore::from_pool(pool.clone(), &table).await.unwrap();
+            let old = store.find_token_by_id("1").await.unwrap().expect("the old row survives");
+            assert_eq!(access(&Some(old.clone())), Some("at-old"));
+            assert_eq!(old.issued_api_domain, None);
+            let mut newer = old;
+            newer.issued_api_domain = Some(EU.to_owned());
+            store.save_token(&newer).await.unwrap();
+            let again = PostgresStore::from_pool(pool.clone(), &table).await.unwrap();
+            let got = again.find_token_by_id("1").await.unwrap().unwrap();
+            assert_eq!(got.issued_api_domain.as_deref(), Some(EU));
+        }))
+        .await;
+        sqlx::query(&format!("DROP TABLE IF EXISTS \"{table}\""))
+            .execute(&pool)
+            .await
+            .unwrap();
+        if let Err(p) = result {
+            std::panic::resume_unwind(p);
+        }
+    }
+
     /// The official SDK's table and rows, read and written by `MySqlStore`.
     #[cfg(feature = "mysql")]
     #[tokio::test]
@@ -989,6 +1147,7 @@ mod sql_stores {
             assert_eq!(t.expiry_time, Some(1_718_000_000_000));
             assert_eq!(t.redirect_url.as_deref(), Some("https://app/cb"));
             assert_eq!(t.api_domain.as_deref(), Some(COM));
+            assert_eq!(t.issued_api_domain, None, "the official table had no such column");
 
             // Refreshing it through our store updates the same row and keeps the secret.
             let mut refreshed = t.clone();
@@ -1000,6 +1159,7 @@ mod sql_stores {
             // A new user saved by us, read back with the official SDK's `select *`.
             let mut ours = full("ours@example.com", EU, "1000.at.ours");
             ours.grant_token = None;
+            ours.issued_api_domain = Some(EU.to_owned());
             let id = store.save_token(&ours).await.unwrap();
             assert_eq!(id, "2", "the official id scheme: max(id) + 1");
             let rows = sqlx::query(&format!("select * from {table} order by id"))
@@ -1035,6 +1195,22 @@ mod sql_stores {
                 .await
                 .unwrap();
             assert_eq!(max.as_deref().map(|m| m.parse::<u64>().unwrap() + 1), Some(3));
+            // The added column comes after the official ten, and the official INSERT (with its
+            // column list) still works on the migrated table.
+            assert_eq!(rows[1].try_get::<Option<String>, _>(10).unwrap().as_deref(), Some(EU));
+            sqlx::query(&format!(
+                "insert into {table} (id,user_name,client_id,client_secret,refresh_token,access_token,\
+                 grant_token,expiry_time,redirect_url,api_domain) values (?,?,?,?,?,?,?,?,?,?);"
+            ))
+            .bind("3").bind("late@example.com").bind(CLIENT).bind("s").bind("rt").bind("at")
+            .bind(Option::<String>::None).bind("1").bind("https://cb").bind(COM)
+            .execute(&pool)
+            .await
+            .unwrap();
+            let late = store.find_token_by_id("3").await.unwrap().unwrap();
+            assert_eq!(late.issued_api_domain, None);
+            // A second open of the migrated table is a no-op.
+            MySqlStore::from_pool(pool.clone(), &table).await.unwrap();
         })
         .catch_unwind()
         .await;

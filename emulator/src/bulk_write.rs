@@ -67,6 +67,8 @@ pub fn upload_file(crm: &mut Crm, ctx: &mut Ctx, headers: &HashMap<String, Strin
     let zgid = crm.org["zgid"].as_str().unwrap_or_default().to_owned();
     match headers.get("x-crm-org").map(|o| o.trim()) {
         None | Some("") => return crate::errors::missing_param("X-CRM-ORG"),
+        // No recorded answer for a wrong zgid: INVALID_DATA naming the header is this emulator's
+        // choice (the SDK's sample only shows the header is the org's zgid).
         Some(org) if org != zgid => {
             return invalid(
                 "the org id given seems to be invalid",
@@ -389,6 +391,8 @@ fn advance(crm: &mut Crm, id: &str, now: i64) {
             j.job["result"] = json!({"download_url": download_url});
             j.result = Some(zip.into());
         }
+        // job-details.html lists FAILED among the job and resource states; here a CSV that
+        // cannot be read to the end (bytes that are not text in the charset) ends there.
         Err(reason) => {
             tracing::warn!(job = id, %reason, "bulk write job failed");
             j.job["status"] = json!("FAILED");

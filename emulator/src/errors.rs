@@ -223,30 +223,20 @@ impl IntoResponse for Reply {
     }
 }
 
-// Downloads carry the file's own type; the name goes both as an ASCII fallback and as RFC 5987
-// `filename*`, because header values cannot hold raw UTF-8 and clients read either form.
+// Downloads carry the file's own type; the name goes in `Content-Disposition` in the form the
+// test picked (transport::Disposition, default both `filename=` and RFC 8187 `filename*`,
+// because header values cannot hold raw UTF-8 portably and clients read either form).
 fn file_response(status: StatusCode, f: FileBody) -> Response {
     let mut resp = (status, f.bytes).into_response();
     let h = resp.headers_mut();
     let ct = HeaderValue::from_str(&f.content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, ct);
-    let ascii: String = f
-        .file_name
-        .chars()
-        .map(|c| {
-            if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded = crate::params::encode(&f.file_name);
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
+    if let Some(v) = crate::transport::Disposition::Both.header(&f.file_name) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::SERVER, HeaderValue::from_static("ZGS"));
+    resp.extensions_mut()
+        .insert(crate::transport::DownloadName(f.file_name));
     resp
 }

@@ -124,6 +124,16 @@ pub struct EmulatorConfig {
     /// hand-written seed (default 0), every standard and custom field filled; ids and
     /// `Created_Time` increase together. See [`seed_records`]. 100,000 is fine for benches.
     pub records_per_module: u64,
+    /// Serve the CRM API on a second listener of 127.0.0.1, and name that listener's URL as
+    /// `api_domain` in token responses (default off). This is how Zoho is laid out: tokens come
+    /// from the data centre's accounts host and the response's `api_domain` names its API host
+    /// (zoho-api-v2.md §1 multi-DC handshake and hosts table). The first listener then answers
+    /// only OAuth, and the API listener only CRM calls; the wrong one answers 404
+    /// `INVALID_URL_PATTERN`, so a client that ignores `api_domain` fails visibly.
+    pub separate_api_listener: bool,
+    /// What token responses name as `api_domain` instead of the API listener's URL (default
+    /// none): a misconfigured or hostile accounts server, for clients' bad-input tests.
+    pub api_domain_override: Option<String>,
 }
 
 impl EmulatorConfig {
@@ -158,6 +168,8 @@ impl Default for EmulatorConfig {
             extra_specs: Vec::new(),
             records_per_module: 0,
             rejected_token: auth::RejectedToken::InvalidToken,
+            separate_api_listener: false,
+            api_domain_override: None,
         }
     }
 }
@@ -190,6 +202,20 @@ impl Emulator {
         })?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        let api_listener = if config.separate_api_listener {
+            Some(tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?)
+        } else {
+            None
+        };
+        let base_url = format!("http://{addr}");
+        let api_url = match &api_listener {
+            Some(l) => format!("http://{}", l.local_addr()?),
+            None => base_url.clone(),
+        };
+        let api_domain = config
+            .api_domain_override
+            .clone()
+            .unwrap_or_else(|| api_url.clone());
         let mut accounts = Accounts::new(Limits {
             access_token_ttl: config.access_token_ttl,
             grant_code_ttl: config.grant_code_ttl,
@@ -217,7 +243,10 @@ impl Emulator {
             }),
             routes: spec::Routes::new(&api),
             api,
-            base_url: format!("http://{addr}"),
+            base_url,
+            api_url,
+            api_domain,
+            separate_api: config.separate_api_listener,
             load: server::Load {
                 latency: config.crm_latency,
                 max_concurrent: config.max_concurrent_requests,
@@ -229,12 +258,35 @@ impl Emulator {
             .fallback(server::handle)
             .layer(transport::compression())
             .with_state(shared.clone());
+        let api_app = axum::Router::new()
+            .fallback(server::handle)
+            .layer(transport::compression())
+            .layer(axum::Extension(server::ApiListener))
+            .with_state(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            // One stop signal for both listeners (also when every handle is dropped).
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+            tokio::spawn(async move {
                 let _ = rx.await;
+                let _ = stop_tx.send(());
             });
-            if let Err(e) = serve.await {
+            let stopped = |mut r: tokio::sync::watch::Receiver<()>| async move {
+                let _ = r.changed().await;
+            };
+            let main = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
+            let api = async {
+                match api_listener {
+                    Some(l) => {
+                        axum::serve(l, api_app)
+                            .with_graceful_shutdown(stopped(stop_rx.clone()))
+                            .await
+                    }
+                    None => Ok(()),
+                }
+            };
+            let (a, b) = tokio::join!(async { main.await }, api);
+            if let Err(e) = a.and(b) {
                 tracing::error!(error = %e, "emulator server stopped");
             }
         });
@@ -248,7 +300,8 @@ impl Emulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`; serves both `/oauth/...` and `/crm/v2/...`.
+    /// `http://127.0.0.1:PORT`; serves both `/oauth/...` and `/crm/v2/...` (only `/oauth/...`
+    /// with [`EmulatorConfig::separate_api_listener`]).
     pub fn base_url(&self) -> String {
         self.inner.shared.base_url.clone()
     }
@@ -258,10 +311,11 @@ impl Emulator {
         self.base_url()
     }
 
-    /// The API domain (what token responses call `api_domain`): the same as
-    /// [`Emulator::base_url`].
+    /// The URL serving `/crm/v2/...`: the same as [`Emulator::base_url`], or the second
+    /// listener's with [`EmulatorConfig::separate_api_listener`]. Token responses name it as
+    /// `api_domain` (unless [`EmulatorConfig::api_domain_override`] is set).
     pub fn api_base_url(&self) -> String {
-        self.base_url()
+        self.inner.shared.api_url.clone()
     }
 
     /// The address the server listens on.
@@ -382,6 +436,18 @@ impl Emulator {
             .shared
             .wire
             .retry_after
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = form;
+    }
+
+    /// How file downloads give their name in `Content-Disposition` from now on (default
+    /// [`transport::Disposition::Both`]); see [`transport::Disposition`] for each form.
+    pub fn set_file_disposition(&self, form: transport::Disposition) {
+        *self
+            .inner
+            .shared
+            .wire
+            .disposition
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = form;
     }

@@ -25,6 +25,10 @@ struct Args {
     /// repeatable. Standard-shaped operations in it are served from an in-memory collection.
     #[arg(long, value_name = "FILE")]
     spec: Vec<std::path::PathBuf>,
+    /// Serve the CRM API on a second port, named as `api_domain` in token responses, as Zoho's
+    /// accounts and API hosts differ; the first port then serves only OAuth.
+    #[arg(long)]
+    separate_api_listener: bool,
 }
 
 #[tokio::main]
@@ -35,6 +39,7 @@ async fn main() {
         grant_code_ttl: Duration::from_secs(args.grant_ttl_secs),
         access_token_ttl: Duration::from_secs(args.token_ttl_secs),
         records_per_module: args.records,
+        separate_api_listener: args.separate_api_listener,
         ..EmulatorConfig::default()
     };
     for path in &args.spec {
@@ -51,7 +56,12 @@ async fn main() {
         }
     };
     println!("zohocrm-emulator listening");
-    println!("  base URL (accounts + API): {}", emu.base_url());
+    if args.separate_api_listener {
+        println!("  accounts URL:              {}", emu.accounts_url());
+        println!("  API URL (api_domain):      {}", emu.api_base_url());
+    } else {
+        println!("  base URL (accounts + API): {}", emu.base_url());
+    }
     println!("  client id:                 {}", emu.client_id());
     println!("  client secret:             {}", emu.client_secret());
     println!("  redirect URI:              {}", emu.redirect_uri());

@@ -46,6 +46,12 @@ pub struct Shared {
     pub routes: Routes,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// The URL serving the CRM API (`base_url`, or the second listener's).
+    pub api_url: String,
+    /// What token responses name as `api_domain`.
+    pub api_domain: String,
+    /// OAuth and CRM are served on different listeners.
+    pub separate_api: bool,
     /// Concurrency of CRM calls, as Zoho limits it per edition.
     pub load: Load,
     /// Wire-level settings of CRM answers (Retry-After form, download pacing).
@@ -83,6 +89,10 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Marks requests that came in on the separate API listener.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiListener;
 
 /// The axum entry point for every request.
 pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -125,7 +135,14 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
     let method = parts.method.clone();
     tracing::debug!(%method, %path, "request");
     let bulk = path.starts_with(&format!("{BULK_PREFIX}/"));
-    if bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/")) {
+    let is_crm = bulk || path == CRM_PREFIX || path.starts_with(&format!("{CRM_PREFIX}/"));
+    // Zoho's accounts host does not serve the CRM API, nor its API host OAuth (zoho-api-v2.md
+    // §1 hosts table): with separate listeners each refuses the other's paths.
+    let on_api_listener = parts.extensions.get::<ApiListener>().is_some();
+    if shared.separate_api && is_crm != on_api_listener {
+        return errors::invalid_url().into_response();
+    }
+    if is_crm {
         use std::sync::atomic::Ordering::SeqCst;
         let load = &shared.load;
         let now = load.in_flight.fetch_add(1, SeqCst) + 1;
@@ -159,7 +176,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
         (Method::POST, "/oauth/v2/token") => {
             let p = form_params(query, &bytes);
             let mut st = shared.lock();
-            let v = st.accounts.token_endpoint(&p, &shared.base_url);
+            let v = st.accounts.token_endpoint(&p, &shared.api_domain);
             Reply::json(StatusCode::OK, v).into_response()
         }
         (Method::POST, "/oauth/v2/token/revoke") => {

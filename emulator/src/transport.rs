@@ -27,9 +27,74 @@ impl Default for RetryAfter {
     }
 }
 
+/// How file downloads name the file in `Content-Disposition` (RFC 6266). Zoho's JSON answers
+/// carry the token form `attachment; filename=response.json` (zoho-api-v2.md §1, response
+/// headers); the official SDKs read a download's name after the last `'`, i.e. they expect the
+/// RFC 8187 form `filename*=UTF-8''...` (zoho-python-sdk.md §4.5). The other forms are what other
+/// servers and proxies send, so a client can be tested against each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Disposition {
+    /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (default).
+    #[default]
+    Both,
+    /// `attachment; filename*=UTF-8''<percent-encoded>` only.
+    Extended,
+    /// `attachment; filename="<name>"` only: the name as raw UTF-8, `"` and `\` backslash-escaped
+    /// (an RFC 6266 quoted-string; non-ASCII bytes are obs-text).
+    Quoted,
+    /// `attachment; filename=<name>` unquoted, whatever the name holds.
+    Bare,
+    /// This exact header value (bytes), whatever the file: for malformed-header tests.
+    Literal(Vec<u8>),
+    /// No `Content-Disposition` at all.
+    Absent,
+}
+
+/// The stored name of a file download, kept on the response so [`finish`] can write
+/// `Content-Disposition` in the form a test picked.
+#[derive(Debug, Clone)]
+pub struct DownloadName(pub String);
+
+impl Disposition {
+    /// The header value naming `name` in this form; `None` sends no header.
+    pub fn header(&self, name: &str) -> Option<HeaderValue> {
+        let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        let bytes = match self {
+            Disposition::Both => {
+                let ascii: String = name
+                    .chars()
+                    .map(|c| {
+                        if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let encoded = crate::params::encode(name);
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}").into_bytes()
+            }
+            Disposition::Extended => format!(
+                "attachment; filename*=UTF-8''{}",
+                crate::params::encode(name)
+            )
+            .into_bytes(),
+            Disposition::Quoted => {
+                format!("attachment; filename=\"{}\"", quoted(name)).into_bytes()
+            }
+            Disposition::Bare => format!("attachment; filename={name}").into_bytes(),
+            Disposition::Literal(v) => v.clone(),
+            Disposition::Absent => return None,
+        };
+        HeaderValue::from_bytes(&bytes).ok()
+    }
+}
+
 /// Wire settings a test can change while the emulator runs.
 #[derive(Debug, Default)]
 pub struct Wire {
+    /// How downloads name their file in `Content-Disposition`.
+    pub disposition: Mutex<Disposition>,
     /// The `Retry-After` form on 429 answers.
     pub retry_after: Mutex<RetryAfter>,
     /// Pause between 16 KiB chunks of a file download (default none).
@@ -88,6 +153,18 @@ pub fn finish(wire: &Wire, token_expires: Option<Duration>, mut resp: Response) 
             RetryAfter::Absent => {
                 h.remove(header::RETRY_AFTER);
             }
+        }
+    }
+    if let Some(DownloadName(name)) = resp.extensions().get::<DownloadName>().cloned() {
+        let form = wire
+            .disposition
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let h = resp.headers_mut();
+        h.remove(header::CONTENT_DISPOSITION);
+        if let Some(v) = form.header(&name) {
+            h.insert(header::CONTENT_DISPOSITION, v);
         }
     }
     let delay = *wire

@@ -328,3 +328,72 @@ async fn registered_clients_get_their_own_codes() {
     .await;
     assert!(b["access_token"].is_string(), "{b}");
 }
+
+/// Zoho's accounts host issues tokens and the response's `api_domain` names the data centre's
+/// API host, a different host (zoho-api-v2.md §1 hosts table and multi-DC handshake, §2 success
+/// body keys). With `separate_api_listener` the emulator is laid out the same way, and each
+/// listener refuses the other's paths with Zoho's 404 `INVALID_URL_PATTERN`.
+#[tokio::test]
+async fn a_separate_api_listener_is_named_as_api_domain() {
+    let emu = Emulator::start_with(EmulatorConfig {
+        separate_api_listener: true,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    assert_ne!(emu.api_base_url(), emu.base_url());
+    let code = emu.grant_code("ada@zylker.test");
+    let form = exchange_form(&emu, &code);
+    let (status, body) = token_form(&emu, &form).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["api_domain"], emu.api_base_url());
+    let access = body["access_token"].as_str().unwrap();
+    let (s, org) = get(&emu, access, "/org").await;
+    assert_eq!(s, 200, "the API listener serves the CRM API");
+    assert_eq!(org["org"][0]["company_name"], "Zylker Emulated");
+    // Bad input: each host refuses the other's paths.
+    let wrong_crm = http()
+        .get(format!("{}/crm/v2/org", emu.base_url()))
+        .header("Authorization", format!("Zoho-oauthtoken {access}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_crm.status().as_u16(), 404);
+    let v: serde_json::Value = wrong_crm.json().await.unwrap();
+    assert_eq!(v["code"], "INVALID_URL_PATTERN");
+    let wrong_token = http()
+        .post(format!("{}/oauth/v2/token", emu.api_base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_token.status().as_u16(), 404);
+    emu.shutdown().await;
+}
+
+/// Bad-input knob: token responses can name any `api_domain`, as a misconfigured or hostile
+/// accounts server would, so clients can be tested against it.
+#[tokio::test]
+async fn the_api_domain_can_be_overridden() {
+    let emu = Emulator::start_with(EmulatorConfig {
+        api_domain_override: Some("https://evil.example.com".into()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let code = emu.grant_code("ada@zylker.test");
+    let (_, body) = token_form(&emu, &exchange_form(&emu, &code)).await;
+    assert_eq!(body["api_domain"], "https://evil.example.com");
+    emu.shutdown().await;
+}
+
+/// The form of an authorization_code exchange with the default client.
+fn exchange_form<'a>(emu: &'a Emulator, code: &'a str) -> [(&'static str, &'a str); 5] {
+    [
+        ("grant_type", "authorization_code"),
+        ("client_id", emu.client_id()),
+        ("client_secret", emu.client_secret()),
+        ("redirect_uri", emu.redirect_uri()),
+        ("code", code),
+    ]
+}

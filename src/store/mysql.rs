@@ -88,8 +88,10 @@ impl MySqlStore {
         Self::from_pool(pool, table).await
     }
 
-    /// Uses an existing pool and table name; creates the table if missing (an existing table,
-    /// such as one made by the official SDK, is used as is).
+    /// Uses an existing pool and table name; creates the table if missing. An existing table,
+    /// such as one made by the official SDK, keeps its rows and gains the nullable
+    /// `issued_api_domain` column after its ten (the official SDK inserts with a column list and
+    /// reads by position, so it keeps working).
     pub async fn from_pool(pool: MySqlPool, table: &str) -> Result<Self, StoreError> {
         let table = TableName::parse(STORE, table)?;
         let err = |e| sql::backend_error(STORE, "create the table", &table, e);
@@ -99,7 +101,8 @@ impl MySqlStore {
             "CREATE TABLE IF NOT EXISTS `{}` (id varchar(10) NOT NULL, user_name varchar(255), \
              client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
              access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
-             redirect_url varchar(255), api_domain varchar(255), primary key (id)) \
+             redirect_url varchar(255), api_domain varchar(255), issued_api_domain varchar(255), \
+             primary key (id)) \
              DEFAULT CHARSET=utf8mb4",
             table.as_str()
         );
@@ -108,8 +111,10 @@ impl MySqlStore {
             .fetch_one(&pool)
             .await
             .map_err(err)?;
+        let stmts = Statements::new(Dialect::MySql, &table);
+        add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(MySqlStore {
-            stmts: Arc::new(Statements::new(Dialect::MySql, &table)),
+            stmts: Arc::new(stmts),
             pool,
             table,
             schema: schema.unwrap_or_default(),

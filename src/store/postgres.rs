@@ -60,7 +60,8 @@ impl PostgresStore {
         Self::from_pool(pool, table).await
     }
 
-    /// Uses an existing pool and table name; creates the table if missing.
+    /// Uses an existing pool and table name; creates the table if missing, and adds the
+    /// `issued_api_domain` column to a table that lacks it (rows are kept and read with `None`).
     pub async fn from_pool(pool: PgPool, table: &str) -> Result<Self, StoreError> {
         let table = TableName::parse(STORE, table)?;
         let err = |e| sql::backend_error(STORE, "create the table", &table, e);
@@ -68,7 +69,7 @@ impl PostgresStore {
             "CREATE TABLE IF NOT EXISTS \"{}\" (id varchar(64) NOT NULL PRIMARY KEY, \
              user_name text, client_id text, client_secret text, refresh_token text, \
              access_token text, grant_token text, expiry_time varchar(20), redirect_url text, \
-             api_domain text)",
+             api_domain text, issued_api_domain text)",
             table.as_str()
         );
         // Concurrent `CREATE TABLE IF NOT EXISTS` can fail on the catalog's unique index:
@@ -81,8 +82,10 @@ impl PostgresStore {
             .map_err(err)?;
         sqlx::query(&ddl).execute(&mut *tx).await.map_err(err)?;
         tx.commit().await.map_err(err)?;
+        let stmts = Statements::new(Dialect::Postgres, &table);
+        add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(PostgresStore {
-            stmts: Arc::new(Statements::new(Dialect::Postgres, &table)),
+            stmts: Arc::new(stmts),
             pool,
             table,
             lock_timeout: Duration::from_secs(30),

@@ -102,8 +102,14 @@ fn connect_cause(e: sqlx::Error) -> BoxError {
 }
 
 /// Columns in the official SDK's order (`select *` in the official stores relies on it).
+/// `issued_api_domain` comes last, after the official SDK's ten, so the official stores (which
+/// insert with an explicit column list and read `select *` by position 0..9) still work.
 pub(crate) const COLUMNS: &str = "id, user_name, client_id, client_secret, refresh_token, \
-                                  access_token, grant_token, expiry_time, redirect_url, api_domain";
+                                  access_token, grant_token, expiry_time, redirect_url, api_domain, \
+                                  issued_api_domain";
+
+/// The column added after the official SDK's ten (see [`Token::issued_api_domain`]).
+pub(crate) const ISSUED_COLUMN: &str = "issued_api_domain";
 
 /// How a backend writes bind placeholders and quotes identifiers.
 #[cfg_attr(
@@ -227,13 +233,18 @@ pub(crate) struct Statements {
     pub(crate) update_without_secret: String,
     pub(crate) delete_by_id: String,
     pub(crate) delete_all: String,
+    /// Fails when the table lacks `issued_api_domain` (a table made before it existed, or by
+    /// the official SDK).
+    pub(crate) probe_issued: String,
+    /// Adds `issued_api_domain` (nullable, so existing rows stay as they are).
+    pub(crate) add_issued: String,
 }
 
 impl Statements {
     pub(crate) fn new(dialect: Dialect, table: &TableName) -> Self {
         let t = dialect.quote(table.as_str());
         let p = |n| dialect.placeholder(n);
-        let insert_values: Vec<String> = (1..=10).map(p).collect();
+        let insert_values: Vec<String> = (1..=11).map(p).collect();
         let update = |with_secret: bool| {
             let cols: Vec<&str> = COLUMN_NAMES[1..]
                 .iter()
@@ -265,6 +276,14 @@ impl Statements {
             update_without_secret: update(false),
             delete_by_id: format!("DELETE FROM {t} WHERE id = {}", p(1)),
             delete_all: format!("DELETE FROM {t}"),
+            probe_issued: format!("SELECT {ISSUED_COLUMN} FROM {t} WHERE 1 = 0"),
+            add_issued: format!(
+                "ALTER TABLE {t} ADD COLUMN {ISSUED_COLUMN} {}",
+                match dialect {
+                    Dialect::Postgres => "text",
+                    Dialect::Sqlite | Dialect::MySql => "varchar(255)",
+                }
+            ),
         }
     }
 
@@ -319,6 +338,7 @@ pub(crate) struct RawRow {
     pub(crate) expiry_time: Option<i64>,
     pub(crate) redirect_url: Option<String>,
     pub(crate) api_domain: Option<String>,
+    pub(crate) issued_api_domain: Option<String>,
 }
 
 impl RawRow {
@@ -334,6 +354,7 @@ impl RawRow {
             expiry_time: self.expiry_time,
             redirect_url: self.redirect_url,
             api_domain: self.api_domain,
+            issued_api_domain: self.issued_api_domain,
         }
     }
 }
@@ -359,8 +380,8 @@ pub(crate) fn parse_expiry(text: &str) -> Result<Option<i64>, String> {
     }
 }
 
-/// The official table's column names, in [`COLUMNS`] order.
-pub(crate) const COLUMN_NAMES: [&str; 10] = [
+/// The table's column names, in [`COLUMNS`] order: the official SDK's ten, then ours.
+pub(crate) const COLUMN_NAMES: [&str; 11] = [
     "id",
     "user_name",
     "client_id",
@@ -371,10 +392,11 @@ pub(crate) const COLUMN_NAMES: [&str; 10] = [
     "expiry_time",
     "redirect_url",
     "api_domain",
+    ISSUED_COLUMN,
 ];
 
 /// The values bound by the INSERT statement, in column order.
-pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 10] {
+pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 11] {
     [
         Some(id.to_owned()),
         token.user_name.clone(),
@@ -386,6 +408,7 @@ pub(crate) fn insert_values(id: &str, token: &Token) -> [Option<String>; 10] {
         token.expiry_time.map(|t| t.to_string()),
         token.redirect_url.clone(),
         token.api_domain.clone(),
+        token.issued_api_domain.clone(),
     ]
 }
 
@@ -411,6 +434,7 @@ pub(crate) fn update_values<'s>(
         token.expiry_time.map(|t| t.to_string()),
         token.redirect_url.clone(),
         token.api_domain.clone(),
+        token.issued_api_domain.clone(),
         Some(id.to_owned()),
     ]);
     (sql, v)
@@ -445,7 +469,7 @@ pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
 }
 
 /// Generates, for one sqlx backend, the free functions every SQL store uses: row decoding,
-/// `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
+/// the `issued_api_domain` migration, `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
 /// [`TokenStore`](super::TokenStore) (as `impl` items of `$store`, which must have the fields
 /// `pool`, `table` and `stmts`).
 macro_rules! sql_backend {
@@ -499,7 +523,29 @@ macro_rules! sql_backend {
                 },
                 redirect_url: get_text(row, 8)?,
                 api_domain: get_text(row, 9)?,
+                issued_api_domain: get_text(row, 10)?,
             })
+        }
+
+        /// Adds `issued_api_domain` to a table that lacks it (one made before the column
+        /// existed, or by the official SDK). Nullable, so every existing row stays and reads
+        /// with `None`; safe when several processes open the table at once.
+        async fn add_issued_column(
+            pool: &sqlx::Pool<$Db>,
+            stmts: &$crate::store::sql::Statements,
+        ) -> Result<(), sqlx::Error> {
+            if sqlx::query(&stmts.probe_issued).execute(pool).await.is_ok() {
+                return Ok(());
+            }
+            match sqlx::query(&stmts.add_issued).execute(pool).await {
+                Ok(_) => Ok(()),
+                // Another process may have added it between the probe and the ALTER.
+                Err(e) => sqlx::query(&stmts.probe_issued)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| e),
+            }
         }
 
         /// Reads `rows` as tokens; an unreadable row is named by its id and user.
@@ -766,7 +812,7 @@ mod tests {
         let s = Statements::new(Dialect::Postgres, &t);
         assert_eq!(
             s.update_without_secret,
-            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8 WHERE id = $9"
+            "UPDATE \"tok\" SET user_name = $1, client_id = $2, refresh_token = $3, access_token = $4, grant_token = $5, expiry_time = $6, redirect_url = $7, api_domain = $8, issued_api_domain = $9 WHERE id = $10"
         );
         let q = Token::for_user("c", "u'", "d");
         let (sql, binds) = s.select_candidates(&q).unwrap();

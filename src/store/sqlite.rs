@@ -62,7 +62,8 @@ impl SqliteStore {
         Self::from_pool(pool, table).await
     }
 
-    /// Uses an existing pool and table name; creates the table if missing.
+    /// Uses an existing pool and table name; creates the table if missing, and adds the
+    /// `issued_api_domain` column to a table that lacks it (rows are kept and read with `None`).
     pub async fn from_pool(pool: SqlitePool, table: &str) -> Result<Self, StoreError> {
         let table = TableName::parse(STORE, table)?;
         let lock_table = format!("{}_lock", table.as_str());
@@ -70,7 +71,8 @@ impl SqliteStore {
             "CREATE TABLE IF NOT EXISTS \"{t}\" (id varchar(10) NOT NULL, user_name varchar(255), \
              client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
              access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
-             redirect_url varchar(255), api_domain varchar(255), primary key (id))",
+             redirect_url varchar(255), api_domain varchar(255), issued_api_domain varchar(255), \
+             primary key (id))",
             t = table.as_str()
         );
         let lock_ddl = format!(
@@ -83,8 +85,12 @@ impl SqliteStore {
                 .await
                 .map_err(|e| sql::backend_error(STORE, "create the table", &table, e))?;
         }
+        let stmts = Statements::new(Dialect::Sqlite, &table);
+        add_issued_column(&pool, &stmts).await.map_err(|e| {
+            sql::backend_error(STORE, "add the issued_api_domain column", &table, e)
+        })?;
         Ok(SqliteStore {
-            stmts: Arc::new(Statements::new(Dialect::Sqlite, &table)),
+            stmts: Arc::new(stmts),
             pool,
             table,
             lock_table,

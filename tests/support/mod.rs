@@ -20,19 +20,28 @@ pub fn client_for(emu: &Emulator) -> Client {
         .expect("a valid emulator client")
 }
 
-/// A client for the emulator's admin user, on a given (shared) token store.
-pub fn admin_on_store(
+/// A builder for the emulator's admin user on a given (shared) token store, the API base left
+/// to the token's `api_domain` (pin it with `.api_base_url(..)`).
+pub fn admin_builder(
     emu: &Emulator,
     store: std::sync::Arc<dyn zohocrm::store::TokenStore>,
-) -> Client {
+) -> zohocrm::ClientBuilder {
     Client::builder()
         .client_id(emu.client_id())
         .client_secret(emu.client_secret())
         .redirect_uri(emu.redirect_uri())
         .accounts_url(emu.accounts_url())
-        .api_base_url(emu.api_base_url())
         .token_store_arc(store)
         .current_user_email(ADMIN)
+}
+
+/// A client for the emulator's admin user, on a given (shared) token store.
+pub fn admin_on_store(
+    emu: &Emulator,
+    store: std::sync::Arc<dyn zohocrm::store::TokenStore>,
+) -> Client {
+    admin_builder(emu, store)
+        .api_base_url(emu.api_base_url())
         .build()
         .expect("a valid emulator client")
 }
