@@ -242,7 +242,10 @@ impl BulkWrite {
 
     /// Runs the job and yields one result per row, in input order, while the result CSV is
     /// read (it is never held whole in memory). An `Err` item ends the stream: the upload or
-    /// the job failed, or the result does not have one line per row sent.
+    /// the job failed, or the result does not have one line per row sent. Checked before any
+    /// call ([`Error::InvalidArgument`], `field` `rows`, `columns` or `csv`): a row with more or
+    /// fewer cells than columns, no column, a blank or space-padded column name, a field named
+    /// twice, a CSV that does not parse. No rows at all: the stream is empty and nothing is sent.
     pub fn stream(self) -> BoxStream<'static, Result<BulkRowResult>> {
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<BulkRowResult>>(CHANNEL_DEPTH);
         tokio::spawn(async move {
@@ -270,6 +273,10 @@ impl BulkWrite {
             });
         }
         let (zip, header, rows) = self.zip()?;
+        if rows == 0 {
+            // Nothing to write: no upload, no job, no quota spent; the stream ends empty.
+            return Ok(());
+        }
         let org = match &self.org_id {
             Some(o) => o.clone(),
             None => self
@@ -325,18 +332,33 @@ impl BulkWrite {
                 out
             }
         };
+        // What is wrong with the input is said before anything is sent, naming the input.
+        let field = if self.csv.is_some() { "csv" } else { "columns" };
+        let bad = |message: String| Error::InvalidArgument {
+            entity: "bulk_write",
+            field: field.to_owned(),
+            message,
+        };
+        // The csv crate reads an unclosed quote to the end of the file as one cell: every later
+        // line would silently become part of it. RFC 4180 quotes come in pairs.
+        if csv.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+            return Err(bad(
+                "an odd number of double quotes: a quoted cell is not closed (RFC 4180)".into(),
+            ));
+        }
         let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_slice());
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| self.err("", format!("the CSV's first line: {e}")))?
+            .map_err(|e| bad(format!("the CSV's first line: {e}")))?
             .iter()
             .map(str::to_owned)
             .collect();
+        check_header(&header).map_err(bad)?;
         let mut rows = 0;
         let mut record = csv::ByteRecord::new();
         while reader
             .read_byte_record(&mut record)
-            .map_err(|e| self.err("", format!("the CSV: {e}")))?
+            .map_err(|e| bad(format!("the CSV: {e}")))?
         {
             rows += 1;
         }
@@ -461,6 +483,32 @@ impl BulkWrite {
         }
         Ok(())
     }
+}
+
+/// The header names one field per column: at least one, none blank, none twice (Zoho maps each
+/// column to one field by index; a field mapped twice would take one column's value silently).
+fn check_header(header: &[String]) -> std::result::Result<(), String> {
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(
+            "no columns: give the field API names with .columns(..) or as the CSV's first line"
+                .into(),
+        );
+    }
+    if let Some(i) = header.iter().position(|h| h.trim().is_empty()) {
+        return Err(format!("column {i} names no field"));
+    }
+    if let Some(i) = header.iter().position(|h| h.trim() != h) {
+        return Err(format!(
+            "column {i} ({:?}) has spaces around the field API name",
+            header[i]
+        ));
+    }
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|e| e == h) {
+            return Err(format!("columns {j} and {i} both name {h}"));
+        }
+    }
+    Ok(())
 }
 
 /// One result line as a row outcome.

@@ -548,3 +548,108 @@ async fn a_failed_job_ends_the_helper_with_a_bulk_error() {
         other => panic!("expected a bulk error, got {other:?}"),
     }
 }
+
+// Input the client can judge alone is refused before any call (no upload, no job, no quota):
+// each case names the input at fault. Zoho maps each column to one field by index
+// (create-job.html, field_mappings[].index), so a blank, padded or repeated name cannot map.
+#[tokio::test]
+async fn bad_input_is_refused_before_any_call_and_no_rows_sends_nothing() {
+    let (emu, client) = setup_with(fast()).await;
+    let before = emu.crm_request_count();
+    let insert = || client.bulk_write("Leads", BulkWriteOperation::Insert);
+    let cases: Vec<(&str, zohocrm::BulkWrite, &str)> = vec![
+        ("no columns", insert().csv(Vec::<u8>::new()), "csv"),
+        ("nothing at all", insert(), "columns"),
+        (
+            "blank column",
+            insert().columns(["Last_Name", ""]).row(["a", "b"]),
+            "columns",
+        ),
+        (
+            "padded column",
+            insert().csv(&b"Last_Name, Company\nX,Y\n"[..]),
+            "csv",
+        ),
+        (
+            "field twice",
+            insert().columns(["Last_Name", "Last_Name"]).row(["a", "b"]),
+            "columns",
+        ),
+        (
+            "ragged csv",
+            insert().csv(&b"Last_Name,Company\nA\n"[..]),
+            "csv",
+        ),
+        (
+            "unclosed quote",
+            insert().csv(&b"Last_Name\n\"open\n"[..]),
+            "csv",
+        ),
+        (
+            "more cells",
+            insert().columns(["Last_Name"]).row(["a", "b"]),
+            "rows",
+        ),
+    ];
+    for (what, write, field) in cases {
+        let e = write
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .expect_err(what);
+        match &e {
+            Error::InvalidArgument {
+                field: f, message, ..
+            } => {
+                assert_eq!(f, field, "{what}: {e}");
+                assert!(!message.is_empty(), "{what}");
+            }
+            other => panic!("{what}: expected InvalidArgument, got {other:?}"),
+        }
+    }
+    for empty in [
+        insert().columns(["Last_Name"]),
+        insert()
+            .columns(["Last_Name"])
+            .rows(Vec::<[&str; 1]>::new()),
+        insert().csv(&b"Last_Name\n"[..]),
+    ] {
+        let res = empty
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .expect("no rows is no error");
+        assert!(res.items.is_empty());
+    }
+    assert_eq!(emu.crm_request_count(), before, "nothing may be sent");
+}
+
+// RFC 4180 quoting: cells with commas, quotes, CR/LF line breaks and non-ASCII UTF-8 reach the
+// records unchanged and the result still has one line per row (the result CSV repeats the
+// first three mapped columns, download-result.html, so it carries the same cells back).
+#[tokio::test]
+async fn cells_with_commas_quotes_line_breaks_and_utf8_round_trip() {
+    let (_emu, client) = setup_with(fast()).await;
+    let rows = [
+        ["Quote \"the\" man", "Comma, Inc", "multi\nline\r\ndesc"],
+        ["Zoë 名前 🚀", "Ünïcödé GmbH", "  padded  "],
+        ["last", "\"", ",\n,"],
+    ];
+    let res = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(["Last_Name", "Company", "Description"])
+        .rows(rows)
+        .poll_interval(FAST, FAST)
+        .send()
+        .await
+        .expect("written");
+    assert_eq!(res.items.len(), rows.len());
+    for (i, item) in res.items.iter().enumerate() {
+        let ok = item.as_ref().expect("row written");
+        assert_eq!(ok.details.row, i);
+        let rec = serde_json::to_value(get(&client, "Leads", ok.details.id.clone()).await).unwrap();
+        for (j, field) in ["Last_Name", "Company", "Description"].iter().enumerate() {
+            assert_eq!(rec[*field], rows[i][j], "row {i} {field}");
+        }
+    }
+}
