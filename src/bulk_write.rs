@@ -22,6 +22,11 @@ use std::time::Duration;
 /// Zoho's cap on the uploaded zip (bulk-write/upload-file.html: FILE_TOO_LARGE over 25 MB).
 pub const MAX_ZIP_BYTES: usize = 25 * 1024 * 1024;
 
+/// Zoho's caps on one Bulk Write CSV (bulk-write/limitations.html: "a maximum of 25000
+/// records with 200 column headers"; a larger file "is considered as an improper file").
+const MAX_ROWS: usize = 25_000;
+const MAX_COLUMNS: usize = 200;
+
 /// Row results buffered between the CSV reader and the consumer.
 const CHANNEL_DEPTH: usize = 256;
 
@@ -362,6 +367,8 @@ impl BulkWrite {
         {
             rows += 1;
         }
+        crate::request::check_count("columns in a Bulk Write CSV", MAX_COLUMNS, header.len())?;
+        crate::request::check_count("rows in a Bulk Write CSV", MAX_ROWS, rows)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);

@@ -653,3 +653,53 @@ async fn cells_with_commas_quotes_line_breaks_and_utf8_round_trip() {
         }
     }
 }
+
+// bulk-write/limitations.html: "A CSV file can contain a maximum of 25000 records with 200 column
+// headers"; a larger file is an improper file. Refused before any call, naming the limit.
+#[tokio::test]
+async fn more_than_25000_rows_or_200_columns_is_refused_before_any_call() {
+    let (emu, client) = setup_with(fast()).await;
+    let before = emu.crm_request_count();
+    let rows: Vec<[String; 1]> = (0..25_001).map(|i| [format!("L{i}")]).collect();
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(["Last_Name"])
+        .rows(rows)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Limit {
+                limit: 25_000,
+                got: 25_001,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("rows"), "{e}");
+    let columns: Vec<String> = (0..201).map(|i| format!("Field_{i}")).collect();
+    let cells = vec![""; 201];
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(columns)
+        .row(cells)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Limit {
+                limit: 200,
+                got: 201,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("columns"), "{e}");
+    assert_eq!(emu.crm_request_count(), before, "nothing may be sent");
+}
