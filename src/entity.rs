@@ -101,14 +101,17 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let raw: RawText<'de> = map.next_value()?;
             match self.target.decode_raw(key.as_str(), &raw.0) {
-                Ok(true) => {}
-                Ok(false) => self.target.extra_mut().push_decoded(key, raw),
+                Ok(true) => continue,
                 Err(e) if self.strict => return Err(serde::de::Error::custom(e)),
+                Ok(false) => {}
                 Err(e) => {
                     tracing::debug!(entity = T::NAME, key = key.as_str(), error = %e, "value of an unexpected type kept in extra");
-                    self.target.extra_mut().push_decoded(key, raw);
                 }
             }
+            self.target
+                .extra_mut()
+                .push_decoded(key.as_str(), &raw.0)
+                .ok_or_else(|| serde::de::Error::custom("an entity's own text would pass 4 GiB"))?;
         }
         Ok(())
     }
@@ -151,17 +154,31 @@ pub fn set_field<T: Entity>(target: &mut T, key: &str, value: &dyn erased::Value
         field: key.to_owned(),
         message,
     };
-    let text = value
-        .to_json_text()
-        .map_err(|e| invalid(format!("cannot be written as JSON: {e}")))?;
-    match target.decode_raw(key, &text) {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            target.extra_mut().set_json(key, text);
-            Ok(())
-        }
-        Err(e) => Err(invalid(format!("{e} (got `{}`)", excerpt(&text)))),
+    // One reused buffer per thread: writing a field costs no allocation of its own.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    SCRATCH.with(|scratch| {
+        let mut fresh = String::new();
+        // A `Serialize` impl that sets a field itself would find the buffer taken.
+        let mut guard = scratch.try_borrow_mut();
+        let text = match &mut guard {
+            Ok(s) => &mut **s,
+            Err(_) => &mut fresh,
+        };
+        text.clear();
+        value
+            .write_json(text)
+            .map_err(|e| invalid(format!("cannot be written as JSON: {e}")))?;
+        match target.decode_raw(key, text) {
+            Ok(true) => Ok(()),
+            Ok(false) => target
+                .extra_mut()
+                .set_json(key, text)
+                .ok_or_else(|| invalid("the record's own text would pass 4 GiB".into())),
+            Err(e) => Err(invalid(format!("{e} (got `{}`)", excerpt(text)))),
+        }
+    })
 }
 
 fn excerpt(text: &str) -> &str {
@@ -175,20 +192,31 @@ fn excerpt(text: &str) -> &str {
 pub mod erased {
     /// Anything serializable.
     pub trait Value {
-        /// As JSON text.
-        fn to_json_text(&self) -> Result<String, serde_json::Error>;
+        /// Appends the value's JSON text to `out` (left unchanged on error).
+        fn write_json(&self, out: &mut String) -> Result<(), serde_json::Error>;
     }
     impl<T: serde::Serialize> Value for T {
-        fn to_json_text(&self) -> Result<String, serde_json::Error> {
-            serde_json::to_string(self)
+        fn write_json(&self, out: &mut String) -> Result<(), serde_json::Error> {
+            let mut bytes = std::mem::take(out).into_bytes();
+            let len = bytes.len();
+            let written = serde_json::to_writer(&mut bytes, self);
+            if written.is_err() {
+                bytes.truncate(len);
+            }
+            // serde_json writes UTF-8 only; the check cannot fail, and on any failure the
+            // buffer is simply dropped.
+            *out = String::from_utf8(bytes).unwrap_or_default();
+            written
         }
     }
 }
 
 /// The content of a JSON string without escapes (the common case), without running a parser.
+/// `raw` is JSON text, so a `"` inside it is always escaped: looking for `\\` is enough (and a
+/// byte loop beats a `char` search or a `memchr` call on strings this short).
 fn plain_string(raw: &str) -> Option<&str> {
     let s = raw.strip_prefix('"')?.strip_suffix('"')?;
-    (!s.contains(['\\', '"'])).then_some(s)
+    (!s.bytes().any(|c| c == b'\\')).then_some(s)
 }
 
 /// A `string` field from its raw JSON.

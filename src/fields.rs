@@ -15,21 +15,25 @@ use std::fmt;
 /// Nothing is parsed into a tree until asked for, and nothing is copied on decode: a value
 /// decoded from a response is a span of that response's body, which the record shares with
 /// the rest of its page (so a record kept alone keeps its page's text alive; call
-/// [`Fields::detach`] to give it its own copy). Read a value with [`Fields::get_as`]; write one
-/// with [`Fields::set`].
+/// [`Fields::detach`] to give it its own copy). Text set by the caller (or unescaped) lives in
+/// one buffer per `Fields`, so setting fields does not allocate per field. Read a value with
+/// [`Fields::get_as`]; write one with [`Fields::set`].
 #[derive(Clone, Default)]
 pub struct Fields {
     /// The body the spans point into (UTF-8, checked when decoding began), when any entry is a
-    /// span.
+    /// span of it.
     source: Option<Bytes>,
+    /// Text of its own: keys and values set by the caller, and decoded text that is not a span
+    /// of `source`. A replaced value's old text stays until these fields are dropped.
+    local: String,
     entries: Vec<(Text, Text)>,
 }
 
-/// A key or a raw value: a span of `source`, or text of its own.
-#[derive(Clone)]
+/// A key or a raw value: a span of `source`, or of `local`.
+#[derive(Clone, Copy)]
 enum Text {
     Span(u32, u32),
-    Own(Box<str>),
+    Local(u32, u32),
 }
 
 impl Fields {
@@ -48,25 +52,26 @@ impl Fields {
         self.entries.is_empty()
     }
 
-    fn text<'a>(&'a self, t: &'a Text) -> &'a str {
-        match (t, &self.source) {
-            (Text::Own(s), _) => s,
-            (Text::Span(a, b), Some(src)) => src
-                .get(*a as usize..*b as usize)
+    fn text(&self, t: Text) -> &str {
+        match t {
+            Text::Local(a, b) => self.local.get(a as usize..b as usize).unwrap_or("null"),
+            Text::Span(a, b) => self
+                .source
+                .as_ref()
+                .and_then(|src| src.get(a as usize..b as usize))
                 .and_then(|b| std::str::from_utf8(b).ok())
+                // Spans only exist alongside their source.
                 .unwrap_or("null"),
-            // Spans only exist alongside their source.
-            (Text::Span(..), None) => "null",
         }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| self.text(k) == key)
+        self.entries.iter().position(|(k, _)| self.text(*k) == key)
     }
 
     /// The raw JSON text of `key`.
     pub fn get_raw(&self, key: &str) -> Option<&str> {
-        self.position(key).map(|i| self.text(&self.entries[i].1))
+        self.position(key).map(|i| self.text(self.entries[i].1))
     }
 
     /// The raw JSON of `key`.
@@ -96,56 +101,78 @@ impl Fields {
 
     /// Sets `key` to `value` (replacing any previous value).
     pub fn set(&mut self, key: &str, value: impl Serialize) -> Result<&mut Self> {
-        let text = serde_json::to_string(&value).map_err(|e| Error::InvalidArgument {
+        let invalid = |message: String| Error::InvalidArgument {
             entity: "Fields",
             field: key.to_owned(),
-            message: format!("cannot be written as JSON: {e}"),
-        })?;
-        self.set_json(key, text);
+            message,
+        };
+        let text = serde_json::to_string(&value)
+            .map_err(|e| invalid(format!("cannot be written as JSON: {e}")))?;
+        self.set_json(key, &text)
+            .ok_or_else(|| invalid(TOO_LARGE.into()))?;
         Ok(self)
     }
 
-    /// Sets `key` to JSON text the caller knows is valid.
-    pub(crate) fn set_json(&mut self, key: &str, json: String) {
-        let value = Text::Own(json.into_boxed_str());
-        match self.position(key) {
-            Some(i) => self.entries[i].1 = value,
-            None => self.entries.push((Text::Own(key.into()), value)),
-        }
+    /// Appends `s` to the local buffer.
+    fn local_text(&mut self, s: &str) -> Option<Text> {
+        let start = u32::try_from(self.local.len()).ok()?;
+        let end = u32::try_from(self.local.len().checked_add(s.len())?).ok()?;
+        self.local.push_str(s);
+        Some(Text::Local(start, end))
     }
 
-    /// Adds a decoded entry (keys arrive once per object; a repeat replaces).
-    pub(crate) fn push_decoded(&mut self, key: Key<'_>, raw: RawText<'_>) {
-        if self.entries.is_empty() {
-            // About the untyped fields of a typical record, so the list grows once at most.
-            self.entries.reserve(16);
+    /// Sets `key` to JSON text the caller knows is valid. `None` when the fields' own text
+    /// would pass 4 GiB.
+    pub(crate) fn set_json(&mut self, key: &str, json: &str) -> Option<()> {
+        if self.local.is_empty() {
+            // A few small fields without growing again.
+            self.local.reserve(256);
         }
-        let k = self.text_of(key.0);
-        let v = self.text_of(raw.0);
+        let value = self.local_text(json)?;
+        match self.position(key) {
+            Some(i) => self.entries[i].1 = value,
+            None => {
+                let k = self.local_text(key)?;
+                if self.entries.is_empty() {
+                    self.entries.reserve(8);
+                }
+                self.entries.push((k, value));
+            }
+        }
+        Some(())
+    }
+
+    /// Adds a decoded entry (keys arrive once per object). `None` when it would need more than
+    /// 4 GiB of local text.
+    pub(crate) fn push_decoded(&mut self, key: &str, raw: &str) -> Option<()> {
+        if self.entries.is_empty() {
+            // About the untyped fields of a typical record, so the list need not grow.
+            self.entries.reserve(32);
+        }
+        let k = self.text_of(key)?;
+        let v = self.text_of(raw)?;
         self.entries.push((k, v));
+        Some(())
     }
 
     /// A span of the body being decoded when `s` is one (and these fields share that body),
-    /// else owned text.
-    fn text_of(&mut self, s: std::borrow::Cow<'_, str>) -> Text {
-        let std::borrow::Cow::Borrowed(b) = s else {
-            return Text::Own(s.into_owned().into_boxed_str());
-        };
+    /// else a copy in the local buffer.
+    fn text_of(&mut self, s: &str) -> Option<Text> {
         if let Some(src) = &self.source {
-            if let Some((start, end)) = crate::shared::span(src, b) {
-                return Text::Span(start, end);
+            if let Some((start, end)) = crate::shared::span(src, s) {
+                return Some(Text::Span(start, end));
             }
-        } else if let Some((src, start, end)) = crate::shared::locate(b) {
+        } else if let Some((src, start, end)) = crate::shared::locate(s) {
             self.source = Some(src);
-            return Text::Span(start, end);
+            return Some(Text::Span(start, end));
         }
-        Text::Own(b.into())
+        self.local_text(s)
     }
 
     /// Removes `key`, returning its raw value.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
         let i = self.position(key)?;
-        let raw = self.text(&self.entries[i].1).to_owned();
+        let raw = self.text(self.entries[i].1).to_owned();
         self.entries.remove(i);
         RawValue::from_string(raw).ok()
     }
@@ -154,7 +181,7 @@ impl Fields {
     pub fn iter_raw(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .iter()
-            .map(|(k, v)| (self.text(k), self.text(v)))
+            .map(|(k, v)| (self.text(*k), self.text(*v)))
     }
 
     /// Iterates over `(key, raw JSON)`.
@@ -169,12 +196,20 @@ impl Fields {
         if self.source.is_none() {
             return;
         }
-        let owned = self
-            .iter_raw()
-            .map(|(k, v)| (Text::Own(k.into()), Text::Own(v.into())))
-            .collect();
-        self.entries = owned;
-        self.source = None;
+        let mut own = Fields::default();
+        for (k, v) in self.iter_raw() {
+            // Both texts are already in memory, so the copy is never larger than 4 GiB.
+            let _ = own.set_json_unchecked(k, v);
+        }
+        *self = own;
+    }
+
+    /// Appends an entry without looking for an existing one.
+    fn set_json_unchecked(&mut self, key: &str, json: &str) -> Option<()> {
+        let k = self.local_text(key)?;
+        let v = self.local_text(json)?;
+        self.entries.push((k, v));
+        Some(())
     }
 
     /// All fields as a `serde_json` map (parses every value).
@@ -210,6 +245,8 @@ impl Fields {
         Ok(())
     }
 }
+
+const TOO_LARGE: &str = "the fields' own text would pass 4 GiB";
 
 /// Raw JSON text written as it is.
 struct Verbatim<'a>(&'a str);
@@ -257,7 +294,8 @@ impl<'de> Deserialize<'de> for Fields {
                 let mut out = Fields::default();
                 while let Some(k) = map.next_key::<Key<'de>>()? {
                     let v: RawText<'de> = map.next_value()?;
-                    out.push_decoded(k, v);
+                    out.push_decoded(k.as_str(), &v.0)
+                        .ok_or_else(|| serde::de::Error::custom(TOO_LARGE))?;
                 }
                 Ok(out)
             }

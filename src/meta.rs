@@ -66,12 +66,25 @@ pub struct WithMeta<T> {
     pub value: T,
     /// Status, headers, elapsed time and tries.
     pub meta: ResponseMeta,
+    /// The envelope's `info` when Zoho sent one beside a single entity (`GET /users/{id}` does);
+    /// `None` otherwise. A list's `info` is in its [`crate::Page::info`].
+    pub info: Option<crate::Info>,
 }
 
 impl<T> WithMeta<T> {
     /// Pairs a value with metadata.
     pub fn new(value: T, meta: ResponseMeta) -> Self {
-        WithMeta { value, meta }
+        WithMeta {
+            value,
+            meta,
+            info: None,
+        }
+    }
+
+    /// Sets [`WithMeta::info`].
+    pub fn with_info(mut self, info: Option<crate::Info>) -> Self {
+        self.info = info;
+        self
     }
 
     /// The value, metadata dropped.

@@ -539,7 +539,17 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOf<T> {
 /// object under their key (`{"base_currency": {...}}` of the currency actions, `{"share":
 /// {...}}` of revoking a share; zohocrmsdk2-0 6.0.0's BaseCurrencyActionWrapper and
 /// DeleteActionWrapper).
-struct ListOf<T>(PhantomData<T>);
+/// A list, with a guess at its length (`serde_json` gives none) so a page of records does not
+/// move every record already decoded each time the list grows.
+struct ListOf<T>(PhantomData<T>, usize);
+
+impl<T> ListOf<T> {
+    /// Zoho records run 1 KiB of JSON or more and pages hold at most 200 (zoho-api-v2.md,
+    /// `per_page`); smaller items just grow the list as usual.
+    fn for_body(body: &[u8]) -> Self {
+        ListOf(PhantomData, (body.len() / 1024).min(200))
+    }
+}
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListOf<T> {
     /// `None` for `null`: the list is missing, which is not the same as empty.
@@ -555,9 +565,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListOf<T> {
         f.write_str("an array or an object")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.1).min(256));
         while let Some(item) = seq.next_element::<T>()? {
             out.push(item);
+        }
+        if out.capacity() > out.len() + out.len() / 4 {
+            out.shrink_to_fit();
         }
         Ok(Some(out))
     }
@@ -691,6 +704,23 @@ impl RawResponse {
     /// One entity under `key` (an array of one, or an object). 204 is a `NO_CONTENT` API error;
     /// an empty 200, a body without `key` (or with `null`) and an empty array are errors.
     pub fn single<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
+        self.single_with_info(key).map(|(v, _)| v)
+    }
+
+    /// As [`RawResponse::single`], with the envelope's `info` when Zoho sends one beside the
+    /// entity (`GET /users/{id}` answers `{"users":[{...}],"info":{"per_page":200,"count":1,...}}`,
+    /// zoho-api-v2.md §users; a single record's answer has none).
+    ///
+    /// ```
+    /// use zohocrm::{RawResponse, types::User};
+    ///
+    /// let body = r#"{"users":[{"id":"1","full_name":"Ada"}],"info":{"count":1,"more_records":false}}"#;
+    /// let (user, info): (User, _) = RawResponse::new(200, body).single_with_info("users")?;
+    /// assert_eq!(user.id.map(|id| id.to_string()).as_deref(), Some("1"));
+    /// assert_eq!(info.and_then(|i| i.count), Some(1));
+    /// # Ok::<(), zohocrm::Error>(())
+    /// ```
+    pub fn single_with_info<T: DeserializeOwned>(&self, key: &str) -> Result<(T, Option<Info>)> {
         let what = format!("one {}", short_type::<T>());
         self.require_success(&what)?;
         if matches!(self.status, 204 | 304) {
@@ -700,7 +730,6 @@ impl RawResponse {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
         self.envelope(key, OneOf::<T>(PhantomData), &what)
-            .map(|(v, _)| v)
     }
 
     /// A page of entities under `key`. 204 and 304 give an empty page, as Zoho documents for
@@ -718,7 +747,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (data, info) = self.envelope(key, ListOf::<T>(PhantomData), &what)?;
+        let (data, info) = self.envelope(key, ListOf::<T>::for_body(&self.body), &what)?;
         Ok(Page {
             data,
             info,
@@ -754,7 +783,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (items, _) = self.envelope(key, ListOf::<RawItem>(PhantomData), what)?;
+        let (items, _) = self.envelope(key, ListOf::<RawItem>::for_body(&self.body), what)?;
         let count_ok = match self.expected_items {
             Some(n) => items.len() == n,
             None => !items.is_empty(),

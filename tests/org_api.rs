@@ -92,6 +92,16 @@ async fn every_user_listing_selects_its_own_users() {
         .unwrap();
     let got = org.get_user(ben.id.clone().unwrap()).send().await.unwrap();
     assert_eq!(got.full_name.as_deref(), Some("Ben Okafor"));
+    // A single user's answer carries `info` beside `users` (the Python SDK's users
+    // `ResponseWrapper` has `users` and `info` for `get_user` too); it reaches the caller.
+    let with_info = org
+        .get_user(ben.id.clone().unwrap())
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(with_info.value.full_name.as_deref(), Some("Ben Okafor"));
+    let info = with_info.info.expect("the single user's info");
+    assert_eq!((info.count, info.more_records), (Some(1), Some(false)));
     assert_eq!(
         got.role.as_ref().and_then(|r| r.name.as_deref()),
         Some("Manager")

@@ -186,8 +186,14 @@ async fn mass_update_applies_and_reports_counts() {
     assert_eq!(status.not_updated_count, Some(1));
     assert_eq!(status.failed_count, Some(0));
     for id in [&a, &b] {
-        let r = leads.get_record(id.clone()).send().await.unwrap();
-        assert_eq!(r.extra.get_str("Lead_Status").as_deref(), Some("Qualified"));
+        let r = leads.get_record(id.clone()).send_with_meta().await.unwrap();
+        assert_eq!(
+            r.value.extra.get_str("Lead_Status").as_deref(),
+            Some("Qualified")
+        );
+        // A single record comes as `data: [ {record} ]` with no `info` (zoho-api-v2.md, GET
+        // single record).
+        assert!(r.info.is_none());
     }
 
     // By custom view: every record of the module; a unique field cannot take one value twice.

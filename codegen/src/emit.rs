@@ -1063,6 +1063,15 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
     });
     let resp_ty = response_type(o);
     let decode = decode_call(o);
+    // A single entity's envelope may carry `info` beside it (Zoho's `GET /users/{id}` does).
+    let with_meta = if o.response.kind == ResponseKind::Single {
+        let key = o.response.key.clone().unwrap_or_default();
+        quote! {
+            resp.single_with_info(#key).map(|(value, info)| ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info))
+        }
+    } else {
+        quote!(#decode.map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta)))
+    };
     let extras = builder_extras(o, &resp_ty);
     let bdoc = format!(
         " Request builder for `{}`. Set options, then call [`Self::send`].",
@@ -1103,7 +1112,7 @@ fn op_builder(api: &Api, o: &Operation, h: &Handle) -> TokenStream {
                 let (client, req) = self.into_request()?;
                 let resp = client.execute(req).await?;
                 let meta = resp.meta();
-                #decode.map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+                #with_meta
             }
 
             #extras

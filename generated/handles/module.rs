@@ -1480,8 +1480,10 @@ impl GetField {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("fields")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("fields")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1582,8 +1584,10 @@ impl GetLayout {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("layouts")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("layouts")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1686,8 +1690,10 @@ impl GetCustomview {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("custom_views")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("custom_views")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1790,8 +1796,10 @@ impl GetRelatedlist {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("related_lists")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("related_lists")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -2294,8 +2302,10 @@ impl GetRecord {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("data")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("data")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -4118,8 +4128,10 @@ impl GetMassUpdateStatus {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("data")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("data")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -4318,8 +4330,10 @@ impl GetRecordUsingExternalId {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("data")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("data")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).
@@ -4897,8 +4911,10 @@ impl GetRelatedRecordUsingExternalId {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("data")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("data")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 
     /// As [`Self::send`], decoding the record as `T` (see `cargo codegen org-entity`).

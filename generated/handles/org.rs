@@ -1260,8 +1260,10 @@ impl GetCurrency {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("currencies")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("currencies")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1662,8 +1664,10 @@ impl GetProfile {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("profiles")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("profiles")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1754,8 +1758,10 @@ impl GetRole {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("roles")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("roles")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1846,8 +1852,10 @@ impl GetOrganizationTax {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("taxes")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("taxes")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -2201,8 +2209,10 @@ impl GetTerritory {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("territories")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("territories")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -2292,8 +2302,10 @@ impl GetUser {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("users")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("users")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 

@@ -611,8 +611,10 @@ impl GetBulkReadJobDetails {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("data")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("data")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1153,8 +1155,10 @@ impl GetOrganizationDetails {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("org")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("org")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 
@@ -1320,8 +1324,10 @@ impl GetModule {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("modules")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("modules")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 

@@ -239,8 +239,10 @@ impl GetVariable {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("variables")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("variables")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
 

@@ -138,7 +138,9 @@ impl GetVariableGroup {
         let (client, req) = self.into_request()?;
         let resp = client.execute(req).await?;
         let meta = resp.meta();
-        resp.single("variable_groups")
-            .map(|value| ::zohocrm::support::v1::WithMeta::new(value, meta))
+        resp.single_with_info("variable_groups")
+            .map(|(value, info)| {
+                ::zohocrm::support::v1::WithMeta::new(value, meta).with_info(info)
+            })
     }
 }
