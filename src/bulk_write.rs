@@ -587,6 +587,58 @@ fn row_result(row: usize, record_id: &str, status: &str, errors: &str) -> BulkRo
 mod tests {
     use super::*;
 
+    fn result_zip(dir: &Path, lines: usize) -> PathBuf {
+        let mut csv = String::from("Last_Name,RECORD_ID,STATUS,ERRORS\n");
+        for i in 0..lines {
+            csv.push_str(&format!("L{i},41508680000{i},ADDED,\n"));
+        }
+        let path = dir.join(format!("result-{lines}.zip"));
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        zip.start_file("Leads-Leads.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(csv.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        path
+    }
+
+    // Rows are matched to results by position only (download-result.html gives no row number),
+    // so a result with more or fewer lines than rows sent must fail, never be trusted.
+    #[test]
+    fn a_result_with_another_number_of_lines_than_rows_sent_is_an_error() {
+        let client = crate::Client::builder()
+            .client_id("1000.X")
+            .client_secret("s")
+            .build()
+            .expect("a client");
+        let bw = client.bulk_write("Leads", BulkWriteOperation::Insert);
+        let dir = std::env::temp_dir().join(format!("zohocrm-bw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (lines, sent, ok) in [(2, 2, true), (1, 2, false), (3, 2, false)] {
+            let path = result_zip(&dir, lines);
+            let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+            let res = bw.decode(&path, "77", sent, &tx);
+            drop(tx);
+            let mut items = 0;
+            while rx.try_recv().is_ok() {
+                items += 1;
+            }
+            assert_eq!(items, lines);
+            match res {
+                Ok(()) => assert!(ok, "{lines} lines for {sent} rows must fail"),
+                Err(e) => {
+                    assert!(!ok, "{e}");
+                    let text = e.to_string();
+                    assert!(
+                        text.contains(&format!("{lines} rows for the {sent} sent"))
+                            && text.contains("77"),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
     // The ERRORS format and example come from bulk-write/download-result.html.
     #[test]
     fn a_result_line_becomes_a_success_or_every_named_error() {
