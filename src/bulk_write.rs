@@ -185,7 +185,8 @@ impl BulkWrite {
     }
 
     /// Sends this CSV as it is, instead of columns and rows: its first line names the fields
-    /// (API names), each later line is a row. Replaces anything given by `columns`/`row`.
+    /// (API names), each later line is a row. Comma, semicolon, colon or pipe separated, told
+    /// from the first line as Zoho does (bulk-write/limitations.html). Replaces anything given by `columns`/`row`.
     pub fn csv(mut self, csv: impl Into<bytes::Bytes>) -> Self {
         self.csv = Some(csv.into());
         self
@@ -351,7 +352,9 @@ impl BulkWrite {
                 "an odd number of double quotes: a quoted cell is not closed (RFC 4180)".into(),
             ));
         }
-        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_slice());
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter_of(&csv))
+            .from_reader(csv.as_slice());
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| bad(format!("the CSV's first line: {e}")))?
@@ -490,6 +493,22 @@ impl BulkWrite {
         }
         Ok(())
     }
+}
+
+/// The CSV's delimiter as Zoho picks it: bulk-write/limitations.html, "The Bulk API does not
+/// support any delimiter except for comma, semicolon(;), colon(:), and pipe(|). The system
+/// detects the delimiter automatically based on the header in file." Field API names hold none
+/// of the four, so the one the header line uses most is it; a one-column header means comma.
+fn delimiter_of(csv: &[u8]) -> u8 {
+    let line = csv.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut best = (0, b',');
+    for d in [b',', b';', b':', b'|'] {
+        let n = line.iter().filter(|b| **b == d).count();
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
 }
 
 /// The header names one field per column: at least one, none blank, none twice (Zoho maps each

@@ -703,3 +703,25 @@ async fn more_than_25000_rows_or_200_columns_is_refused_before_any_call() {
     assert!(e.to_string().contains("columns"), "{e}");
     assert_eq!(emu.crm_request_count(), before, "nothing may be sent");
 }
+
+// bulk-write/limitations.html: comma, semicolon, colon and pipe are accepted, detected from the
+// header line. The client maps the columns and the emulator reads the rows with the same one; a
+// comma inside a semicolon-separated cell stays in the cell.
+#[tokio::test]
+async fn semicolon_colon_and_pipe_separated_csvs_are_read_by_their_header() {
+    let (_emu, client) = setup_with(fast()).await;
+    for d in [";", ":", "|"] {
+        let csv = format!("Last_Name{d}Company\nSep, Jr{d}Sep Co\n");
+        let res = client
+            .bulk_write("Leads", BulkWriteOperation::Insert)
+            .csv(csv.clone().into_bytes())
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{csv:?}: {e}"));
+        let ok = res.items[0].as_ref().expect("written");
+        let rec = serde_json::to_value(get(&client, "Leads", ok.details.id.clone()).await).unwrap();
+        assert_eq!(rec["Last_Name"], "Sep, Jr", "{csv:?}");
+        assert_eq!(rec["Company"], "Sep Co", "{csv:?}");
+    }
+}
