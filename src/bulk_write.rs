@@ -22,6 +22,11 @@ use std::time::Duration;
 /// Zoho's cap on the uploaded zip (bulk-write/upload-file.html: FILE_TOO_LARGE over 25 MB).
 pub const MAX_ZIP_BYTES: usize = 25 * 1024 * 1024;
 
+/// Zoho's caps on one Bulk Write CSV (bulk-write/limitations.html: "a maximum of 25000
+/// records with 200 column headers"; a larger file "is considered as an improper file").
+const MAX_ROWS: usize = 25_000;
+const MAX_COLUMNS: usize = 200;
+
 /// Row results buffered between the CSV reader and the consumer.
 const CHANNEL_DEPTH: usize = 256;
 
@@ -180,7 +185,8 @@ impl BulkWrite {
     }
 
     /// Sends this CSV as it is, instead of columns and rows: its first line names the fields
-    /// (API names), each later line is a row. Replaces anything given by `columns`/`row`.
+    /// (API names), each later line is a row. Comma, semicolon, colon or pipe separated, told
+    /// from the first line as Zoho does (bulk-write/limitations.html). Replaces anything given by `columns`/`row`.
     pub fn csv(mut self, csv: impl Into<bytes::Bytes>) -> Self {
         self.csv = Some(csv.into());
         self
@@ -242,7 +248,10 @@ impl BulkWrite {
 
     /// Runs the job and yields one result per row, in input order, while the result CSV is
     /// read (it is never held whole in memory). An `Err` item ends the stream: the upload or
-    /// the job failed, or the result does not have one line per row sent.
+    /// the job failed, or the result does not have one line per row sent. Checked before any
+    /// call ([`Error::InvalidArgument`], `field` `rows`, `columns` or `csv`): a row with more or
+    /// fewer cells than columns, no column, a blank or space-padded column name, a field named
+    /// twice, a CSV that does not parse. No rows at all: the stream is empty and nothing is sent.
     pub fn stream(self) -> BoxStream<'static, Result<BulkRowResult>> {
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<BulkRowResult>>(CHANNEL_DEPTH);
         tokio::spawn(async move {
@@ -270,6 +279,10 @@ impl BulkWrite {
             });
         }
         let (zip, header, rows) = self.zip()?;
+        if rows == 0 {
+            // Nothing to write: no upload, no job, no quota spent; the stream ends empty.
+            return Ok(());
+        }
         let org = match &self.org_id {
             Some(o) => o.clone(),
             None => self
@@ -325,21 +338,40 @@ impl BulkWrite {
                 out
             }
         };
-        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_slice());
+        // What is wrong with the input is said before anything is sent, naming the input.
+        let field = if self.csv.is_some() { "csv" } else { "columns" };
+        let bad = |message: String| Error::InvalidArgument {
+            entity: "bulk_write",
+            field: field.to_owned(),
+            message,
+        };
+        // The csv crate reads an unclosed quote to the end of the file as one cell: every later
+        // line would silently become part of it. RFC 4180 quotes come in pairs.
+        if csv.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+            return Err(bad(
+                "an odd number of double quotes: a quoted cell is not closed (RFC 4180)".into(),
+            ));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter_of(&csv))
+            .from_reader(csv.as_slice());
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| self.err("", format!("the CSV's first line: {e}")))?
+            .map_err(|e| bad(format!("the CSV's first line: {e}")))?
             .iter()
             .map(str::to_owned)
             .collect();
+        check_header(&header).map_err(bad)?;
         let mut rows = 0;
         let mut record = csv::ByteRecord::new();
         while reader
             .read_byte_record(&mut record)
-            .map_err(|e| self.err("", format!("the CSV: {e}")))?
+            .map_err(|e| bad(format!("the CSV: {e}")))?
         {
             rows += 1;
         }
+        crate::request::check_count("columns in a Bulk Write CSV", MAX_COLUMNS, header.len())?;
+        crate::request::check_count("rows in a Bulk Write CSV", MAX_ROWS, rows)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -463,6 +495,48 @@ impl BulkWrite {
     }
 }
 
+/// The CSV's delimiter as Zoho picks it: bulk-write/limitations.html, "The Bulk API does not
+/// support any delimiter except for comma, semicolon(;), colon(:), and pipe(|). The system
+/// detects the delimiter automatically based on the header in file." Field API names hold none
+/// of the four, so the one the header line uses most is it; a one-column header means comma.
+fn delimiter_of(csv: &[u8]) -> u8 {
+    let line = csv.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut best = (0, b',');
+    for d in [b',', b';', b':', b'|'] {
+        let n = line.iter().filter(|b| **b == d).count();
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
+/// The header names one field per column: at least one, none blank, none twice (Zoho maps each
+/// column to one field by index; a field mapped twice would take one column's value silently).
+fn check_header(header: &[String]) -> std::result::Result<(), String> {
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(
+            "no columns: give the field API names with .columns(..) or as the CSV's first line"
+                .into(),
+        );
+    }
+    if let Some(i) = header.iter().position(|h| h.trim().is_empty()) {
+        return Err(format!("column {i} names no field"));
+    }
+    if let Some(i) = header.iter().position(|h| h.trim() != h) {
+        return Err(format!(
+            "column {i} ({:?}) has spaces around the field API name",
+            header[i]
+        ));
+    }
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|e| e == h) {
+            return Err(format!("columns {j} and {i} both name {h}"));
+        }
+    }
+    Ok(())
+}
+
 /// One result line as a row outcome.
 // The same item type as `ActionResults::items`, where the error is kept unboxed.
 #[allow(clippy::result_large_err)]
@@ -531,6 +605,58 @@ fn row_result(row: usize, record_id: &str, status: &str, errors: &str) -> BulkRo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn result_zip(dir: &Path, lines: usize) -> PathBuf {
+        let mut csv = String::from("Last_Name,RECORD_ID,STATUS,ERRORS\n");
+        for i in 0..lines {
+            csv.push_str(&format!("L{i},41508680000{i},ADDED,\n"));
+        }
+        let path = dir.join(format!("result-{lines}.zip"));
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        zip.start_file("Leads-Leads.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(csv.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        path
+    }
+
+    // Rows are matched to results by position only (download-result.html gives no row number),
+    // so a result with more or fewer lines than rows sent must fail, never be trusted.
+    #[test]
+    fn a_result_with_another_number_of_lines_than_rows_sent_is_an_error() {
+        let client = crate::Client::builder()
+            .client_id("1000.X")
+            .client_secret("s")
+            .build()
+            .expect("a client");
+        let bw = client.bulk_write("Leads", BulkWriteOperation::Insert);
+        let dir = std::env::temp_dir().join(format!("zohocrm-bw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (lines, sent, ok) in [(2, 2, true), (1, 2, false), (3, 2, false)] {
+            let path = result_zip(&dir, lines);
+            let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+            let res = bw.decode(&path, "77", sent, &tx);
+            drop(tx);
+            let mut items = 0;
+            while rx.try_recv().is_ok() {
+                items += 1;
+            }
+            assert_eq!(items, lines);
+            match res {
+                Ok(()) => assert!(ok, "{lines} lines for {sent} rows must fail"),
+                Err(e) => {
+                    assert!(!ok, "{e}");
+                    let text = e.to_string();
+                    assert!(
+                        text.contains(&format!("{lines} rows for the {sent} sent"))
+                            && text.contains("77"),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     // The ERRORS format and example come from bulk-write/download-result.html.
     #[test]

@@ -548,3 +548,180 @@ async fn a_failed_job_ends_the_helper_with_a_bulk_error() {
         other => panic!("expected a bulk error, got {other:?}"),
     }
 }
+
+// Input the client can judge alone is refused before any call (no upload, no job, no quota):
+// each case names the input at fault. Zoho maps each column to one field by index
+// (create-job.html, field_mappings[].index), so a blank, padded or repeated name cannot map.
+#[tokio::test]
+async fn bad_input_is_refused_before_any_call_and_no_rows_sends_nothing() {
+    let (emu, client) = setup_with(fast()).await;
+    let before = emu.crm_request_count();
+    let insert = || client.bulk_write("Leads", BulkWriteOperation::Insert);
+    let cases: Vec<(&str, zohocrm::BulkWrite, &str)> = vec![
+        ("no columns", insert().csv(Vec::<u8>::new()), "csv"),
+        ("nothing at all", insert(), "columns"),
+        (
+            "blank column",
+            insert().columns(["Last_Name", ""]).row(["a", "b"]),
+            "columns",
+        ),
+        (
+            "padded column",
+            insert().csv(&b"Last_Name, Company\nX,Y\n"[..]),
+            "csv",
+        ),
+        (
+            "field twice",
+            insert().columns(["Last_Name", "Last_Name"]).row(["a", "b"]),
+            "columns",
+        ),
+        (
+            "ragged csv",
+            insert().csv(&b"Last_Name,Company\nA\n"[..]),
+            "csv",
+        ),
+        (
+            "unclosed quote",
+            insert().csv(&b"Last_Name\n\"open\n"[..]),
+            "csv",
+        ),
+        (
+            "more cells",
+            insert().columns(["Last_Name"]).row(["a", "b"]),
+            "rows",
+        ),
+    ];
+    for (what, write, field) in cases {
+        let e = write
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .expect_err(what);
+        match &e {
+            Error::InvalidArgument {
+                field: f, message, ..
+            } => {
+                assert_eq!(f, field, "{what}: {e}");
+                assert!(!message.is_empty(), "{what}");
+            }
+            other => panic!("{what}: expected InvalidArgument, got {other:?}"),
+        }
+    }
+    for empty in [
+        insert().columns(["Last_Name"]),
+        insert()
+            .columns(["Last_Name"])
+            .rows(Vec::<[&str; 1]>::new()),
+        insert().csv(&b"Last_Name\n"[..]),
+    ] {
+        let res = empty
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .expect("no rows is no error");
+        assert!(res.items.is_empty());
+    }
+    assert_eq!(emu.crm_request_count(), before, "nothing may be sent");
+}
+
+// RFC 4180 quoting: cells with commas, quotes, CR/LF line breaks and non-ASCII UTF-8 reach the
+// records unchanged and the result still has one line per row (the result CSV repeats the
+// first three mapped columns, download-result.html, so it carries the same cells back).
+#[tokio::test]
+async fn cells_with_commas_quotes_line_breaks_and_utf8_round_trip() {
+    let (_emu, client) = setup_with(fast()).await;
+    let rows = [
+        ["Quote \"the\" man", "Comma, Inc", "multi\nline\r\ndesc"],
+        ["Zoë 名前 🚀", "Ünïcödé GmbH", "  padded  "],
+        ["last", "\"", ",\n,"],
+    ];
+    let res = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(["Last_Name", "Company", "Description"])
+        .rows(rows)
+        .poll_interval(FAST, FAST)
+        .send()
+        .await
+        .expect("written");
+    assert_eq!(res.items.len(), rows.len());
+    for (i, item) in res.items.iter().enumerate() {
+        let ok = item.as_ref().expect("row written");
+        assert_eq!(ok.details.row, i);
+        let rec = serde_json::to_value(get(&client, "Leads", ok.details.id.clone()).await).unwrap();
+        for (j, field) in ["Last_Name", "Company", "Description"].iter().enumerate() {
+            assert_eq!(rec[*field], rows[i][j], "row {i} {field}");
+        }
+    }
+}
+
+// bulk-write/limitations.html: "A CSV file can contain a maximum of 25000 records with 200 column
+// headers"; a larger file is an improper file. Refused before any call, naming the limit.
+#[tokio::test]
+async fn more_than_25000_rows_or_200_columns_is_refused_before_any_call() {
+    let (emu, client) = setup_with(fast()).await;
+    let before = emu.crm_request_count();
+    let rows: Vec<[String; 1]> = (0..25_001).map(|i| [format!("L{i}")]).collect();
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(["Last_Name"])
+        .rows(rows)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Limit {
+                limit: 25_000,
+                got: 25_001,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("rows"), "{e}");
+    let columns: Vec<String> = (0..201).map(|i| format!("Field_{i}")).collect();
+    let cells = vec![""; 201];
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(columns)
+        .row(cells)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Limit {
+                limit: 200,
+                got: 201,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("columns"), "{e}");
+    assert_eq!(emu.crm_request_count(), before, "nothing may be sent");
+}
+
+// bulk-write/limitations.html: comma, semicolon, colon and pipe are accepted, detected from the
+// header line. The client maps the columns and the emulator reads the rows with the same one; a
+// comma inside a semicolon-separated cell stays in the cell.
+#[tokio::test]
+async fn semicolon_colon_and_pipe_separated_csvs_are_read_by_their_header() {
+    let (_emu, client) = setup_with(fast()).await;
+    for d in [";", ":", "|"] {
+        let csv = format!("Last_Name{d}Company\nSep, Jr{d}Sep Co\n");
+        let res = client
+            .bulk_write("Leads", BulkWriteOperation::Insert)
+            .csv(csv.clone().into_bytes())
+            .poll_interval(FAST, FAST)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{csv:?}: {e}"));
+        let ok = res.items[0].as_ref().expect("written");
+        let rec = serde_json::to_value(get(&client, "Leads", ok.details.id.clone()).await).unwrap();
+        assert_eq!(rec["Last_Name"], "Sep, Jr", "{csv:?}");
+        assert_eq!(rec["Company"], "Sep Co", "{csv:?}");
+    }
+}

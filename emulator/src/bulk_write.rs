@@ -138,8 +138,26 @@ fn csv_of(zip: &[u8]) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
+/// The CSV's delimiter as Zoho picks it: bulk-write/limitations.html, "The Bulk API does not
+/// support any delimiter except for comma, semicolon(;), colon(:), and pipe(|). The system
+/// detects the delimiter automatically based on the header in file." Field API names hold none
+/// of the four, so the one the header line uses most is it; a one-column header means comma.
+fn delimiter_of(csv: &[u8]) -> u8 {
+    let line = csv.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut best = (0, b',');
+    for d in [b',', b';', b':', b'|'] {
+        let n = line.iter().filter(|b| **b == d).count();
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
 fn header_of(csv: &[u8]) -> Result<Vec<String>, String> {
-    let mut r = csv::ReaderBuilder::new().from_reader(csv);
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter_of(csv))
+        .from_reader(csv);
     Ok(r.headers()
         .map_err(|e| e.to_string())?
         .iter()
@@ -451,6 +469,7 @@ fn run(crm: &mut Crm, job: &Value, creator: &str, now: i64) -> Result<(Vec<u8>, 
         form: None,
     };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter_of(&csv))
         .flexible(true)
         .from_reader(csv.as_slice());
     let header: Vec<String> = reader
