@@ -506,11 +506,35 @@ pub const ENV_VARS: &[&str] = &[
 impl Settings {
     /// Reads a TOML file. Errors name the file, the line and column, the key when known and
     /// what is wrong (unknown key, wrong type, bad value); they never quote a secret.
+    ///
+    /// Relative file paths in it (`token_store.path`, `token_persistence_path`,
+    /// `application_log_file_path`) are taken relative to the file's own directory, as cargo
+    /// does with its config files, so the same file works from any working directory.
+    /// [`Settings::from_toml_str`] and [`Settings::from_env`] leave them relative to the
+    /// working directory.
     pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Settings> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::config(FILE_KEY, format!("cannot read {}: {e}", path.display())))?;
-        Self::from_toml_str(&text, &path.display().to_string())
+        let mut settings = Self::from_toml_str(&text, &path.display().to_string())?;
+        if let Some(dir) = path.parent() {
+            settings.resolve_paths_against(dir);
+        }
+        Ok(settings)
+    }
+
+    // Joins each relative path onto `dir`; absolute ones, and URLs, stay as they are.
+    fn resolve_paths_against(&mut self, dir: &Path) {
+        let join = |p: &mut Option<PathBuf>| {
+            if let Some(rel) = p.as_ref().filter(|p| p.is_relative()) {
+                *p = Some(dir.join(rel));
+            }
+        };
+        join(&mut self.token_persistence_path);
+        join(&mut self.application_log_file_path);
+        if let Some(store) = self.token_store.as_mut() {
+            join(&mut store.path);
+        }
     }
 
     /// Parses TOML text; `origin` names it in errors (a file name, `"<inline>"` ...).

@@ -1070,3 +1070,41 @@ fn token_store_label_names_the_store_without_its_url() {
         "a store that cannot be described is a config error: {err}"
     );
 }
+
+/// A config file names its token file relative to itself, as cargo's config files do, so the
+/// same `zoho.toml` works from any working directory (`cargo codegen org-entity --config` runs
+/// from the repository root while `zohocrm auth exchange` may have run beside the file).
+#[tokio::test]
+async fn relative_paths_in_a_config_file_are_relative_to_the_file() {
+    let dir = TempDir::new();
+    let text = format!(
+        "client_id = \"1000.REL\"\nclient_secret = \"{CLIENT_SECRET}\"\n\
+         currentUserEmail = \"me@example.com\"\n[token_store]\nkind = \"file\"\npath = \"tokens.json\"\n"
+    );
+    let path = dir.write("zoho.toml", &text);
+    let s = Settings::from_toml_file(&path).unwrap();
+    let expected = dir.path().join("tokens.json");
+    assert_eq!(
+        s.token_store.as_ref().and_then(|t| t.path.clone()),
+        Some(expected.clone())
+    );
+    let client = s.into_builder().await.unwrap().build().unwrap();
+    let saved = token(
+        "1000.REL",
+        "me@example.com",
+        client.api_base_url(),
+        "1000.access",
+    );
+    client.token_store().save_token(&saved).await.unwrap();
+    assert!(
+        expected.exists(),
+        "the token file goes beside the config file"
+    );
+
+    // Text has no file to be relative to: its paths stay relative to the working directory.
+    let s = Settings::from_toml_str(&text, "<inline>").unwrap();
+    assert_eq!(
+        s.token_store.and_then(|t| t.path),
+        Some(PathBuf::from("tokens.json"))
+    );
+}
