@@ -213,4 +213,9 @@ pub struct EmulatorArgs {
     /// beside it), ready for `--config`.
     #[arg(long, value_name = "FILE")]
     pub write_config: Option<PathBuf>,
+    /// Serve the CRM API on a second port, named as `api_domain` in token responses, as Zoho's
+    /// accounts and API hosts differ. The written configuration then pins no `api_base_url`,
+    /// so calls follow the token's `api_domain` as they do against Zoho.
+    #[arg(long)]
+    pub separate_api_listener: bool,
 }

@@ -9,6 +9,7 @@ pub async fn run(args: EmulatorArgs) -> CliResult<()> {
     let config = EmulatorConfig {
         port: args.port,
         records_per_module: args.records,
+        separate_api_listener: args.separate_api_listener,
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start_with(config).await.map_err(|e| {
@@ -18,12 +19,19 @@ pub async fn run(args: EmulatorArgs) -> CliResult<()> {
         ))
     })?;
     let base = emu.base_url();
+    // With a separate API listener nothing is pinned: the client follows the token's
+    // api_domain, which is what this mode exists to show.
+    let pinned_api = if args.separate_api_listener {
+        String::new()
+    } else {
+        format!("api_base_url = \"{base}\"\n")
+    };
     if let Some(path) = &args.write_config {
         let tokens = path.with_file_name("emulator-tokens.json");
         let toml = format!(
             "# zohocrm emulator at {base} (state lives in memory until it stops)\n\
              client_id = \"{}\"\nclient_secret = \"{}\"\nredirect_uri = \"{}\"\n\
-             accounts_url = \"{base}\"\napi_base_url = \"{base}\"\ncurrent_user_email = \"{ADMIN_EMAIL}\"\n\
+             accounts_url = \"{base}\"\n{pinned_api}current_user_email = \"{ADMIN_EMAIL}\"\n\
              [token_store]\nkind = \"file\"\npath = \"{}\"\n",
             emu.client_id(),
             emu.client_secret(),
@@ -35,6 +43,9 @@ pub async fn run(args: EmulatorArgs) -> CliResult<()> {
     }
     // stdout: the facts a script needs, one `key: value` per line.
     println!("base_url: {base}");
+    if args.separate_api_listener {
+        println!("api_domain: {}", emu.api_base_url());
+    }
     println!("client_id: {}", emu.client_id());
     println!("client_secret: {}", emu.client_secret());
     println!("redirect_uri: {}", emu.redirect_uri());

@@ -100,33 +100,38 @@ fn help_and_completions() {
     assert!(zsh.starts_with("#compdef zohocrm"));
 }
 
-/// `zohocrm emulator` serves until killed; the config it writes works for the other commands.
-#[test]
-fn emulator_command_serves_with_its_config() {
+/// What `zohocrm emulator` printed and wrote, and what the other commands then did with it.
+struct EmulatorSession {
+    stdout: Vec<String>,
+    config: String,
+    exchanged: std::process::Output,
+    leads: std::process::Output,
+}
+
+/// Starts `zohocrm emulator` with `extra` flags, exchanges its grant code through the config it
+/// writes, exports Leads, then stops it.
+fn emulator_session(tag: &str, extra: &[&str]) -> EmulatorSession {
     use std::io::BufRead;
-    let dir = std::env::temp_dir().join(format!("zohocrm-cli-emu-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("zohocrm-cli-emu-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("zoho.toml");
     let mut child = std::process::Command::new(support::BIN)
-        .args([
-            "emulator",
-            "--port",
-            "0",
-            "--records",
-            "2100",
-            "--write-config",
-        ])
+        .args(["emulator", "--port", "0", "--records", "2100"])
+        .args(extra)
+        .arg("--write-config")
         .arg(&config)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = Vec::new();
     let grant = loop {
         let line = lines
             .next()
             .expect("the emulator printed its grant code")
             .unwrap();
+        stdout.push(line.clone());
         if let Some(code) = line.strip_prefix("grant_code: ") {
             break code.to_owned();
         }
@@ -149,18 +154,45 @@ fn emulator_command_serves_with_its_config() {
     ]);
     child.kill().unwrap();
     child.wait().unwrap();
+    let config = std::fs::read_to_string(&config).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        exchanged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&exchanged.stderr)
-    );
-    assert!(
-        leads.status.success(),
-        "{}",
-        String::from_utf8_lossy(&leads.stderr)
-    );
+    for out in [&exchanged, &leads] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    EmulatorSession {
+        stdout,
+        config,
+        exchanged,
+        leads,
+    }
+}
+
+/// `zohocrm emulator` serves until killed; the config it writes works for the other commands.
+#[test]
+fn emulator_command_serves_with_its_config() {
+    let s = emulator_session("one", &[]);
+    assert!(s.config.contains("api_base_url"), "{}", s.config);
+    assert!(!s.exchanged.stdout.is_empty());
     // 2,100 generated Leads beside the hand-written ones: read past the 2,000 page cap.
-    let n = String::from_utf8(leads.stdout).unwrap().lines().count();
+    let n = String::from_utf8(s.leads.stdout).unwrap().lines().count();
+    assert!(n > 2_100, "{n} leads");
+}
+
+/// With `--separate-api-listener` the accounts port refuses API paths, and the written config
+/// pins no API URL, so the export succeeding shows the CLI followed the token's `api_domain`
+/// (zoho-api-v2.md §1: the token response names the data centre's API host).
+#[test]
+fn emulator_command_with_a_separate_api_listener_is_followed_through_api_domain() {
+    let s = emulator_session("api", &["--separate-api-listener"]);
+    assert!(!s.config.contains("api_base_url"), "{}", s.config);
+    let base = s.stdout.iter().find_map(|l| l.strip_prefix("base_url: "));
+    let api = s.stdout.iter().find_map(|l| l.strip_prefix("api_domain: "));
+    let (base, api) = (base.expect("base_url line"), api.expect("api_domain line"));
+    assert_ne!(base, api, "two listeners");
+    let n = String::from_utf8(s.leads.stdout).unwrap().lines().count();
     assert!(n > 2_100, "{n} leads");
 }
