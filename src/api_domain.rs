@@ -12,12 +12,6 @@ use crate::config::Environment;
 use crate::error::{Error, OAuthError, Result};
 use crate::token::Token;
 
-/// The top-level domains of Zoho's API hosts, `https://<name>.zohoapis.<tld>` (zoho-api-v2.md
-/// §1 hosts table; `uk` from Zoho's accounts multi-DC page).
-const ZOHO_API_TLDS: &[&str] = &[
-    "com", "eu", "in", "com.cn", "com.au", "jp", "ca", "sa", "uk",
-];
-
 /// The data-centre suffix (`eu`, `com.au` ...) of an https Zoho API host on the default port.
 fn zoho_dc(url: &reqwest::Url) -> Option<&str> {
     if url.scheme() != "https" || url.port().is_some() {
@@ -30,7 +24,11 @@ fn zoho_dc(url: &reqwest::Url) -> Option<&str> {
         && label
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    (label_ok && ZOHO_API_TLDS.contains(&tld)).then_some(tld)
+    // The API hosts' domains are the `zohoapis.*` entries of the one list of Zoho domains.
+    let known = crate::request::ZOHO_DOMAINS
+        .iter()
+        .any(|d| d.strip_prefix("zohoapis.") == Some(tld));
+    (label_ok && known).then_some(tld)
 }
 
 fn same_host(a: &reqwest::Url, b: &reqwest::Url) -> bool {
@@ -87,11 +85,10 @@ pub(crate) fn check(domain: &str, accounts_url: &str) -> Result<String> {
 /// `https://www.zohoapis.eu` → `https://sandbox.zohoapis.eu` for a sandbox client: the token
 /// names the data centre, the configuration the environment.
 fn with_environment(origin: String, env: Environment) -> String {
-    let sub = match env {
-        Environment::Production => return origin,
-        Environment::Sandbox => "sandbox",
-        Environment::Developer => "developer",
-    };
+    if env == Environment::Production {
+        return origin;
+    }
+    let sub = env.api_subdomain();
     match reqwest::Url::parse(&origin) {
         Ok(u) if zoho_dc(&u).is_some() && origin.starts_with("https://www.") => {
             origin.replacen("https://www.", &format!("https://{sub}."), 1)

@@ -84,16 +84,24 @@ impl DataCenter {
 
     /// The API host for an environment (`https://sandbox.zohoapis.eu`).
     pub fn api_url(self, env: Environment) -> String {
-        let sub = match env {
-            Environment::Production => "www",
-            Environment::Sandbox => "sandbox",
-            Environment::Developer => "developer",
-        };
-        format!("https://{sub}.zohoapis.{}", self.api_tld())
+        format!(
+            "https://{}.zohoapis.{}",
+            env.api_subdomain(),
+            self.api_tld()
+        )
     }
 }
 
 impl Environment {
+    /// The first label of the environment's API host: `www`, `sandbox` or `developer`.
+    pub(crate) fn api_subdomain(self) -> &'static str {
+        match self {
+            Environment::Production => "www",
+            Environment::Sandbox => "sandbox",
+            Environment::Developer => "developer",
+        }
+    }
+
     /// Parses `production`/`prd`, `sandbox`/`sdb`, `developer`/`dev`.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
