@@ -72,8 +72,19 @@ fn body_json(ctx: &Ctx) -> Result<Map<String, Value>, Reply> {
     }
 }
 
-fn invalid(message: &str, details: Value) -> Reply {
+/// 400 `INVALID_DATA`, the answer to a bad Bulk Read or Bulk Write request.
+pub(crate) fn invalid(message: &str, details: Value) -> Reply {
     Reply::error(StatusCode::BAD_REQUEST, "INVALID_DATA", message, details)
+}
+
+/// A zip holding one deflated CSV named `name`, as both bulk APIs serve their results.
+pub(crate) fn zip_one_csv(name: String, csv: &[u8]) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file(name, opts).map_err(|e| e.to_string())?;
+    zip.write_all(csv).map_err(|e| e.to_string())?;
+    Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
 /// `POST /crm/bulk/v2/read`.
@@ -269,13 +280,7 @@ fn export(crm: &Crm, id: &str, query: &Value, per_page: usize) -> Result<ReadRes
         csv.write_record(cells).map_err(|e| e.to_string())?;
     }
     let csv = csv.into_inner().map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file(format!("{id}.csv"), opts)
-        .map_err(|e| e.to_string())?;
-    zip.write_all(&csv).map_err(|e| e.to_string())?;
-    let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+    let bytes = zip_one_csv(format!("{id}.csv"), &csv)?;
     Ok(ReadResult {
         zip: bytes.into(),
         count: end - start,

@@ -15,6 +15,7 @@
 //! v2.1 Postman collection's recorded answers (NOT_SUPPORTED_FEATURE with HTTP 200 for an upload
 //! without `feature: bulk-write`; the job-details body with `file` counts).
 
+use crate::bulk::invalid;
 use crate::context::Ctx;
 use crate::errors::{FileBody, Reply};
 use crate::records::{blank, create_with, id_of, update_with};
@@ -23,7 +24,7 @@ use crate::store::Crm;
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::time::Instant;
 
 /// Zoho's cap on an uploaded zip (upload-file.html: FILE_TOO_LARGE over 25 MB).
@@ -44,10 +45,6 @@ struct WriteJob {
     job: Value,
     creator: String,
     result: Option<axum::body::Bytes>,
-}
-
-fn invalid(message: &str, details: Value) -> Reply {
-    Reply::error(StatusCode::BAD_REQUEST, "INVALID_DATA", message, details)
 }
 
 /// `POST {file host}/crm/v2/upload` with `feature: bulk-write`, `X-CRM-ORG` and a `file` part.
@@ -530,18 +527,13 @@ fn run(crm: &mut Crm, job: &Value, creator: &str, now: i64) -> Result<(Vec<u8>, 
         out.write_record(&cells).map_err(|e| e.to_string())?;
     }
     let csv = out.into_inner().map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
     // download-result.html: the CSV is named `<module>-<file name>`.
     let name = format!(
         "{}-{}",
         module.api_name,
         res["file"]["name"].as_str().unwrap_or("bulkwrite.csv")
     );
-    zip.start_file(name, opts).map_err(|e| e.to_string())?;
-    zip.write_all(&csv).map_err(|e| e.to_string())?;
-    let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+    let bytes = crate::bulk::zip_one_csv(name, &csv)?;
     Ok((bytes, counts))
 }
 
