@@ -91,7 +91,7 @@ impl<'de, T: Entity> Visitor<'de> for Into<'_, T> {
         }
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.bare(crate::Id::new(v))
+        self.bare(crate::Id::from(v))
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
         self.bare(crate::Id::from(v))
@@ -230,7 +230,7 @@ pub fn string_from_json(raw: &str) -> Result<String, serde_json::Error> {
 /// An `id` field from its raw JSON (a string, or a number).
 pub fn id_from_json(raw: &str) -> Result<crate::Id, serde_json::Error> {
     match plain_string(raw) {
-        Some(s) => Ok(crate::Id::new(s)),
+        Some(s) => Ok(crate::Id::from(s)),
         None => serde_json::from_str(raw),
     }
 }
@@ -308,7 +308,7 @@ lenient!(bool, |s| match s { "true" | "TRUE" | "True" => Some(true), "false" | "
 
 /// Parses one typed field from its raw JSON.
 pub fn from_raw<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_str(raw)
+    crate::json::from_str(raw)
 }
 
 /// Serialize a value for a request body (used by generated code for body params).

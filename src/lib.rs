@@ -22,6 +22,7 @@ mod error_kind;
 mod fields;
 mod full_read;
 mod id;
+mod json;
 mod meta;
 mod nullable;
 mod oauth;

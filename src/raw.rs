@@ -11,13 +11,15 @@ use serde::ser::{SerializeStruct, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The name `serde_json` uses for raw values in both directions.
-const TOKEN: &str = "$serde_json::private::RawValue";
+/// The name `serde_json` uses for raw values in both directions. A `static`, so the crate's own
+/// reader (`crate::json`) can know `RawText` by the name's address before comparing its text.
+pub(crate) static TOKEN: &str = "$serde_json::private::RawValue";
 
 /// The raw JSON text of one value: borrowed from the input when it can be.
 pub(crate) struct RawText<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> de::Deserialize<'de> for RawText<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_newtype_struct(TOKEN, Outer)
     }
@@ -30,6 +32,7 @@ impl<'de> Visitor<'de> for Outer {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         if map.next_key::<de::IgnoredAny>()?.is_none() {
             return Err(de::Error::invalid_type(de::Unexpected::Map, &self));

@@ -455,6 +455,13 @@ impl TopError {
     }
 }
 
+impl<'de, X, S: DeserializeSeed<'de, Value = Option<X>>> DeserializeSeed<'de> for Envelope<'_, S> {
+    type Value = Enveloped<X>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Enveloped<X>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
 impl<'de, X, S: DeserializeSeed<'de, Value = Option<X>>> Visitor<'de> for Envelope<'_, S> {
     type Value = Enveloped<X>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -649,16 +656,14 @@ impl RawResponse {
     fn envelope<X, S: for<'de> DeserializeSeed<'de, Value = Option<X>>>(
         &self,
         key: &str,
-        seed: S,
+        seed: impl Fn() -> S,
         what: &str,
     ) -> Result<(X, Option<Info>)> {
         let out = crate::shared::decode(&self.body, |text| {
-            let mut de = serde_json::Deserializer::from_str(text);
-            de.deserialize_map(Envelope {
+            crate::json::decode_seed(text, || Envelope {
                 key,
-                seed: Some(seed),
+                seed: Some(seed()),
             })
-            .and_then(|v| de.end().map(|_| v))
         })
         .ok_or_else(|| {
             self.decode_err(
@@ -729,7 +734,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        self.envelope(key, OneOf::<T>(PhantomData), &what)
+        self.envelope(key, || OneOf::<T>(PhantomData), &what)
     }
 
     /// A page of entities under `key`. 204 and 304 give an empty page, as Zoho documents for
@@ -747,7 +752,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (data, info) = self.envelope(key, ListOf::<T>::for_body(&self.body), &what)?;
+        let (data, info) = self.envelope(key, || ListOf::<T>::for_body(&self.body), &what)?;
         Ok(Page {
             data,
             info,
@@ -765,7 +770,7 @@ impl RawResponse {
         {
             return Err(Error::from(top.into_api_error(self.status)));
         }
-        match crate::shared::decode(&self.body, |text| serde_json::from_str::<T>(text)) {
+        match crate::shared::decode(&self.body, |text| crate::json::from_str::<T>(text)) {
             Some(r) => r.map_err(|e| self.decode_err(what, Some(e))),
             None => serde_json::from_slice(&self.body).map_err(|e| self.decode_err(what, Some(e))),
         }
@@ -783,7 +788,7 @@ impl RawResponse {
         if self.empty() {
             return Err(self.decode_err(format!("{what} under `{key}` (the body is empty)"), None));
         }
-        let (items, _) = self.envelope(key, ListOf::<RawItem>::for_body(&self.body), what)?;
+        let (items, _) = self.envelope(key, || ListOf::<RawItem>::for_body(&self.body), what)?;
         let count_ok = match self.expected_items {
             Some(n) => items.len() == n,
             None => !items.is_empty(),
