@@ -55,7 +55,7 @@ pub fn insert_note(
         "Note_Title": title,
         "Note_Content": content,
     });
-    crm.records_mut("Notes").push(note.clone());
+    crm.push_record("Notes", note.clone());
     note
 }
 

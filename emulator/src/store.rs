@@ -5,9 +5,10 @@ use crate::seed_records;
 use crate::settings::Settings;
 use crate::time::format_iso;
 use serde_json::{json, Map, Value};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
-/// CRM data. Records are kept per module in insertion order.
+/// CRM data. Records are kept per module in insertion order, with an index from id to record.
 #[derive(Debug)]
 pub struct Crm {
     /// The org object.
@@ -17,8 +18,8 @@ pub struct Crm {
     /// Modules.
     pub modules: Vec<ModuleDef>,
     // Records by module API name, in insertion order. Private so every reader goes through
-    // `records_of` / `records_mut`, which see generated modules not yet built.
-    records: HashMap<String, Vec<Value>>,
+    // `records_of` / `find` / `records_mut`, which see generated modules not yet built.
+    records: HashMap<String, Table>,
     // Modules whose generated records are built on first read (`--records N`): 100,000 records
     // of ~90 keys take about 1 GB, so only the modules a caller touches pay for them.
     lazy: HashMap<String, Lazy>,
@@ -88,7 +89,11 @@ impl Crm {
             .map(|(email, ..)| self.user_ref(email))
             .collect();
         for (m, name) in seed_records::MODULES.iter().enumerate() {
-            let seeded = self.records.remove(*name).unwrap_or_default();
+            let seeded = self
+                .records
+                .remove(*name)
+                .map(|t| t.rows)
+                .unwrap_or_default();
             self.lazy.insert(
                 (*name).to_owned(),
                 Lazy {
@@ -96,7 +101,7 @@ impl Crm {
                     layout,
                     owners: owners.clone(),
                     seeded: std::cell::RefCell::new(Some(seeded)),
-                    built: std::cell::OnceCell::new(),
+                    built: OnceCell::new(),
                 },
             );
         }
@@ -160,28 +165,47 @@ impl Crm {
         }
     }
 
+    // A module's table, building generated records on first read; `None` when it has none.
+    fn table(&self, module: &str) -> Option<&Table> {
+        match (self.records.get(module), self.lazy.get(module)) {
+            (Some(table), _) => Some(table),
+            (None, Some(lazy)) => Some(lazy.get()),
+            (None, None) => None,
+        }
+    }
+
+    // A module's table to write to (generated records move into plain storage; created empty
+    // when none).
+    fn table_mut(&mut self, module: &str) -> &mut Table {
+        if let Some(lazy) = self.lazy.remove(module) {
+            let built = lazy.into_table();
+            self.records.insert(module.to_owned(), built);
+        }
+        self.records.entry(module.to_owned()).or_default()
+    }
+
     /// Records of a module (empty when none), in insertion order.
     pub fn records_of(&self, module: &str) -> &[Value] {
-        match (self.records.get(module), self.lazy.get(module)) {
-            (Some(list), _) => list,
-            (None, Some(lazy)) => lazy.get(),
-            (None, None) => &[],
-        }
+        self.table(module).map_or(&[], |t| &t.rows)
     }
 
     /// Every record of every module (building generated modules not yet read).
     pub fn all_records(&self) -> impl Iterator<Item = &Value> {
-        let built = self.records.values().flatten();
-        built.chain(self.lazy.values().flat_map(Lazy::get))
+        let built = self.records.values().flat_map(|t| &t.rows);
+        built.chain(self.lazy.values().flat_map(|l| &l.get().rows))
     }
 
-    /// The records of a module to change in place (created empty when none).
+    /// The records of a module to change in place (created empty when none). The caller may
+    /// reorder, add or remove records, so this drops the module's id index, rebuilt on the next
+    /// lookup by id; writes by id go through [`Crm::find_mut`], [`Crm::push_record`],
+    /// [`Crm::update`] and [`Crm::delete`], which keep it.
     pub fn records_mut(&mut self, module: &str) -> &mut Vec<Value> {
-        if let Some(lazy) = self.lazy.remove(module) {
-            let built = lazy.into_vec();
-            self.records.insert(module.to_owned(), built);
-        }
-        self.records.entry(module.to_owned()).or_default()
+        self.table_mut(module).rows_mut()
+    }
+
+    /// Stores `rec` as it is (its `id` must be new to the module) after the module's records.
+    pub fn push_record(&mut self, module: &str, rec: Value) {
+        self.table_mut(module).push(rec);
     }
 
     /// Inserts a record with system fields; returns the stored record.
@@ -208,9 +232,9 @@ impl Crm {
     ) -> Option<&Value> {
         let id = self.new_id();
         let rec = system_fields(module, fields, id, user, created, modified);
-        let list = self.records_mut(module);
-        list.push(Value::Object(rec));
-        list.last()
+        let table = self.table_mut(module);
+        table.push(Value::Object(rec));
+        table.rows.last()
     }
 
     /// Merges `fields` into the record `id`; returns the updated record, or `None` when unknown.
@@ -222,10 +246,7 @@ impl Crm {
         user: &Value,
         now: i64,
     ) -> Option<Value> {
-        let rec = self
-            .records_mut(module)
-            .iter_mut()
-            .find(|r| r.get("id").and_then(Value::as_str) == Some(id))?;
+        let rec = self.table_mut(module).get_mut(id)?;
         let obj = rec.as_object_mut()?;
         for (k, v) in fields {
             if k != "id" {
@@ -241,17 +262,116 @@ impl Crm {
 
     /// Removes the record `id`; false when unknown.
     pub fn delete(&mut self, module: &str, id: &str) -> bool {
-        let list = self.records_mut(module);
-        let before = list.len();
-        list.retain(|r| r.get("id").and_then(Value::as_str) != Some(id));
-        list.len() != before
+        self.table_mut(module).remove(id)
     }
 
-    /// The record `id`.
+    /// The record `id` of `module` (by the module's id index: no scan).
     pub fn find(&self, module: &str, id: &str) -> Option<&Value> {
-        self.records_of(module)
-            .iter()
-            .find(|r| r.get("id").and_then(Value::as_str) == Some(id))
+        self.table(module)?.get(id)
+    }
+
+    /// The record `id` to change in place. Its `id` must stay as it is: the index points at it.
+    pub fn find_mut(&mut self, module: &str, id: &str) -> Option<&mut Value> {
+        self.table_mut(module).get_mut(id)
+    }
+
+    /// The records of `module` whose id is one of `ids`, each once, in insertion order (as a
+    /// filter over the module would give them); ids the module does not hold are skipped.
+    pub fn find_many<'a, 'i>(
+        &'a self,
+        module: &str,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Vec<&'a Value> {
+        let Some(table) = self.table(module) else {
+            return Vec::new();
+        };
+        let mut at: Vec<usize> = ids
+            .into_iter()
+            .filter_map(|id| table.position(id))
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &table.rows[i]).collect()
+    }
+}
+
+/// One module's records in insertion order, with the position of each id.
+///
+/// Ids are unique within a module: every stored id comes from [`Crm::new_id`] or from the
+/// generated layout, never from a request.
+#[derive(Debug, Default)]
+struct Table {
+    rows: Vec<Value>,
+    // Position in `rows` of each id. Built on the first lookup, so generated modules nobody asks
+    // by id never pay for it (about 6 MB per 100,000 records, beside ~1 GB of records); kept in
+    // step by `push` and `remove`; dropped by `rows_mut`, whose caller may reorder the rows.
+    by_id: OnceCell<HashMap<Box<str>, usize>>,
+}
+
+impl Table {
+    fn from_rows(rows: Vec<Value>) -> Self {
+        Table {
+            rows,
+            by_id: OnceCell::new(),
+        }
+    }
+
+    fn index(&self) -> &HashMap<Box<str>, usize> {
+        self.by_id.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.rows.len());
+            for (i, r) in self.rows.iter().enumerate() {
+                if let Some(id) = r.get("id").and_then(Value::as_str) {
+                    index.entry(id.into()).or_insert(i);
+                }
+            }
+            index
+        })
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.index().get(id).copied()
+    }
+
+    fn get(&self, id: &str) -> Option<&Value> {
+        self.position(id).and_then(|i| self.rows.get(i))
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
+        let i = self.position(id)?;
+        self.rows.get_mut(i)
+    }
+
+    fn push(&mut self, rec: Value) {
+        let at = self.rows.len();
+        if let (Some(index), Some(id)) =
+            (self.by_id.get_mut(), rec.get("id").and_then(Value::as_str))
+        {
+            index.entry(id.into()).or_insert(at);
+        }
+        self.rows.push(rec);
+    }
+
+    // Removing keeps insertion order, so the rows after the removed one move up: O(n) moves and
+    // index fix-ups (no string compares), against the O(1) lookup that found it.
+    fn remove(&mut self, id: &str) -> bool {
+        let Some(at) = self.position(id) else {
+            return false;
+        };
+        self.rows.remove(at);
+        if let Some(index) = self.by_id.get_mut() {
+            index.remove(id);
+            for i in index.values_mut() {
+                if *i > at {
+                    *i -= 1;
+                }
+            }
+        }
+        true
+    }
+
+    fn rows_mut(&mut self) -> &mut Vec<Value> {
+        self.by_id.take();
+        &mut self.rows
     }
 }
 
@@ -282,11 +402,11 @@ struct Lazy {
     layout: seed_records::Layout,
     owners: Vec<Value>,
     seeded: std::cell::RefCell<Option<Vec<Value>>>,
-    built: std::cell::OnceCell<Vec<Value>>,
+    built: OnceCell<Table>,
 }
 
 impl Lazy {
-    fn get(&self) -> &[Value] {
+    fn get(&self) -> &Table {
         self.built.get_or_init(|| {
             let mut list = self.seeded.take().unwrap_or_default();
             let n = usize::try_from(self.layout.n).unwrap_or(0);
@@ -302,11 +422,11 @@ impl Lazy {
                     name, fields, id, &admin, created, modified,
                 )));
             }
-            list
+            Table::from_rows(list)
         })
     }
 
-    fn into_vec(self) -> Vec<Value> {
+    fn into_table(self) -> Table {
         self.get();
         self.built.into_inner().unwrap_or_default()
     }
@@ -376,5 +496,67 @@ mod tests {
             .max();
         assert_eq!(rec["id"].as_str(), max);
         assert_eq!(crm.records_of("Deals").len(), 1 + 20 + 1);
+    }
+
+    // Every stored record is found by its id, at its own place, and nothing else is.
+    fn assert_index_matches_rows(crm: &Crm, module: &str, gone: &[String]) {
+        for r in crm.records_of(module) {
+            let id = r["id"].as_str().unwrap();
+            assert!(std::ptr::eq(crm.find(module, id).unwrap(), r), "{id}");
+        }
+        for id in gone {
+            assert!(crm.find(module, id).is_none(), "{id} was deleted");
+        }
+        let ids: Vec<&str> = crm
+            .records_of(module)
+            .iter()
+            .rev()
+            .map(|r| r["id"].as_str().unwrap())
+            .chain(gone.iter().map(String::as_str))
+            .collect();
+        let found: Vec<&Value> = crm.find_many(module, ids);
+        let stored: Vec<&Value> = crm.records_of(module).iter().collect();
+        assert_eq!(found, stored);
+    }
+
+    #[test]
+    fn id_index_follows_inserts_deletes_and_rewrites() {
+        let mut crm = Crm::seeded_with(50);
+        let user = crm.user_ref("ada@zylker.test");
+        let ids: Vec<String> = crm
+            .records_of("Leads")
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
+        // Lookups before any write build the index of the generated module.
+        assert_index_matches_rows(&crm, "Leads", &[]);
+        let mut gone = Vec::new();
+        for i in [0, 17, 18, ids.len() - 1] {
+            assert!(crm.delete("Leads", &ids[i]));
+            assert!(!crm.delete("Leads", &ids[i]));
+            gone.push(ids[i].clone());
+            assert_index_matches_rows(&crm, "Leads", &gone);
+        }
+        let added = crm.insert("Leads", Map::new(), &user, 0);
+        let added = added["id"].as_str().unwrap().to_owned();
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        assert!(crm.delete("Leads", &ids[30]));
+        gone.push(ids[30].clone());
+        let fields = Map::from_iter([("Last_Name".to_owned(), json!("Renamed"))]);
+        let updated = crm.update("Leads", &added, fields, &user, 1).unwrap();
+        assert_eq!(updated["Last_Name"], "Renamed");
+        assert_eq!(crm.find("Leads", &added).unwrap()["Last_Name"], "Renamed");
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        // A caller given the rows may reorder them; the index is rebuilt from the new order.
+        crm.records_mut("Leads").reverse();
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        crm.push_record("Leads", json!({"id": "4150868000999999999"}));
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        // Unknown modules and ids find nothing.
+        assert!(crm.find("Nope", &ids[1]).is_none());
+        assert!(crm.find_many("Nope", [ids[1].as_str()]).is_empty());
+        assert!(crm
+            .find_many("Leads", ["", "x", gone[0].as_str()])
+            .is_empty());
     }
 }

@@ -385,12 +385,7 @@ fn record_reply(results: Vec<Value>) -> Reply {
 }
 
 fn set_record_tags(crm: &mut Crm, module: &str, id: &str, tags: Vec<Value>) {
-    if let Some(rec) = crm
-        .records_mut(module)
-        .iter_mut()
-        .find(|r| settings::id_of(r) == id)
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(rec) = crm.find_mut(module, id).and_then(Value::as_object_mut) {
         rec.insert("Tag".into(), Value::Array(tags));
     }
 }

@@ -515,3 +515,263 @@ async fn every_spec_operation_is_routed() {
         }
     }
 }
+
+// The ids of `GET /{module}?ids=..`'s answer, in answer order, with `info`; empty on a 204.
+async fn ids_answer(emu: &Emulator, t: &str, query: &str) -> (u16, Vec<String>, Value) {
+    let (s, b) = get(emu, t, &format!("/Leads?{query}")).await;
+    let ids = b["data"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    (s, ids, b["info"].clone())
+}
+
+#[tokio::test]
+async fn ids_filter_keeps_known_ids_once_in_list_order() {
+    // Source for the parameter: shared/reference/zoho-api-v2.md (`GET /{module}` takes `ids`, a
+    // comma list, max 100, beside sort and paging). What Zoho answers for unknown or repeated ids
+    // is in neither the docs nor the fixtures; this pins the emulator's answer (a filter: unknown
+    // ids drop out, a repeated id gives its record once, sort and paging apply as without `ids`)
+    // so that looking ids up by index instead of scanning the module cannot change it.
+    let emu = Emulator::start_with(zohocrm_emulator::EmulatorConfig {
+        records_per_module: 30,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (t, _) = login(&emu, "ada@zylker.test").await;
+    let stored: Vec<String> = emu
+        .records("Leads")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (a, b, c, d) = (
+        stored[3].as_str(),
+        stored[20].as_str(),
+        stored[0].as_str(),
+        stored[34].as_str(),
+    );
+    let missing = "4150868999999999999";
+    let mixed = format!("ids={b},{missing},{a},{b},%20{c}%20,{d},{a}");
+    let (s, ids, info) = ids_answer(&emu, &t, &mixed).await;
+    assert_eq!(s, 200);
+    // Default order: id descending.
+    assert_eq!(ids, [d, b, a, c]);
+    assert_eq!(
+        info,
+        json!({"per_page": 200, "count": 4, "page": 1, "more_records": false, "sort_by": "id", "sort_order": "desc"})
+    );
+    let (_, ids, _) = ids_answer(&emu, &t, &format!("{mixed}&sort_order=asc")).await;
+    assert_eq!(ids, [c, a, b, d]);
+    let (_, ids, info) = ids_answer(&emu, &t, &format!("{mixed}&per_page=3&page=2")).await;
+    assert_eq!(ids, [c]);
+    assert_eq!(
+        (info["count"].as_u64(), info["more_records"].as_bool()),
+        (Some(1), Some(false))
+    );
+    // Only unknown ids, or an empty item: no records, 204.
+    for q in [
+        format!("ids={missing}"),
+        format!("ids={missing},,{missing}"),
+    ] {
+        let (s, ids, _) = ids_answer(&emu, &t, &q).await;
+        assert_eq!((s, ids.len()), (204, 0), "{q}");
+    }
+    let (s, ids, _) = ids_answer(&emu, &t, &format!("ids={a},,{c}")).await;
+    assert_eq!((s, ids), (200, vec![a.to_owned(), c.to_owned()]));
+    // An id that is not a number is refused before any lookup; an empty `ids` filters nothing.
+    let (s, b) = get(&emu, &t, &format!("/Leads?ids={a},abc")).await;
+    assert_eq!(
+        (s, b),
+        (
+            400,
+            json!({"code": "INVALID_DATA", "details": {"param_name": "ids"}, "message": "invalid data", "status": "error"})
+        )
+    );
+    let (s, ids, _) = ids_answer(&emu, &t, "ids=").await;
+    assert_eq!((s, ids.len()), (200, stored.len()));
+    // `fields` projects the records `ids` picked.
+    let (_, b) = get(&emu, &t, &format!("/Leads?ids={a}&fields=Last_Name")).await;
+    let want = &emu.records("Leads")[3];
+    assert_eq!(
+        b["data"],
+        json!([{"id": a, "Last_Name": want["Last_Name"]}])
+    );
+}
+
+#[tokio::test]
+async fn id_lookups_follow_deletes_inserts_and_retags() {
+    // Sources: DELETE by `ids` or by path answers per id, an unknown id being INVALID_DATA "the id
+    // given seems to be invalid" (shared/reference/zoho-api-v2.md, fixtures/zoho-v2/records/
+    // DELETE_Leads_id.nango.*); GET of a record that is gone is a 204 with no body (pinned in
+    // create_get_update_search_delete_round_trip above). Every by-id path is asked after records
+    // before and after the deleted ones moved, so a stale id index would answer a wrong record.
+    let emu = Emulator::start_with(zohocrm_emulator::EmulatorConfig {
+        records_per_module: 20,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (t, _) = login(&emu, "ada@zylker.test").await;
+    let ids_of = |recs: Vec<Value>| -> Vec<String> {
+        recs.iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stored = ids_of(emu.records("Leads"));
+    // Look ids up once first, so whatever the store builds for lookups exists before the writes.
+    let (_, ids, _) = ids_answer(&emu, &t, &format!("ids={},{}", stored[10], stored[11])).await;
+    assert_eq!(ids, [stored[11].as_str(), stored[10].as_str()]);
+
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::DELETE,
+        &format!("/Leads?ids={},{}", stored[5], stored[12]),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, _, _) = call(
+        &emu,
+        &t,
+        Method::DELETE,
+        &format!("/Leads/{}", stored[0]),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::POST,
+        "/Leads",
+        Some(json!({"data": [{"Last_Name": "Index One"}, {"Last_Name": "Index Two"}]})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let n1 = b["data"][0]["details"]["id"].as_str().unwrap().to_owned();
+    let n2 = b["data"][1]["details"]["id"].as_str().unwrap().to_owned();
+
+    let gone = [&stored[0], &stored[5], &stored[12]];
+    let mut kept: Vec<String> = stored
+        .iter()
+        .filter(|id| !gone.contains(id))
+        .cloned()
+        .collect();
+    kept.extend([n1.clone(), n2.clone()]);
+    assert_eq!(ids_of(emu.records("Leads")), kept);
+    for id in stored.iter().chain([&n1, &n2]) {
+        let (s, b) = get(&emu, &t, &format!("/Leads/{id}")).await;
+        if gone.contains(&id) {
+            assert_eq!((s, b), (204, Value::Null), "{id}");
+        } else {
+            assert_eq!(
+                (s, b["data"][0]["id"].as_str()),
+                (200, Some(id.as_str())),
+                "{id}"
+            );
+        }
+    }
+    let (_, b) = get(&emu, &t, &format!("/Leads/{n2}")).await;
+    assert_eq!(b["data"][0]["Last_Name"], "Index Two");
+    let all = stored
+        .iter()
+        .chain([&n1, &n2])
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(",");
+    let (_, ids, _) = ids_answer(&emu, &t, &format!("ids={all}&sort_order=asc")).await;
+    assert_eq!(ids, kept);
+
+    // Updates by path and by body id reach the record asked for, past the removed rows.
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::PUT,
+        &format!("/Leads/{}", stored[13]),
+        Some(json!({"data": [{"Last_Name": "Moved Thirteen"}]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::PUT,
+        "/Leads",
+        Some(json!({"data": [
+            {"id": n1, "Last_Name": "Index One Edited"},
+            {"id": stored[5], "Last_Name": "Deleted"},
+        ]})),
+    )
+    .await;
+    assert_eq!(s, 207, "{b}");
+    assert_eq!(b["data"][1]["message"], "the id given seems to be invalid");
+    let (_, ids, _) = ids_answer(
+        &emu,
+        &t,
+        &format!(
+            "ids={},{},{},{n1}&fields=Last_Name",
+            stored[13], stored[14], stored[5]
+        ),
+    )
+    .await;
+    assert_eq!(ids, [n1.as_str(), stored[14].as_str(), stored[13].as_str()]);
+    let recs = emu.records("Leads");
+    let name = |id: &str| recs.iter().find(|r| r["id"] == id).unwrap()["Last_Name"].clone();
+    assert_eq!(name(&stored[13]), "Moved Thirteen");
+    assert_eq!(name(&n1), "Index One Edited");
+    assert_ne!(name(&stored[14]), "Moved Thirteen");
+
+    // A repeated delete of a deleted id fails; the new record after it still resolves.
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::DELETE,
+        &format!("/Leads?ids={n1},{}", stored[5]),
+        None,
+    )
+    .await;
+    assert_eq!(s, 207, "{b}");
+    assert_eq!(
+        b["data"][1],
+        json!({"code": "INVALID_DATA", "details": {"id": stored[5]}, "message": "the id given seems to be invalid", "status": "error"})
+    );
+    let (_, ids, _) = ids_answer(&emu, &t, &format!("ids={n1},{n2}")).await;
+    assert_eq!(ids, [n2.as_str()]);
+
+    // Deleting a tag rewrites every Lead's Tag in place; lookups still answer the right records.
+    let (_, b) = get(&emu, &t, "/settings/tags?module=Leads").await;
+    let hot = b["tags"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(b["tags"][0]["name"], "Hot");
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::DELETE,
+        &format!("/settings/tags/{hot}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = get(&emu, &t, &format!("/Leads/{}", stored[1])).await;
+    assert_eq!(
+        (s, b["data"][0]["id"].as_str()),
+        (200, Some(stored[1].as_str()))
+    );
+    assert_eq!(b["data"][0]["Tag"], json!([]));
+    let (s, _, b) = call(
+        &emu,
+        &t,
+        Method::DELETE,
+        &format!("/Leads/{}", stored[2]),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (_, ids, _) = ids_answer(&emu, &t, &format!("ids={},{},{n2}", stored[2], stored[3])).await;
+    assert_eq!(ids, [n2.as_str(), stored[3].as_str()]);
+}
