@@ -606,7 +606,8 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
     };
     let records = crm.records_of(&module.api_name);
     // The rows up to one past the page's end, in order: `more_records` is whether that one exists.
-    let rows: Vec<&Value> = if order == [(id_column(), true)] && ids_ascending(records) {
+    let rows: Vec<&Value> = if order == [(id_column(), true)] && crm.ids_ascending(&module.api_name)
+    {
         // Keyset paging (`where id > X order by id asc`, the SDK's `.stream()` past 2,000) asks
         // for 200 rows out of a whole module many times over. Stored rows already in id order
         // need no sort, and a monotone id bound is found by binary search, so a call costs the
@@ -680,17 +681,20 @@ pub fn query(crm: &mut Crm, ctx: &mut Ctx) -> Reply {
 }
 
 /// True when every id is digits and ids increase in storage order (as [`compare_text`] orders
-/// them: as numbers).
-fn ids_ascending(records: &[Value]) -> bool {
-    let digits = |r: &Value| {
-        let id = crate::records::id_of(r);
-        !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
-    };
-    records.iter().all(digits)
-        && records.windows(2).all(|w| {
-            compare_text(crate::records::id_of(&w[0]), crate::records::id_of(&w[1]))
-                == Ordering::Less
-        })
+/// them: as numbers). The store keeps this per module ([`Crm::ids_ascending`]) rather than
+/// paying a pass over the module per query.
+pub(crate) fn ids_ascending(records: &[Value]) -> bool {
+    records.first().is_none_or(|r| id_follows(None, r))
+        && records.windows(2).all(|w| id_follows(Some(&w[0]), &w[1]))
+}
+
+/// True when `next`'s id is digits and, after `prev`, keeps ids ascending as [`ids_ascending`]
+/// asks.
+pub(crate) fn id_follows(prev: Option<&Value>, next: &Value) -> bool {
+    let id = crate::records::id_of(next);
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && prev.is_none_or(|p| compare_text(crate::records::id_of(p), id) == Ordering::Less)
 }
 
 /// A conjunct of the filter, `id > N` or `id >= N` with N all digits, that is false for a prefix
@@ -1116,9 +1120,11 @@ mod tests {
             .map(|r| crate::records::id_of(r).to_owned())
             .collect();
         assert!(ids_ascending(sorted.records_of("Leads")));
+        assert!(sorted.ids_ascending("Leads"));
         let mut shuffled = Crm::seeded_with(300);
         shuffled.records_mut("Leads").reverse();
         assert!(!ids_ascending(shuffled.records_of("Leads")));
+        assert!(!shuffled.ids_ascending("Leads"));
         let mid = &ids[ids.len() / 2];
         let last = &ids[ids.len() - 1];
         for text in [

@@ -275,6 +275,13 @@ impl Crm {
         self.table_mut(module).get_mut(id)
     }
 
+    /// True when the module's ids are all digits and increase in insertion order, as COQL's
+    /// keyset paging needs to binary-search instead of sorting (see `coql::ids_ascending`); kept
+    /// with the id index, so asking costs nothing per query.
+    pub fn ids_ascending(&self, module: &str) -> bool {
+        self.table(module).is_none_or(Table::ids_ascending)
+    }
+
     /// The records of `module` whose id is one of `ids`, each once, in insertion order (as a
     /// filter over the module would give them); ids the module does not hold are skipped.
     pub fn find_many<'a, 'i>(
@@ -306,6 +313,9 @@ struct Table {
     // by id never pay for it (about 6 MB per 100,000 records, beside ~1 GB of records); kept in
     // step by `push` and `remove`; dropped by `rows_mut`, whose caller may reorder the rows.
     by_id: OnceCell<HashMap<Box<str>, usize>>,
+    // `coql::ids_ascending(&rows)`, worked out on first ask and then kept by `push` and
+    // `remove`, so COQL's keyset paging does not pass over the module once per call.
+    ascending: OnceCell<bool>,
 }
 
 impl Table {
@@ -313,7 +323,14 @@ impl Table {
         Table {
             rows,
             by_id: OnceCell::new(),
+            ascending: OnceCell::new(),
         }
+    }
+
+    fn ids_ascending(&self) -> bool {
+        *self
+            .ascending
+            .get_or_init(|| crate::coql::ids_ascending(&self.rows))
     }
 
     fn index(&self) -> &HashMap<Box<str>, usize> {
@@ -348,6 +365,9 @@ impl Table {
         {
             index.entry(id.into()).or_insert(at);
         }
+        if let Some(ascending) = self.ascending.get_mut() {
+            *ascending = *ascending && crate::coql::id_follows(self.rows.last(), &rec);
+        }
         self.rows.push(rec);
     }
 
@@ -358,6 +378,10 @@ impl Table {
             return false;
         };
         self.rows.remove(at);
+        // Taking a row out keeps ascending rows ascending, and may put others in order.
+        if self.ascending.get() == Some(&false) {
+            self.ascending.take();
+        }
         if let Some(index) = self.by_id.get_mut() {
             index.remove(id);
             for i in index.values_mut() {
@@ -371,6 +395,7 @@ impl Table {
 
     fn rows_mut(&mut self) -> &mut Vec<Value> {
         self.by_id.take();
+        self.ascending.take();
         &mut self.rows
     }
 }
@@ -517,6 +542,10 @@ mod tests {
         let found: Vec<&Value> = crm.find_many(module, ids);
         let stored: Vec<&Value> = crm.records_of(module).iter().collect();
         assert_eq!(found, stored);
+        assert_eq!(
+            crm.ids_ascending(module),
+            crate::coql::ids_ascending(crm.records_of(module))
+        );
     }
 
     #[test]
@@ -547,9 +576,18 @@ mod tests {
         assert_eq!(updated["Last_Name"], "Renamed");
         assert_eq!(crm.find("Leads", &added).unwrap()["Last_Name"], "Renamed");
         assert_index_matches_rows(&crm, "Leads", &gone);
+        assert!(crm.ids_ascending("Leads"));
+        // A lower id after the others breaks id order; deleting it restores it.
+        crm.push_record("Leads", json!({"id": "4150868000000000007"}));
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        assert!(!crm.ids_ascending("Leads"));
+        assert!(crm.delete("Leads", "4150868000000000007"));
+        assert_index_matches_rows(&crm, "Leads", &gone);
+        assert!(crm.ids_ascending("Leads"));
         // A caller given the rows may reorder them; the index is rebuilt from the new order.
         crm.records_mut("Leads").reverse();
         assert_index_matches_rows(&crm, "Leads", &gone);
+        assert!(!crm.ids_ascending("Leads"));
         crm.push_record("Leads", json!({"id": "4150868000999999999"}));
         assert_index_matches_rows(&crm, "Leads", &gone);
         // Unknown modules and ids find nothing.
