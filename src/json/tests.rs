@@ -140,6 +140,10 @@ fn grammar_corners() {
     agree(&deep(127));
     agree(&deep(128));
     assert!(read(&deep(127), PhantomData::<Value>).is_ok());
+    let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+    agree(&objects(127));
+    agree(&objects(128));
+    assert!(read(&objects(127), PhantomData::<Value>).is_ok());
 }
 
 #[test]
