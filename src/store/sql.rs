@@ -6,6 +6,7 @@
 //! tables whose collation compares case- or trailing-space-insensitively (MySQL's default
 //! `utf8mb4_general_ci`, which the official SDK's table inherits).
 
+#[cfg(any(feature = "mysql", feature = "postgres"))]
 use super::{BoxError, Context};
 use crate::error::StoreError;
 use crate::secret::Secret;
