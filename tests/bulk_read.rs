@@ -195,22 +195,6 @@ async fn failed_job_and_bad_query_are_errors() {
     assert_eq!(e.as_api().map(|a| a.http_status), Some(400));
 }
 
-/// The transport error a bulk helper's `Error::Bulk` chains, with the job id and message.
-fn bulk_transport(e: &Error) -> (&str, &str, &zohocrm::error::TransportError) {
-    match e {
-        Error::Bulk {
-            job_id,
-            message,
-            source: Some(inner),
-            ..
-        } => match &**inner {
-            Error::Transport(t) => (job_id.as_str(), message.as_str(), t),
-            other => panic!("expected a transport error under the bulk error, got {other:?}"),
-        },
-        other => panic!("expected a bulk error naming the job, got {other:?}"),
-    }
-}
-
 // get-job-details.html: a created job runs at Zoho whether or not anyone polls it, and its id is
 // how to find it again; so when the server goes away while the stream polls, the error names the
 // job and chains the transport error.

@@ -731,22 +731,6 @@ async fn semicolon_colon_and_pipe_separated_csvs_are_read_by_their_header() {
     }
 }
 
-/// The transport error a bulk helper's `Error::Bulk` chains, with the job id and message.
-fn bulk_transport(e: &Error) -> (&str, &str, &zohocrm::error::TransportError) {
-    match e {
-        Error::Bulk {
-            job_id,
-            message,
-            source: Some(inner),
-            ..
-        } => match &**inner {
-            Error::Transport(t) => (job_id.as_str(), message.as_str(), t),
-            other => panic!("expected a transport error under the bulk error, got {other:?}"),
-        },
-        other => panic!("expected a bulk error naming the job, got {other:?}"),
-    }
-}
-
 // job-details.html: a created job runs at Zoho whether or not anyone polls it, and its id is how
 // to find it again; so when the server goes away while the helper polls, the error names the job
 // (and chains the transport error), and says the rows may be written: sending them again would
