@@ -126,7 +126,9 @@ impl BulkRead {
         self
     }
 
-    /// Every record, in the order of the CSVs (ascending id within a page).
+    /// Every record, in the order of the CSVs (ascending id within a page). Once a job
+    /// exists, any failure ends the stream with an [`Error::Bulk`] naming it (a failed status
+    /// check or download is its `source`).
     pub fn stream(self) -> BoxStream<'static, Result<Record>> {
         self.stream_as()
     }
@@ -153,12 +155,23 @@ impl BulkRead {
             let id = job.id.as_ref().map(|i| i.to_string()).unwrap_or_default();
             let result = job.result.clone().unwrap_or_default();
             let file = TempFile::new(self.job.temp_dir.as_deref(), "read", &id);
-            let body = self
-                .client
-                .download_result(id.as_str())
-                .send_stream()
-                .await?;
-            save(body, &file.path, |m| bulk_err(&id, m)).await?;
+            let downloaded = async {
+                let body = self
+                    .client
+                    .download_result(id.as_str())
+                    .send_stream()
+                    .await?;
+                save(body, &file.path, |m| bulk_err(&id, m)).await
+            };
+            downloaded.await.map_err(|e| {
+                after_created(
+                    e,
+                    &id,
+                    "read",
+                    "downloading the result failed; the job COMPLETED: download it again with \
+                     download_result(job_id)",
+                )
+            })?;
             let path = file.path.clone();
             let tx2 = tx.clone();
             let id2 = id.clone();
@@ -207,6 +220,15 @@ impl BulkRead {
                 }
             })
             .await
+            .map_err(|e| {
+                after_created(
+                    e,
+                    id.as_ref(),
+                    "read",
+                    "checking the job's status failed; the job goes on at Zoho: check it with \
+                     get_bulk_read_job_details(job_id)",
+                )
+            })
     }
 }
 
@@ -230,6 +252,23 @@ fn bulk_err(job_id: &str, message: String) -> Error {
         job_id: job_id.to_owned(),
         operation: "read",
         message,
+        source: None,
+    }
+}
+
+/// `e`, the failure of a call made after job `job_id` was created, inside an [`Error::Bulk`]
+/// naming the job: Zoho runs a job whether or not the client keeps polling it
+/// (get-job-details.html), and its id is how the caller finds it again. `what` says which step
+/// failed and how to check the job. An error that already names the job is returned as it is.
+pub(crate) fn after_created(e: Error, job_id: &str, operation: &'static str, what: &str) -> Error {
+    match e {
+        Error::Bulk { .. } => e,
+        cause => Error::Bulk {
+            job_id: job_id.to_owned(),
+            operation,
+            message: what.to_owned(),
+            source: Some(crate::error::BulkCause::new(cause)),
+        },
     }
 }
 

@@ -8,7 +8,7 @@
 //! `ERRORS` (`<CODE>-<column>[,<column>...]`, several joined by `:`).
 
 use crate::Client;
-use crate::bulk::{JobOptions, TempFile, save};
+use crate::bulk::{JobOptions, TempFile, after_created, save};
 use crate::error::{ApiError, Error, ErrorDetails, Result};
 use crate::response::{ActionResults, ActionSuccess};
 use crate::types::{BulkWriteFieldMapping, BulkWriteJob, BulkWriteResource};
@@ -248,7 +248,8 @@ impl BulkWrite {
 
     /// Runs the job and yields one result per row, in input order, while the result CSV is
     /// read (it is never held whole in memory). An `Err` item ends the stream: the upload or
-    /// the job failed, or the result does not have one line per row sent. Checked before any
+    /// the job failed, or the result does not have one line per row sent; once the job exists,
+    /// any failure is an [`Error::Bulk`] naming it (a failed call is its `source`). Checked before any
     /// call ([`Error::InvalidArgument`], `field` `rows`, `columns` or `csv`): a row with more or
     /// fewer cells than columns, no column, a blank or space-padded column name, a field named
     /// twice, a CSV that does not parse. No rows at all: the stream is empty and nothing is sent.
@@ -267,6 +268,7 @@ impl BulkWrite {
             job_id: job_id.to_owned(),
             operation: self.operation.as_str(),
             message,
+            source: None,
         }
     }
 
@@ -307,12 +309,24 @@ impl BulkWrite {
             .and_then(|r| r.download_url)
             .ok_or_else(|| self.err(&id, "the COMPLETED job has no result.download_url".into()))?;
         let temp = TempFile::new(self.job.temp_dir.as_deref(), "write", &id);
-        let body = self
-            .client
-            .download_bulk_write_result(url)
-            .send_stream()
-            .await?;
-        save(body, &temp.path, |m| self.err(&id, m)).await?;
+        let downloaded = async {
+            let body = self
+                .client
+                .download_bulk_write_result(url)
+                .send_stream()
+                .await?;
+            save(body, &temp.path, |m| self.err(&id, m)).await
+        };
+        downloaded.await.map_err(|e| {
+            after_created(
+                e,
+                &id,
+                self.operation.as_str(),
+                "downloading the result failed; the job COMPLETED, so its rows are written: do \
+                 not send them again; get_bulk_write_job_details(job_id) gives the \
+                 result.download_url for download_bulk_write_result, which gives the per-row results",
+            )
+        })?;
         let path = temp.path.clone();
         let tx2 = tx.clone();
         let this = self.clone();
@@ -448,6 +462,16 @@ impl BulkWrite {
                 }
             })
             .await
+            .map_err(|e| {
+                after_created(
+                    e,
+                    id.as_str(),
+                    self.operation.as_str(),
+                    "checking the job's status failed; the job goes on at Zoho and writes the \
+                     rows whatever happens here: do not send them again; check it with \
+                     get_bulk_write_job_details(job_id)",
+                )
+            })
     }
 
     /// Reads the result CSV into the channel, checking it has one line per row sent.

@@ -621,6 +621,12 @@ impl std::fmt::Debug for ClientBuilder {
     }
 }
 
+/// A duration as whole seconds for the range checks of the `*_secs` keys: a sub-second one
+/// counts as 1 s (allowed), so only zero is refused at the low end.
+fn whole_secs_up(d: Duration) -> u64 {
+    d.as_secs().max(u64::from(d.subsec_nanos() > 0))
+}
+
 impl ClientBuilder {
     /// OAuth client id (`client_id`). Required.
     pub fn client_id(mut self, v: impl Into<String>) -> Self {
@@ -721,14 +727,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Longest wait for a TCP (and TLS) connection to open (default 10 s).
+    /// Longest wait for a TCP (and TLS) connection to open (default 10 s; more than zero and at
+    /// most 86400 s, else `build` fails naming `connect_timeout_secs`, its Settings key).
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
     }
 
     /// Longest silence while reading an answer: before its headers and between body chunks
-    /// (default 60 s).
+    /// (default 60 s; more than zero and at most 86400 s, else `build` fails naming
+    /// `read_timeout_secs`, its Settings key).
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = Some(d);
         self
@@ -812,11 +820,12 @@ impl ClientBuilder {
                 "refresh_margin_secs",
                 self.refresh_margin.map(|d| d.as_secs()),
             ),
+            ("timeout_secs", self.timeout.map(whole_secs_up)),
             (
-                "timeout_secs",
-                self.timeout
-                    .map(|d| d.as_secs().max(u64::from(d.subsec_nanos() > 0))),
+                "connect_timeout_secs",
+                self.connect_timeout.map(whole_secs_up),
             ),
+            ("read_timeout_secs", self.read_timeout.map(whole_secs_up)),
             (
                 "max_retries",
                 self.retry

@@ -204,6 +204,18 @@ pub(crate) const RANGES: &[(&str, u64, u64, &str)] = &[
         "a zero timeout fails every request",
     ),
     (
+        "connect_timeout_secs",
+        1,
+        86_400,
+        "a zero timeout fails every request",
+    ),
+    (
+        "read_timeout_secs",
+        1,
+        86_400,
+        "a zero timeout fails every request",
+    ),
+    (
         "max_retries",
         0,
         10,

@@ -91,16 +91,46 @@ pub enum Error {
     /// The token store failed.
     #[error(transparent)]
     Store(StoreError),
-    /// A Bulk Read or Bulk Write job ended in FAILURE (FAILED), or its result file (a zipped
-    /// CSV, kept in a temporary file while it is read) could not be written or read.
+    /// A Bulk Read or Bulk Write job ended in FAILURE (FAILED), its result file (a zipped CSV,
+    /// kept in a temporary file while it is read) could not be written or read, or a call made
+    /// after the job was created (checking its status, downloading its result) failed: then
+    /// `source` holds that call's error and `job_id` names the job, which Zoho runs whether or not
+    /// the client keeps polling (bulk-read/get-job-details.html, bulk-write/job-details.html), so
+    /// it can be checked later with `get_bulk_read_job_details` / `get_bulk_write_job_details`.
+    ///
+    /// The questions asked of an error (`is_retryable`, `is_outcome_unknown`, `timeout_kind`,
+    /// `is_throttled`, `as_api`, `hint` ...) look through to `source`; a Bulk Write whose job
+    /// was created also answers `is_outcome_unknown`: its rows are written (or will be) whatever
+    /// happened to the client, so sending them again would write them twice.
+    ///
+    /// ```
+    /// use zohocrm::Error;
+    ///
+    /// // The job to check later, when the connection was lost while its helper waited on it.
+    /// fn lost_job(e: &Error) -> Option<&str> {
+    ///     match e {
+    ///         Error::Bulk { job_id, source: Some(cause), .. } => match &**cause {
+    ///             Error::Transport(_) => Some(job_id),
+    ///             _ => None,
+    ///         },
+    ///         _ => None,
+    ///     }
+    /// }
+    /// # let _ = lost_job;
+    /// ```
     #[error("bulk {operation} job {job_id}: {message}")]
     Bulk {
         /// The job id (empty before the job exists).
         job_id: String,
         /// `read`, or `insert`, `update` or `upsert` for Bulk Write.
         operation: &'static str,
-        /// What went wrong, with the temporary file's path for I/O errors.
+        /// What went wrong, with the temporary file's path for I/O errors, and how to check the
+        /// job when a call failed after it was created.
         message: String,
+        /// The error of the call that failed after the job was created (an
+        /// [`Error::Transport`], [`Error::Api`] ...: [`BulkCause`] derefs to it); `None` when
+        /// the job itself failed or its result could not be read.
+        source: Option<BulkCause>,
     },
     /// A response body was larger than the client accepts for it
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes) for API answers,
@@ -120,12 +150,58 @@ pub enum Error {
     },
 }
 
+/// The error of the call that ended a Bulk Read or Bulk Write helper after its job was created,
+/// inside [`Error::Bulk`]. It derefs to that [`Error`] (so `cause.timeout_kind()`, or
+/// `match &**cause { .. }` on a `&BulkCause`), and that `Error` is what the `source()` chain
+/// yields: `source().and_then(|s| s.downcast_ref::<Error>())` finds it.
+// Not `Box<Error>`: a box is an error type of its own, so the chain would yield the box and a
+// downcast to `Error` would miss it.
+pub struct BulkCause(Box<Error>);
+
+impl BulkCause {
+    pub(crate) fn new(e: Error) -> Self {
+        BulkCause(Box::new(e))
+    }
+
+    /// The error itself.
+    pub fn into_inner(self) -> Error {
+        *self.0
+    }
+}
+
+impl std::ops::Deref for BulkCause {
+    type Target = Error;
+
+    fn deref(&self) -> &Error {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BulkCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
 impl Error {
-    /// The API error, if this is one.
+    /// The API error, if this is one (also when it ended a bulk job's helper: see
+    /// [`Error::Bulk`]).
     pub fn as_api(&self) -> Option<&ApiError> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// The error the helpers judge: the call's own error under an [`Error::Bulk`] that wraps
+    /// one, this error otherwise.
+    pub(crate) fn cause(&self) -> &Error {
+        match self {
+            Error::Bulk {
+                source: Some(inner),
+                ..
+            } => inner.cause(),
+            other => other,
         }
     }
 
@@ -139,6 +215,12 @@ impl Error {
     /// Sending it again may create duplicates; see [`OUTCOME_UNKNOWN`] for how to check first.
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
+            // The job exists, so Zoho writes its rows whatever happened to the client.
+            Error::Bulk {
+                operation,
+                source: Some(inner),
+                ..
+            } => *operation != "read" || inner.is_outcome_unknown(),
             Error::Transport(t) => t.outcome_unknown,
             Error::Api(a) => a.hint.as_deref() == Some(OUTCOME_UNKNOWN),
             _ => false,

@@ -1,5 +1,6 @@
 //! Questions a caller asks of an [`Error`]: retry it later? was it not found? throttled? an
-//! authentication problem? which timeout? and what usually fixes it.
+//! authentication problem? which timeout? and what usually fixes it. An [`Error::Bulk`] that
+//! wraps the error of a call made after its job was created is judged by that call's error.
 
 use crate::error::{Error, ErrorCode, TransportError};
 use crate::retry::Failure;
@@ -72,7 +73,8 @@ impl Error {
     /// throttling), 5xx answers, timeouts and connection failures. For a write whose outcome
     /// is unknown, check whether it happened before sending it again.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::RefreshThrottled { .. }) || Failure::of(self) != Failure::Final
+        let e = self.cause();
+        matches!(e, Error::RefreshThrottled { .. }) || Failure::of(e) != Failure::Final
     }
 
     /// True for "no such thing": 404 answers, `NOT_FOUND`, `NO_CONTENT` (Zoho's 204 for a
@@ -91,7 +93,7 @@ impl Error {
     /// True when Zoho throttled the call (429 `TOO_MANY_REQUESTS`: credits or concurrency) or
     /// the token refresh (too many in 10 minutes).
     pub fn is_throttled(&self) -> bool {
-        match self {
+        match self.cause() {
             Error::RefreshThrottled { .. } => true,
             Error::Api(a) => a.http_status == 429 || a.code == ErrorCode::TooManyRequests,
             _ => false,
@@ -102,7 +104,7 @@ impl Error {
     /// (`INVALID_TOKEN`, `AUTHENTICATION_FAILURE`, 401), a missing scope
     /// (`OAUTH_SCOPE_MISMATCH`), an OAuth error from the accounts server, or no stored token.
     pub fn is_auth(&self) -> bool {
-        match self {
+        match self.cause() {
             Error::OAuth(_) | Error::TokenNotFound { .. } => true,
             Error::Api(a) => {
                 a.http_status == 401
@@ -119,7 +121,7 @@ impl Error {
 
     /// Which timeout ended the call, if one did.
     pub fn timeout_kind(&self) -> Option<TimeoutKind> {
-        match self {
+        match self.cause() {
             Error::Transport(t) => t.timeout_kind(),
             _ => None,
         }
@@ -127,7 +129,7 @@ impl Error {
 
     /// What usually fixes this error, when the message itself does not already say it.
     pub fn hint(&self) -> Option<&'static str> {
-        match self {
+        match self.cause() {
             Error::Api(api) if api.hint.is_none() => match api.code {
                 ErrorCode::InvalidToken | ErrorCode::AuthenticationFailure => Some(
                     "the access token was rejected and one refresh did not help: the refresh token may be revoked; generate a new grant token",
@@ -160,5 +162,56 @@ impl Error {
             },
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::{ApiError, BulkCause, Error, ErrorCode};
+
+    fn bulk(operation: &'static str, cause: Error) -> Error {
+        Error::Bulk {
+            job_id: "4150868000000224014".into(),
+            operation,
+            message: "checking the job's status failed".into(),
+            source: Some(BulkCause::new(cause)),
+        }
+    }
+
+    // Zoho allows 10 result downloads a minute (bulk-read/download-result.html): a 429 there
+    // must still read as throttled and retryable once it names the job.
+    #[test]
+    fn a_bulk_error_is_judged_by_the_call_error_it_wraps() {
+        let throttled = Error::from(ApiError {
+            http_status: 429,
+            code: ErrorCode::TooManyRequests,
+            message: "too many requests".into(),
+            status: "error".into(),
+            details: Default::default(),
+            hint: None,
+            retry_after: None,
+        });
+        let e = bulk("read", throttled);
+        assert!(e.is_throttled() && e.is_retryable(), "{e}");
+        assert_eq!(e.code(), Some(&ErrorCode::TooManyRequests));
+        assert!(
+            e.hint()
+                .is_some_and(|h| h.contains("max_concurrent_requests"))
+        );
+        assert!(!e.is_outcome_unknown(), "a read changes nothing");
+        let missing = Error::TokenNotFound {
+            user: "ada@zylker.test".into(),
+        };
+        let e = bulk("upsert", missing);
+        assert!(e.is_auth() && !e.is_retryable(), "{e}");
+        assert!(e.is_outcome_unknown(), "the job exists and writes");
+        // The job's own failure wraps nothing and is judged as it is.
+        let failed = Error::Bulk {
+            job_id: "1".into(),
+            operation: "insert",
+            message: "the job ended FAILED".into(),
+            source: None,
+        };
+        assert!(!failed.is_retryable() && !failed.is_outcome_unknown());
     }
 }

@@ -274,33 +274,21 @@ impl<'de> Reader<'de> {
         f(&mut serde_json::Deserializer::from_str(span))
     }
 
-    fn map<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value, Error> {
+    /// The object or array at `pos`, its items handed to `visit`.
+    fn nested<R>(
+        &mut self,
+        visit: impl FnOnce(&mut Items<'_, 'de>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         self.enter()?;
         self.pos += 1;
-        let mut members = Members {
+        let mut items = Items {
             de: self,
             first: true,
             done: false,
         };
-        let out = v.visit_map(&mut members)?;
-        if !members.done {
-            return Err(fail("an object not read to its end"));
-        }
-        self.depth -= 1;
-        Ok(out)
-    }
-
-    fn seq<V: Visitor<'de>>(&mut self, v: V) -> Result<V::Value, Error> {
-        self.enter()?;
-        self.pos += 1;
-        let mut elements = Elements {
-            de: self,
-            first: true,
-            done: false,
-        };
-        let out = v.visit_seq(&mut elements)?;
-        if !elements.done {
-            return Err(fail("an array not read to its end"));
+        let out = visit(&mut items)?;
+        if !items.done {
+            return Err(fail("an object or array not read to its end"));
         }
         self.depth -= 1;
         Ok(out)
@@ -346,8 +334,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match self.peek() {
-            Some(b'{') => self.map(v),
-            Some(b'[') => self.seq(v),
+            Some(b'{') => self.nested(|m| v.visit_map(m)),
+            Some(b'[') => self.nested(|m| v.visit_seq(m)),
             Some(b'"') => self.str(v),
             Some(b'n') => {
                 self.literal(b"null")?;
@@ -367,7 +355,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match self.peek() {
-            Some(b'{') => self.map(v),
+            Some(b'{') => self.nested(|m| v.visit_map(m)),
             _ => self.forward(|d| de::Deserializer::deserialize_map(d, v)),
         }
     }
@@ -379,36 +367,32 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         v: V,
     ) -> Result<V::Value, Error> {
         match self.peek() {
-            Some(b'{') => self.map(v),
-            Some(b'[') => self.seq(v),
+            Some(b'{') => self.nested(|m| v.visit_map(m)),
+            Some(b'[') => self.nested(|m| v.visit_seq(m)),
             _ => self.forward(|d| de::Deserializer::deserialize_struct(d, name, fields, v)),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match self.peek() {
-            Some(b'[') => self.seq(v),
+            Some(b'[') => self.nested(|m| v.visit_seq(m)),
             _ => self.forward(|d| de::Deserializer::deserialize_seq(d, v)),
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, Error> {
-        match self.peek() {
-            Some(b'[') => self.seq(v),
-            _ => self.forward(|d| de::Deserializer::deserialize_tuple(d, len, v)),
-        }
+    // A refusal's message does not matter here (`serde_json` reads the body again and reports
+    // its own), so tuples are read as sequences.
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(v)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
-        len: usize,
+        _name: &'static str,
+        _len: usize,
         v: V,
     ) -> Result<V::Value, Error> {
-        match self.peek() {
-            Some(b'[') => self.seq(v),
-            _ => self.forward(|d| de::Deserializer::deserialize_tuple_struct(d, name, len, v)),
-        }
+        self.deserialize_seq(v)
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
@@ -480,14 +464,44 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
-/// An object's members, read one by one.
-struct Members<'a, 'de> {
+/// The members of an object or the elements of an array, read one by one.
+struct Items<'a, 'de> {
     de: &'a mut Reader<'de>,
     first: bool,
     done: bool,
 }
 
-impl<'de> MapAccess<'de> for Members<'_, 'de> {
+impl Items<'_, '_> {
+    /// Moves past the `,` before the next item, or past `close` after the last: true when an
+    /// item follows.
+    #[inline]
+    fn next(&mut self, close: u8) -> Result<bool, Error> {
+        if self.done {
+            return Ok(false);
+        }
+        let de = &mut *self.de;
+        let c = de.peek();
+        if c == Some(close) {
+            de.pos += 1;
+            self.done = true;
+            return Ok(false);
+        }
+        if self.first {
+            self.first = false;
+            return Ok(true);
+        }
+        if c != Some(b',') {
+            return Err(fail("expected `,` or the end"));
+        }
+        de.pos += 1;
+        if de.peek() == Some(close) {
+            return Err(fail("trailing comma"));
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> MapAccess<'de> for Items<'_, 'de> {
     type Error = Error;
 
     #[inline]
@@ -495,32 +509,11 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        if self.done {
+        if !self.next(b'}')? {
             return Ok(None);
         }
         let de = &mut *self.de;
-        let mut c = de.peek();
-        if c == Some(b'}') && self.first {
-            de.pos += 1;
-            self.done = true;
-            return Ok(None);
-        }
-        if !self.first {
-            match c {
-                Some(b',') => {
-                    de.pos += 1;
-                    c = de.peek();
-                }
-                Some(b'}') => {
-                    de.pos += 1;
-                    self.done = true;
-                    return Ok(None);
-                }
-                _ => return Err(fail("expected `,` or `}`")),
-            }
-        }
-        self.first = false;
-        if c != Some(b'"') {
+        if de.peek() != Some(b'"') {
             return Err(fail("expected a key"));
         }
         let start = de.pos;
@@ -543,46 +536,17 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
     }
 }
 
-/// An array's elements, read one by one.
-struct Elements<'a, 'de> {
-    de: &'a mut Reader<'de>,
-    first: bool,
-    done: bool,
-}
-
-impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+impl<'de> SeqAccess<'de> for Items<'_, 'de> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        if self.done {
+        if !self.next(b']')? {
             return Ok(None);
         }
-        let de = &mut *self.de;
-        match de.peek() {
-            Some(b']') if self.first => {
-                de.pos += 1;
-                self.done = true;
-                return Ok(None);
-            }
-            _ if self.first => {}
-            Some(b',') => {
-                de.pos += 1;
-                if de.peek() == Some(b']') {
-                    return Err(fail("trailing comma"));
-                }
-            }
-            Some(b']') => {
-                de.pos += 1;
-                self.done = true;
-                return Ok(None);
-            }
-            _ => return Err(fail("expected `,` or `]`")),
-        }
-        self.first = false;
-        seed.deserialize(&mut *de).map(Some)
+        seed.deserialize(&mut *self.de).map(Some)
     }
 }
 

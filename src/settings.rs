@@ -112,9 +112,18 @@ pub struct Settings {
     pub access_type: Option<String>,
     /// Refresh the access token this many seconds before it expires (default 60).
     pub refresh_margin_secs: Option<u64>,
-    /// Whole-operation timeout in seconds, retries included (default 120; must be above 0).
+    /// Whole-operation timeout in seconds, retries included (default 120; 1 to 86400); see
+    /// [`ClientBuilder::timeout`].
     pub timeout_secs: Option<u64>,
-    /// Retries of idempotent calls on 429, 5xx and transport errors (default 2).
+    /// Longest wait for a connection to open, in seconds (default 10; 1 to 86400); see
+    /// [`ClientBuilder::connect_timeout`].
+    pub connect_timeout_secs: Option<u64>,
+    /// Longest silence while reading an answer, in seconds: before its headers and between body
+    /// chunks, so it also bounds a streamed download (default 60; 1 to 86400); see
+    /// [`ClientBuilder::read_timeout`].
+    pub read_timeout_secs: Option<u64>,
+    /// Retries of idempotent calls on 429, 5xx and transport errors (default 4; 0 to 10); a 429
+    /// is retried for every call.
     pub max_retries: Option<u32>,
     /// Most API calls in flight at once per user (default unlimited); see
     /// [`ClientBuilder::max_concurrent_requests`].
@@ -357,6 +366,8 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("access_type", "access_type"),
     ("refresh_margin_secs", "refresh_margin_secs"),
     ("timeout_secs", "timeout_secs"),
+    ("connect_timeout_secs", "connect_timeout_secs"),
+    ("read_timeout_secs", "read_timeout_secs"),
     ("max_retries", "max_retries"),
     ("max_concurrent_requests", "max_concurrent_requests"),
     ("persist_client_secret", "persist_client_secret"),
@@ -485,6 +496,8 @@ pub const ENV_VARS: &[&str] = &[
     "ZOHO_ACCESS_TYPE",
     "ZOHO_REFRESH_MARGIN_SECS",
     "ZOHO_TIMEOUT_SECS",
+    "ZOHO_CONNECT_TIMEOUT_SECS",
+    "ZOHO_READ_TIMEOUT_SECS",
     "ZOHO_MAX_RETRIES",
     "ZOHO_MAX_CONCURRENT_REQUESTS",
     "ZOHO_PERSIST_CLIENT_SECRET",
@@ -602,6 +615,12 @@ impl Settings {
             "ZOHO_TIMEOUT_SECS" => {
                 self.timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
             }
+            "ZOHO_CONNECT_TIMEOUT_SECS" => {
+                self.connect_timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+            }
+            "ZOHO_READ_TIMEOUT_SECS" => {
+                self.read_timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+            }
             "ZOHO_MAX_RETRIES" => {
                 self.max_retries = Some(parse_number(&raw, "a whole number from 0 to 4294967295")?)
             }
@@ -659,6 +678,8 @@ impl Settings {
             access_type: other.access_type.or(self.access_type),
             refresh_margin_secs: other.refresh_margin_secs.or(self.refresh_margin_secs),
             timeout_secs: other.timeout_secs.or(self.timeout_secs),
+            connect_timeout_secs: other.connect_timeout_secs.or(self.connect_timeout_secs),
+            read_timeout_secs: other.read_timeout_secs.or(self.read_timeout_secs),
             max_retries: other.max_retries.or(self.max_retries),
             max_concurrent_requests: other
                 .max_concurrent_requests
@@ -768,6 +789,12 @@ impl Settings {
         if let Some(v) = self.timeout_secs {
             b = b.timeout(Duration::from_secs(v));
         }
+        if let Some(v) = self.connect_timeout_secs {
+            b = b.connect_timeout(Duration::from_secs(v));
+        }
+        if let Some(v) = self.read_timeout_secs {
+            b = b.read_timeout(Duration::from_secs(v));
+        }
         if let Some(v) = self.max_retries {
             b = b.max_retries(v);
         }
@@ -833,6 +860,8 @@ impl Settings {
         let numbers = [
             ("refresh_margin_secs", self.refresh_margin_secs),
             ("timeout_secs", self.timeout_secs),
+            ("connect_timeout_secs", self.connect_timeout_secs),
+            ("read_timeout_secs", self.read_timeout_secs),
             ("max_retries", self.max_retries.map(u64::from)),
             (
                 "max_concurrent_requests",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use support::*;
 use zohocrm::stream::TryStreamExt;
 use zohocrm::types::{BulkCallback, BulkReadQuery};
-use zohocrm::{Error, Id};
+use zohocrm::{Client, Error, Id, RetryPolicy, TimeoutKind};
 use zohocrm_emulator::{Emulator, EmulatorConfig};
 
 fn leads_query() -> BulkReadQuery {
@@ -193,4 +193,102 @@ async fn failed_job_and_bad_query_are_errors() {
     q.module = Some("Nope".into());
     let e = client.create_bulk_read_job(q).send().await.unwrap_err();
     assert_eq!(e.as_api().map(|a| a.http_status), Some(400));
+}
+
+// get-job-details.html: a created job runs at Zoho whether or not anyone polls it, and its id is
+// how to find it again; so when the server goes away while the stream polls, the error names the
+// job and chains the transport error.
+#[tokio::test]
+async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_error() {
+    // The job stays ADDED for an hour: the stream is still polling when the server stops.
+    let (emu, client) = setup_with(EmulatorConfig {
+        bulk_job_phase: Duration::from_secs(3600),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    // No retries: the first refused poll after the stop ends the stream.
+    let client = client.with_retry_policy(RetryPolicy::never());
+    let before = emu.crm_request_count();
+    let job = tokio::spawn(
+        client
+            .bulk_read(leads_query())
+            .poll_interval(FAST, FAST)
+            .stream()
+            .try_collect::<Vec<_>>(),
+    );
+    // Create, then the first poll: once that arrived, the job exists.
+    while emu.crm_request_count() < before + 2 {
+        assert!(!job.is_finished(), "the stream ended before polling");
+        tokio::time::sleep(FAST).await;
+    }
+    emu.clone().shutdown().await;
+    let e = job.await.expect("the stream task").unwrap_err();
+    let (job_id, message, transport) = bulk_transport(&e);
+    assert!(
+        !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_digit()),
+        "{job_id:?}"
+    );
+    // The failed call was this job's status check.
+    assert!(
+        transport.to_string().contains(&format!("/read/{job_id}")),
+        "{transport}"
+    );
+    assert!(message.contains("get_bulk_read_job_details"), "{message}");
+    assert!(matches!(
+        e,
+        Error::Bulk {
+            operation: "read",
+            ..
+        }
+    ));
+    let chained = std::error::Error::source(&e).expect("a source");
+    assert!(
+        matches!(chained.downcast_ref::<Error>(), Some(Error::Transport(_))),
+        "{chained:?}"
+    );
+    assert!(e.to_string().contains(job_id), "{e}");
+    assert!(e.is_retryable(), "a transport failure: {e}");
+    assert!(!e.is_outcome_unknown(), "a read changes nothing: {e}");
+}
+
+// download-result.html: the zip is downloaded once the job COMPLETED; a stall there (the
+// emulator's file trickle, longer than the read timeout) ends the stream with the job named and
+// the read timeout seen through the bulk error.
+#[tokio::test]
+async fn a_stalled_result_download_names_the_job_and_its_read_timeout() {
+    let emu = Emulator::start_with(EmulatorConfig {
+        bulk_job_phase: FAST,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url(emu.accounts_url())
+        .api_base_url(emu.api_base_url())
+        .current_user_email(ADMIN)
+        .read_timeout(Duration::from_millis(150))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    client
+        .generate_access_token(&emu.grant_code(ADMIN))
+        .await
+        .unwrap();
+    emu.set_file_chunk_delay(Duration::from_millis(600));
+    let e = client
+        .bulk_read(leads_query())
+        .poll_interval(FAST, FAST)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    let (job_id, message, transport) = bulk_transport(&e);
+    assert!(!job_id.is_empty());
+    assert!(message.contains("download_result(job_id)"), "{message}");
+    assert_eq!(transport.timeout_kind(), Some(TimeoutKind::Read), "{e}");
+    assert_eq!(e.timeout_kind(), Some(TimeoutKind::Read), "{e}");
+    assert!(e.is_retryable() && !e.is_outcome_unknown(), "{e}");
 }

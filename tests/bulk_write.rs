@@ -13,7 +13,10 @@ use std::time::Duration;
 use support::*;
 use zohocrm::stream::TryStreamExt;
 use zohocrm::types::{BulkWriteFieldMapping, BulkWriteResource, Record};
-use zohocrm::{BulkWriteOperation, Error, ErrorCode, Method, Request, UploadFile};
+use zohocrm::{
+    BulkWriteOperation, Client, Error, ErrorCode, Method, Request, RetryPolicy, TimeoutKind,
+    UploadFile,
+};
 use zohocrm_emulator::EmulatorConfig;
 
 const FAST: Duration = Duration::from_millis(20);
@@ -540,10 +543,12 @@ async fn a_failed_job_ends_the_helper_with_a_bulk_error() {
             job_id,
             operation,
             message,
+            source,
         } => {
             assert!(!job_id.is_empty());
             assert_eq!(operation, "insert");
             assert!(message.contains("FAILED"), "{message}");
+            assert!(source.is_none(), "the job itself failed: {source:?}");
         }
         other => panic!("expected a bulk error, got {other:?}"),
     }
@@ -724,4 +729,105 @@ async fn semicolon_colon_and_pipe_separated_csvs_are_read_by_their_header() {
         assert_eq!(rec["Last_Name"], "Sep, Jr", "{csv:?}");
         assert_eq!(rec["Company"], "Sep Co", "{csv:?}");
     }
+}
+
+// job-details.html: a created job runs at Zoho whether or not anyone polls it, and its id is how
+// to find it again; so when the server goes away while the helper polls, the error names the job
+// (and chains the transport error), and says the rows may be written: sending them again would
+// write them twice.
+#[tokio::test]
+async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_error() {
+    // The job stays ADDED for an hour: the helper is still polling when the server stops.
+    let (emu, client) = setup_with(EmulatorConfig {
+        bulk_job_phase: Duration::from_secs(3600),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    // No retries: the first refused poll after the stop ends the helper.
+    let client = client.with_retry_policy(RetryPolicy::never());
+    let before = emu.crm_request_count();
+    let job = tokio::spawn(
+        client
+            .bulk_write("Leads", BulkWriteOperation::Insert)
+            .columns(["Last_Name"])
+            .row(["Gone Midway"])
+            .org_id(ZGID)
+            .poll_interval(FAST, FAST)
+            .send(),
+    );
+    // Upload, create, then the first poll: once that arrived, the job exists.
+    while emu.crm_request_count() < before + 3 {
+        assert!(!job.is_finished(), "the helper ended before polling");
+        tokio::time::sleep(FAST).await;
+    }
+    emu.clone().shutdown().await;
+    let e = job.await.expect("the helper task").unwrap_err();
+    let (job_id, message, transport) = bulk_transport(&e);
+    assert!(
+        !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_digit()),
+        "{job_id:?}"
+    );
+    // The failed call was this job's status check.
+    assert!(
+        transport.to_string().contains(&format!("/write/{job_id}")),
+        "{transport}"
+    );
+    assert!(message.contains("get_bulk_write_job_details"), "{message}");
+    assert!(matches!(
+        e,
+        Error::Bulk {
+            operation: "insert",
+            ..
+        }
+    ));
+    let chained = std::error::Error::source(&e).expect("a source");
+    assert!(
+        matches!(chained.downcast_ref::<Error>(), Some(Error::Transport(_))),
+        "{chained:?}"
+    );
+    assert!(e.to_string().contains(job_id), "{e}");
+    assert!(e.is_retryable(), "a transport failure: {e}");
+    assert!(e.is_outcome_unknown(), "the job exists and writes: {e}");
+}
+
+// download-result.html: the result zip comes from the download host after COMPLETED; a stall
+// there (the emulator's file trickle, longer than the read timeout) ends the helper with the
+// job named and the read timeout seen through the bulk error.
+#[tokio::test]
+async fn a_stalled_result_download_names_the_job_and_its_read_timeout() {
+    let emu = zohocrm_emulator::Emulator::start_with(fast())
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .client_id(emu.client_id())
+        .client_secret(emu.client_secret())
+        .redirect_uri(emu.redirect_uri())
+        .accounts_url(emu.accounts_url())
+        .api_base_url(emu.api_base_url())
+        .current_user_email(ADMIN)
+        .read_timeout(Duration::from_millis(150))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    client
+        .generate_access_token(&emu.grant_code(ADMIN))
+        .await
+        .unwrap();
+    emu.set_file_chunk_delay(Duration::from_millis(600));
+    let e = client
+        .bulk_write("Leads", BulkWriteOperation::Insert)
+        .columns(["Last_Name"])
+        .row(["Slow Result"])
+        .org_id(ZGID)
+        .poll_interval(FAST, FAST)
+        .send()
+        .await
+        .unwrap_err();
+    let (job_id, message, transport) = bulk_transport(&e);
+    assert!(!job_id.is_empty());
+    assert!(message.contains("downloading the result"), "{message}");
+    assert_eq!(transport.timeout_kind(), Some(TimeoutKind::Read), "{e}");
+    assert_eq!(e.timeout_kind(), Some(TimeoutKind::Read), "{e}");
+    assert!(e.hint().is_some_and(|h| h.contains("read_timeout")), "{e}");
+    assert!(e.is_outcome_unknown(), "{e}");
 }

@@ -102,6 +102,8 @@ api_version = "v2"
 access_type = "offline"
 refresh_margin_secs = 30
 timeout_secs = 15
+connect_timeout_secs = 5
+read_timeout_secs = 45
 max_retries = 4
 persist_client_secret = true
 max_body_bytes = 2097152
@@ -146,6 +148,8 @@ fn every_key_is_read_from_toml() {
     assert_eq!(s.access_type.as_deref(), Some("offline"));
     assert_eq!(s.refresh_margin_secs, Some(30));
     assert_eq!(s.timeout_secs, Some(15));
+    assert_eq!(s.connect_timeout_secs, Some(5));
+    assert_eq!(s.read_timeout_secs, Some(45));
     assert_eq!(s.max_retries, Some(4));
     assert_eq!(s.persist_client_secret, Some(true));
     assert_eq!(s.max_body_bytes, Some(2 << 20));
@@ -190,6 +194,8 @@ fn every_key_is_read_from_toml() {
         ("ZOHO_ACCESS_TYPE", "offline"),
         ("ZOHO_REFRESH_MARGIN_SECS", "30"),
         ("ZOHO_TIMEOUT_SECS", "15"),
+        ("ZOHO_CONNECT_TIMEOUT_SECS", "5"),
+        ("ZOHO_READ_TIMEOUT_SECS", "45"),
         ("ZOHO_MAX_RETRIES", "4"),
         ("ZOHO_PERSIST_CLIENT_SECRET", "yes"),
         ("ZOHO_MAX_BODY_BYTES", "2097152"),
@@ -211,7 +217,7 @@ fn every_key_is_read_from_toml() {
     ])
     .unwrap();
     assert_eq!(from_env, s);
-    assert_eq!(zohocrm::settings::ENV_VARS.len(), 29);
+    assert_eq!(zohocrm::settings::ENV_VARS.len(), 31);
 }
 
 #[tokio::test]
@@ -336,6 +342,18 @@ fn wrong_type_error_names_position_and_key() {
 
     let e = config_err(Settings::from_toml_str("timeout_secs = -1\n", "neg.toml"));
     assert_eq!(e.key, "timeout_secs");
+    let e = config_err(Settings::from_toml_str(
+        "connect_timeout_secs = \"10s\"\n",
+        "units.toml",
+    ));
+    assert_eq!(e.key, "connect_timeout_secs");
+    assert!(e.message.contains("units.toml:1:24"), "{e}");
+    let e = config_err(Settings::from_toml_str(
+        "read_timeout_secs = 1.5\n",
+        "frac.toml",
+    ));
+    assert_eq!(e.key, "read_timeout_secs");
+    assert!(e.message.contains("frac.toml:1:21"), "{e}");
 
     let e = config_err(Settings::from_toml_str(
         "data_center = \"mars\"\n",
@@ -393,6 +411,8 @@ fn env_map_parsing_and_bad_values() {
         ("ZOHO_ACCESS_TYPE", "online", &["offline"]),
         ("ZOHO_REFRESH_MARGIN_SECS", "1.5", &["seconds"]),
         ("ZOHO_TIMEOUT_SECS", "-3", &["seconds"]),
+        ("ZOHO_CONNECT_TIMEOUT_SECS", "10s", &["`10s`", "seconds"]),
+        ("ZOHO_READ_TIMEOUT_SECS", "0.5", &["`0.5`", "seconds"]),
         ("ZOHO_MYSQL_PORT", "99999", &["port"]),
         (
             "ZOHO_TOKEN_STORE",
@@ -552,6 +572,63 @@ fn other_values_are_checked_before_connecting() {
     let mut s = minimal();
     s.timeout_secs = Some(0);
     assert_eq!(config_err(s.validate()).key, "timeout_secs");
+}
+
+// The connect and read timeouts follow timeout_secs: whole seconds, from a file or the
+// environment (which wins when merged), 1 to 86400, and a bad value names its key.
+#[test]
+fn connect_and_read_timeouts_from_toml_and_env() {
+    let file = Settings::from_toml_str(
+        "client_id = \"1000.FILE\"\nclient_secret = \"s\"\nconnect_timeout_secs = 3\nread_timeout_secs = 20\n",
+        "timeouts.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        (file.connect_timeout_secs, file.read_timeout_secs),
+        (Some(3), Some(20))
+    );
+    file.validate().unwrap();
+    let from_env = env(&[
+        ("ZOHO_CONNECT_TIMEOUT_SECS", " 7 "),
+        ("ZOHO_READ_TIMEOUT_SECS", "90"),
+    ])
+    .unwrap();
+    assert_eq!(
+        (from_env.connect_timeout_secs, from_env.read_timeout_secs),
+        (Some(7), Some(90))
+    );
+    let merged = file.clone().merge(from_env);
+    assert_eq!(
+        (merged.connect_timeout_secs, merged.read_timeout_secs),
+        (Some(7), Some(90))
+    );
+    // Only the file sets it: the file's value stays.
+    let merged = file.merge(env(&[("ZOHO_CONNECT_TIMEOUT_SECS", "2")]).unwrap());
+    assert_eq!(
+        (merged.connect_timeout_secs, merged.read_timeout_secs),
+        (Some(2), Some(20))
+    );
+
+    // Out of range: refused before connecting, naming the key and the range.
+    for (key, value) in [
+        ("connect_timeout_secs", 0),
+        ("connect_timeout_secs", 86_401),
+        ("read_timeout_secs", 0),
+        ("read_timeout_secs", 86_401),
+    ] {
+        let mut s = minimal();
+        if key == "connect_timeout_secs" {
+            s.connect_timeout_secs = Some(value);
+        } else {
+            s.read_timeout_secs = Some(value);
+        }
+        let e = config_err(s.validate());
+        assert_eq!(e.key, key, "{e}");
+        assert!(e.message.contains("from 1 to 86400"), "{e}");
+    }
+    // A zero from the environment parses, then fails validation under the key's name.
+    let zero = minimal().merge(env(&[("ZOHO_READ_TIMEOUT_SECS", "0")]).unwrap());
+    assert_eq!(config_err(zero.validate()).key, "read_timeout_secs");
 }
 
 fn with_store(toml_store: &str) -> zohocrm::Result<()> {
@@ -1001,6 +1078,9 @@ fn booleans_urls_and_numbers_are_checked_alike() {
         ),
         ("refresh_margin_secs = 3600", "refresh_margin_secs"),
         ("timeout_secs = 0", "timeout_secs"),
+        ("connect_timeout_secs = 0", "connect_timeout_secs"),
+        ("read_timeout_secs = 0", "read_timeout_secs"),
+        ("read_timeout_secs = 86401", "read_timeout_secs"),
         ("max_retries = 4000000000", "max_retries"),
         ("max_concurrent_requests = 0", "max_concurrent_requests"),
         ("max_body_bytes = 10", "max_body_bytes"),
@@ -1028,6 +1108,14 @@ fn booleans_urls_and_numbers_are_checked_alike() {
         ),
         (builder().timeout(std::time::Duration::ZERO), "timeout_secs"),
         (
+            builder().connect_timeout(std::time::Duration::ZERO),
+            "connect_timeout_secs",
+        ),
+        (
+            builder().read_timeout(std::time::Duration::ZERO),
+            "read_timeout_secs",
+        ),
+        (
             builder().max_concurrent_requests(0),
             "max_concurrent_requests",
         ),
@@ -1039,6 +1127,8 @@ fn booleans_urls_and_numbers_are_checked_alike() {
 }
 
 // Messages name the store (kind, file, table, prefix) and never its URL, which holds a password.
+// A MySQL or Redis URL names a store only when its feature is built in.
+#[cfg(all(feature = "mysql", feature = "redis"))]
 #[test]
 fn token_store_label_names_the_store_without_its_url() {
     let label = |toml: &str| {

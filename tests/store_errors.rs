@@ -1,6 +1,7 @@
-//! What a store's errors say (issue 14): a refused port says so at once and names the server; a
-//! database's message appears once in a printed chain; a token that cannot be read names the
-//! store, the table (key or file) and the row, never its secrets.
+//! What a store's errors say (issue 14): a refused port says so at once and names the server, at
+//! connect time and when the server goes away later (while a merely busy pool is still waited
+//! on); a database's message appears once in a printed chain; a token that cannot be read names
+//! the store, the table (key or file) and the row, never its secrets.
 //!
 //! Against real services on 127.0.0.1 (see `common`), never skipped; every table, key prefix and
 //! file is unique to the test and removed at the end.
@@ -349,4 +350,364 @@ async fn an_unreadable_file_entry_names_itself() {
         .await;
     })
     .await;
+}
+
+/// A TCP relay on 127.0.0.1 to a real server, which can go away as a server does: the shared
+/// MariaDB and PostgreSQL cannot be stopped by a test, this can.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+struct Relay {
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+    /// Connections (accepted, ended by either side).
+    counts: tokio::sync::watch::Receiver<(usize, usize)>,
+}
+
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+impl Relay {
+    async fn start(upstream: String) -> Relay {
+        use tokio::net::{TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the relay");
+        let addr = listener.local_addr().unwrap();
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let (counted, counts) = tokio::sync::watch::channel((0, 0));
+        let counted = std::sync::Arc::new(counted);
+        let task = tokio::spawn(async move {
+            let mut relayed = tokio::task::JoinSet::new();
+            loop {
+                tokio::select! {
+                    _ = stopped.wait_for(|s| *s) => break,
+                    accepted = listener.accept() => {
+                        let Ok((mut client, _)) = accepted else { continue };
+                        counted.send_modify(|c| c.0 += 1);
+                        let upstream = upstream.clone();
+                        let counted = std::sync::Arc::clone(&counted);
+                        relayed.spawn(async move {
+                            if let Ok(mut server) = TcpStream::connect(&upstream).await {
+                                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                            }
+                            counted.send_modify(|c| c.1 += 1);
+                        });
+                    }
+                }
+            }
+            // The port refuses from here on, and every relayed connection is cut.
+            drop(listener);
+            relayed.shutdown().await;
+        });
+        Relay {
+            addr,
+            stop,
+            task,
+            counts,
+        }
+    }
+
+    /// Stops accepting and drops every relayed connection; returns once both are done.
+    async fn shut_down(self) {
+        self.stop.send_replace(true);
+        self.task.await.expect("the relay task");
+    }
+}
+
+/// The test URL of `kind`'s server, and that server's `host:port` (for a relay to forward to).
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn server_urls(kind: Kind) -> (String, String) {
+    let (url, default_port) = match kind {
+        #[cfg(feature = "mysql")]
+        Kind::MySql => (
+            common::url("ZOHOCRM_TEST_MYSQL_URL", common::MYSQL_URL),
+            3306,
+        ),
+        #[cfg(feature = "postgres")]
+        Kind::Postgres => (
+            common::url("ZOHOCRM_TEST_POSTGRES_URL", common::POSTGRES_URL),
+            5432,
+        ),
+        other => unreachable!("{other:?} is not a server store"),
+    };
+    let parsed = reqwest::Url::parse(&url).expect("the test URL");
+    let upstream = format!(
+        "{}:{}",
+        parsed.host_str().expect("the test URL's host"),
+        parsed.port().unwrap_or(default_port)
+    );
+    (url, upstream)
+}
+
+/// `url` with the relay's address in place of the server's.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn through(url: &str, relay: std::net::SocketAddr) -> String {
+    let mut u = reqwest::Url::parse(url).expect("the test URL");
+    u.set_host(Some(&relay.ip().to_string())).unwrap();
+    u.set_port(Some(relay.port())).unwrap();
+    u.to_string()
+}
+
+/// Runs `body` with a fresh table name on `kind`'s server and drops the table afterwards, even if
+/// `body` panics.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn with_table<F, Fut>(kind: Kind, body: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let table = unique_name();
+    let result = tokio::spawn(body(table.clone())).await;
+    match kind {
+        #[cfg(feature = "mysql")]
+        Kind::MySql => {
+            sqlx::query(&format!("DROP TABLE IF EXISTS `{table}`"))
+                .execute(&mysql_pool().await)
+                .await
+                .expect("drop the test table");
+        }
+        #[cfg(feature = "postgres")]
+        Kind::Postgres => {
+            sqlx::query(&format!("DROP TABLE IF EXISTS \"{table}\""))
+                .execute(&postgres_pool().await)
+                .await
+                .expect("drop the test table");
+        }
+        other => unreachable!("{other:?} is not a server store"),
+    }
+    if let Err(p) = result {
+        std::panic::resume_unwind(p.into_panic());
+    }
+}
+
+/// A token for `ada@x.com` with an access token.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn ada() -> Token {
+    let mut t = Token::for_user(CLIENT, "ada@x.com", COM);
+    t.access_token = Some("1000.SECRET-at".into());
+    t
+}
+
+/// The database goes away after the store connected. sqlx's pool takes a
+/// refused connection for a server starting up and retries it until its acquire timeout (30 s),
+/// then says "pool timed out", as it would for a pool that is merely busy; the store must say
+/// "connection refused" and where, at once.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn server_gone_after_connecting(kind: Kind, store_label: &'static str) {
+    with_table(kind, move |table| async move {
+        let (url, upstream) = server_urls(kind);
+        let relay = Relay::start(upstream).await;
+        let port = relay.addr.port();
+        let relay_url = through(&url, relay.addr);
+        // PostgreSQL's `trust` ignores a password: one in the URL must never reach an error.
+        #[cfg(feature = "postgres")]
+        let relay_url = match reqwest::Url::parse(&relay_url) {
+            Ok(mut u) if kind == Kind::Postgres && u.password().is_none() => {
+                u.set_password(Some("hunter2-SECRET")).unwrap();
+                u.to_string()
+            }
+            _ => relay_url,
+        };
+        let store = connect_server_store(kind, &relay_url, &table).await;
+        let id = store.save_token(&ada()).await.expect("save through the relay");
+        let found = store.find_token(&ada()).await.expect("load through the relay");
+        assert_eq!(found.and_then(|t| t.id), Some(id.clone()));
+
+        relay.shut_down().await;
+
+        let says = |action: &str| {
+            format!(
+                "{store_label} token store: {action} failed: table `{table}`: 127.0.0.1:{port}: connection refused: nothing listens there; is the server running, and on this port?"
+            )
+        };
+        let calls = [
+            ("find a token", store.find_token(&ada()).await.map(|_| ())),
+            ("save a token", store.save_token(&ada()).await.map(|_| ())),
+            ("list tokens", store.get_tokens().await.map(|_| ())),
+            ("delete a token", store.delete_token(&id).await),
+            ("take the refresh lock", store.lock_refresh(&ada()).await.map(|_| ())),
+        ];
+        for (action, res) in calls {
+            let e = printed(res.expect_err("the server is gone"));
+            assert_eq!(e, says(action));
+            assert!(!e.contains("timed out"), "{e}");
+            assert!(!e.contains("SECRET") && !e.contains(&relay_url), "{e}");
+        }
+    })
+    .await;
+}
+
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn connect_server_store(
+    kind: Kind,
+    url: &str,
+    table: &str,
+) -> std::sync::Arc<dyn TokenStore> {
+    match kind {
+        #[cfg(feature = "mysql")]
+        Kind::MySql => std::sync::Arc::new(
+            zohocrm::store::MySqlStore::connect_with_table(url, table)
+                .await
+                .expect("connect through the relay"),
+        ),
+        #[cfg(feature = "postgres")]
+        Kind::Postgres => std::sync::Arc::new(
+            zohocrm::store::PostgresStore::connect_with_table(url, table)
+                .await
+                .expect("connect through the relay"),
+        ),
+        other => unreachable!("{other:?} is not a server store"),
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn a_mysql_server_gone_after_connecting_is_named_not_timed_out() {
+    server_gone_after_connecting(Kind::MySql, "mysql").await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_postgres_server_gone_after_connecting_is_named_not_timed_out() {
+    server_gone_after_connecting(Kind::Postgres, "postgres").await;
+}
+
+/// A store on a one-connection pool (through a relay, so the store's own check of the server can
+/// be seen), and that pool, to hold its connection.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+struct OneConnection {
+    store: std::sync::Arc<dyn TokenStore>,
+    pool: ServerPool,
+}
+
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+enum ServerPool {
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+}
+
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+impl OneConnection {
+    /// Takes the pool's only connection; it is given back when the result is dropped.
+    async fn hold(&self) -> Box<dyn Send> {
+        let why = "take the pool's one connection";
+        match &self.pool {
+            #[cfg(feature = "mysql")]
+            ServerPool::MySql(p) => Box::new(p.acquire().await.expect(why)),
+            #[cfg(feature = "postgres")]
+            ServerPool::Postgres(p) => Box::new(p.acquire().await.expect(why)),
+        }
+    }
+}
+
+/// `acquire` is the pool's acquire timeout: the total a call may wait for a connection.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn one_connection(kind: Kind, url: &str, table: &str, acquire: Duration) -> OneConnection {
+    macro_rules! build {
+        ($Options:ty, $Store:ty, $Variant:ident) => {{
+            let pool = <$Options>::new()
+                .max_connections(1)
+                .acquire_timeout(acquire)
+                .connect(url)
+                .await
+                .expect("a one-connection pool through the relay");
+            let store = <$Store>::from_pool(pool.clone(), table)
+                .await
+                .expect("the store on it");
+            OneConnection {
+                store: std::sync::Arc::new(store),
+                pool: ServerPool::$Variant(pool),
+            }
+        }};
+    }
+    match kind {
+        #[cfg(feature = "mysql")]
+        Kind::MySql => build!(
+            sqlx::mysql::MySqlPoolOptions,
+            zohocrm::store::MySqlStore,
+            MySql
+        ),
+        #[cfg(feature = "postgres")]
+        Kind::Postgres => build!(
+            sqlx::postgres::PgPoolOptions,
+            zohocrm::store::PostgresStore,
+            Postgres
+        ),
+        other => unreachable!("{other:?} is not a server store"),
+    }
+}
+
+/// A pool whose connections are all in use while the server is up: the store's check of the
+/// server finds it answering, so the call waits for a connection instead of failing, and gets
+/// one when it is given back; held for the whole acquire timeout, the call fails with the
+/// pool's timeout, not a refusal.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn busy_pool_waits(kind: Kind) {
+    with_table(kind, move |table| async move {
+        let (url, upstream) = server_urls(kind);
+        let relay = Relay::start(upstream).await;
+        let relay_url = through(&url, relay.addr);
+        let mut counts = relay.counts.clone();
+
+        // The default acquire timeout (30 s), far above the store's wait before it checks.
+        let one = one_connection(kind, &relay_url, &table, Duration::from_secs(30)).await;
+        one.store
+            .save_token(&ada())
+            .await
+            .expect("save through the relay");
+        let held = one.hold().await;
+        let (accepted, ended) = *counts.borrow_and_update();
+        let store = std::sync::Arc::clone(&one.store);
+        let mut call = tokio::spawn(async move { store.find_token(&ada()).await });
+        // The store's check is one connection that comes and goes while the call waits.
+        tokio::select! {
+            seen = counts.wait_for(|&(a, e)| a > accepted && e > ended) => {
+                seen.expect("the relay's counts");
+            }
+            done = &mut call => panic!(
+                "the call ended while the pool's only connection was held: {:?}",
+                done.map(|r| r.map_err(printed))
+            ),
+        }
+        assert!(
+            !call.is_finished(),
+            "the call ended after the check found the server up: {:?}",
+            call.await.map(|r| r.map_err(printed))
+        );
+        drop(held);
+        let found = call
+            .await
+            .unwrap()
+            .map_err(printed)
+            .expect("the call gets the connection once it is given back");
+        assert!(found.is_some());
+
+        // The configured total still bounds the wait, and its error is the pool's, not a refusal.
+        let short = one_connection(kind, &relay_url, &table, Duration::from_secs(2)).await;
+        let held = short.hold().await;
+        let e = printed(
+            short
+                .store
+                .get_tokens()
+                .await
+                .expect_err("the only connection is held throughout"),
+        );
+        drop(held);
+        assert!(e.contains("pool timed out"), "{e}");
+        assert!(!e.contains("refused"), "{e}");
+        relay.shut_down().await;
+    })
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn a_busy_mysql_pool_is_waited_on_not_failed() {
+    busy_pool_waits(Kind::MySql).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_busy_postgres_pool_is_waited_on_not_failed() {
+    busy_pool_waits(Kind::Postgres).await;
 }

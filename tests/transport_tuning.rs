@@ -10,7 +10,7 @@ use relay::Relay;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use support::{ADMIN, create, record};
-use zohocrm::{Client, ClientBuilder, Criteria, RetryPolicy, TimeoutKind, UploadFile};
+use zohocrm::{Client, ClientBuilder, Criteria, RetryPolicy, Settings, TimeoutKind, UploadFile};
 use zohocrm_emulator::transport::RetryAfter;
 use zohocrm_emulator::{Emulator, EmulatorConfig};
 
@@ -321,6 +321,81 @@ async fn each_timeout_kind() {
     assert!(err.to_string().contains("Total timeout"), "{err}");
     // The same call with the client's own (default) total succeeds.
     client.get_organization_details().send().await.unwrap();
+}
+
+/// A client for the admin user built from settings: `toml` after the emulator's keys (no
+/// retries, so one timed-out try ends the call), with `env` layered over it.
+async fn from_settings(emu: &Emulator, api_base: &str, toml: &str, env: &[(&str, &str)]) -> Client {
+    let text = format!(
+        "client_id = \"{}\"\nclient_secret = \"{}\"\nredirect_uri = \"{}\"\n\
+         accounts_url = \"{}\"\napi_base_url = \"{api_base}\"\ncurrent_user_email = \"{ADMIN}\"\n\
+         max_retries = 0\n{toml}",
+        emu.client_id(),
+        emu.client_secret(),
+        emu.redirect_uri(),
+        emu.accounts_url(),
+    );
+    let file = Settings::from_toml_str(&text, "timeouts.toml").unwrap();
+    let vars = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+    let client = file
+        .merge(Settings::from_env_map(vars).unwrap())
+        .into_builder()
+        .await
+        .unwrap()
+        .build()
+        .unwrap();
+    client
+        .generate_access_token(&emu.grant_code(ADMIN))
+        .await
+        .unwrap();
+    client
+}
+
+// The three *_timeout_secs / timeout_secs keys reach the HTTP client: each ends a call with its
+// own kind. The defaults (10 s connect, 60 s read, 120 s total) would let every call here wait.
+#[tokio::test]
+async fn timeouts_set_in_settings_take_effect() {
+    // CRM calls are answered after 3 s (the emulator's crm_latency test knob); token calls at once.
+    let emu = Emulator::start_with(EmulatorConfig {
+        crm_latency: Duration::from_secs(3),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = emu.api_base_url();
+
+    // Read, from the file: silent for longer than 1 s.
+    let client = from_settings(&emu, &base, "read_timeout_secs = 1\n", &[]).await;
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Read), "{err}");
+
+    // Read, from the environment over a file that allows 30 s.
+    let client = from_settings(
+        &emu,
+        &base,
+        "read_timeout_secs = 30\n",
+        &[("ZOHO_READ_TIMEOUT_SECS", "1")],
+    )
+    .await;
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Read), "{err}");
+
+    // Connect, from the environment: nothing accepts the connection.
+    let (_hole, _filler, hole) = black_hole();
+    let client = from_settings(&emu, &hole, "", &[("ZOHO_CONNECT_TIMEOUT_SECS", "1")]).await;
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Connect), "{err:?}");
+
+    // Total, from the file: each read is in time, the operation is not.
+    let client = from_settings(
+        &emu,
+        &base,
+        "read_timeout_secs = 30\ntimeout_secs = 1\n",
+        &[],
+    )
+    .await;
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total), "{err}");
 }
 
 #[tokio::test]

@@ -140,6 +140,10 @@ fn grammar_corners() {
     agree(&deep(127));
     agree(&deep(128));
     assert!(read(&deep(127), PhantomData::<Value>).is_ok());
+    let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+    agree(&objects(127));
+    agree(&objects(128));
+    assert!(read(&objects(127), PhantomData::<Value>).is_ok());
 }
 
 #[test]
@@ -165,4 +169,63 @@ fn refusals_are_serde_json_errors_with_their_position() {
     // A type the reader hands on whole (map keys that are numbers) still decodes.
     let m: std::collections::BTreeMap<u32, bool> = from_str(r#"{"1":true,"22":false}"#).unwrap();
     assert_eq!(m.get(&22), Some(&false));
+}
+
+mod generated {
+    //! proptest: texts built from JSON's own punctuation, and valid documents with one edit, read
+    //! by both. A mismatch in what is accepted, or in the value read, fails with the text.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e300f64..1e300).prop_map(Value::from),
+            "[a-z\"\\\\\u{1}-\u{1f}é€𝄞 ]{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec(("[a-zA-Z_$\"\\\\]{0,8}", inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn punctuation_soup(text in "[{}\\[\\]\",:\\\\ \t\n0-9eE+.\\-tru fals nx\u{1}é]{0,40}") {
+            agree(&text);
+        }
+
+        #[test]
+        fn valid_documents_with_one_edit(
+            v in value(),
+            pretty in any::<bool>(),
+            at in any::<prop::sample::Index>(),
+            edit in prop_oneof![Just(""), Just("\""), Just(","), Just("]"), Just("}"), Just(":"),
+                                Just("\\"), Just("0"), Just("-"), Just(" "), Just("\u{1}")],
+            delete in any::<bool>(),
+        ) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                serde_json::to_string(&v).unwrap()
+            };
+            // Equal to what serde_json reads (not to `v`: serde_json's float parse, which both
+            // use, may move a float's last digit).
+            agree(&text);
+            prop_assert!(read(&text, PhantomData::<Value>).is_ok());
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let (head, tail) = text.split_at(i);
+            let tail = if delete { tail.get(tail.chars().next().map_or(0, char::len_utf8)..).unwrap_or("") } else { tail };
+            agree(&format!("{head}{edit}{tail}"));
+        }
+    }
 }

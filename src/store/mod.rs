@@ -160,6 +160,12 @@ where
 }
 
 /// The cause inside a [`StoreError::Backend`].
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Context (`table `oauthtoken``, `key prefix "zohocrm:"`) in front of a backend's error.
@@ -168,12 +174,24 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// wraps a source whose message is X), so a printed chain would say X twice. This layer shows
 /// the source's message once, inline, and its `source()` skips every deeper error whose message
 /// was already shown: each layer of a printed chain adds something new.
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
 #[derive(Debug)]
 pub(crate) struct Context {
     context: String,
     source: BoxError,
 }
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
 impl Context {
     pub(crate) fn new(context: String, source: impl Into<BoxError>) -> Self {
         Context {
@@ -183,12 +201,24 @@ impl Context {
     }
 }
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
 impl std::fmt::Display for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.context, self.source)
     }
 }
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
 impl std::error::Error for Context {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         let mut shown = self.source.to_string();
@@ -241,6 +271,7 @@ impl std::error::Error for Unreadable {}
 /// Reads one stored token from JSON (the file and Redis stores). On failure, says which field
 /// is wrong and the user, if the JSON gets that far, but never quotes a value: a type error's
 /// message would.
+#[cfg(feature = "redis")]
 pub(crate) fn token_from_json(json: &str) -> Result<Token, (Option<String>, String)> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
         (

@@ -27,10 +27,17 @@ const STORE: &str = "mysql";
 /// * `lock_refresh` takes `GET_LOCK('zohocrm:refresh:<hash>', timeout)` on a dedicated connection
 ///   (not from the pool) and `RELEASE_LOCK`s it on release; if the lock is dropped without
 ///   release, closing that connection frees it.
+/// * A call that gets no pooled connection within a second checks, with one direct connection,
+///   that the server is still there: if it refuses (or is unreachable), the call fails at once
+///   with `host:port: connection refused ..`, instead of the pool retrying until its acquire
+///   timeout and saying "pool timed out"; if it answers, the pool is busy and the call keeps
+///   waiting up to the pool's acquire timeout (30 s, or the one of the pool given to
+///   `from_pool`).
 pub struct MySqlStore {
     pool: MySqlPool,
     table: TableName,
     stmts: Arc<Statements>,
+    liveness: Arc<sql::Liveness>,
     schema: String,
     lock_timeout: Duration,
 }
@@ -68,6 +75,11 @@ fn check_lock(
     }
 }
 
+/// `host:port` or the socket path, for errors (never the URL, which may hold the password).
+fn server(o: &MySqlConnectOptions) -> String {
+    sql::server_name(o.get_socket(), o.get_host(), o.get_port())
+}
+
 impl MySqlStore {
     /// Connects to `url` (`mysql://user:password@host:3306/db`) and uses the table `oauthtoken`
     /// (the official SDK's default), created if missing.
@@ -78,13 +90,7 @@ impl MySqlStore {
     /// Like [`MySqlStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::connect_server::<sqlx::MySql>(
-            STORE,
-            &table_name,
-            url,
-            |o: &MySqlConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
-        )
-        .await?;
+        let pool = sql::connect_server::<sqlx::MySql>(STORE, &table_name, url, server).await?;
         Self::from_pool(pool, table).await
     }
 
@@ -115,6 +121,7 @@ impl MySqlStore {
         add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(MySqlStore {
             stmts: Arc::new(stmts),
+            liveness: Arc::default(),
             pool,
             table,
             schema: schema.unwrap_or_default(),
@@ -139,6 +146,12 @@ impl MySqlStore {
         &self.pool
     }
 
+    /// A pooled connection; fails within about a second, naming the server, when the server
+    /// has gone away (see [`sql::acquire_server`]).
+    async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::MySql>, super::BoxError> {
+        sql::acquire_server(&self.pool, &self.liveness, server).await
+    }
+
     fn lock_seconds(&self) -> i64 {
         i64::try_from(self.lock_timeout.as_millis().div_ceil(1000))
             .unwrap_or(i64::MAX)
@@ -148,6 +161,7 @@ impl MySqlStore {
     async fn save_impl(&self, token: &Token) -> Result<String, StoreError> {
         let action = "save a token";
         let pool = self.pool.clone();
+        let liveness = Arc::clone(&self.liveness);
         let stmts = Arc::clone(&self.stmts);
         let table = self.table.clone();
         let token = token.clone();
@@ -160,7 +174,9 @@ impl MySqlStore {
         // A task of its own: the lock is always released, even if the caller stops waiting.
         let task = tokio::spawn(async move {
             let err = |e| sql::backend_error(STORE, action, &table, e);
-            let mut conn = pool.acquire().await.map_err(err)?;
+            let mut conn = sql::acquire_server(&pool, &liveness, server)
+                .await
+                .map_err(|e| sql::backend_error(STORE, action, &table, e))?;
             let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
                 .bind(&name)
                 .bind(seconds)
@@ -197,7 +213,7 @@ impl MySqlStore {
         let scope = format!("{}\u{1f}{}", self.schema, self.table.as_str());
         let name = format!("zohocrm:refresh:{}", sql::lock_digest(&scope, key));
         let options = self.pool.connect_options();
-        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let server = server(&options);
         let mut conn = options.connect().await.map_err(|e| {
             sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
         })?;

@@ -21,10 +21,17 @@ const STORE: &str = "postgres";
 /// * `lock_refresh` takes `pg_advisory_lock(<hash of table, client id, user, api domain>)` on a
 ///   dedicated connection (not from the pool) held until release; if the lock is dropped without
 ///   release, closing that connection frees it.
+/// * A call that gets no pooled connection within a second checks, with one direct connection,
+///   that the server is still there: if it refuses (or is unreachable), the call fails at once
+///   with `host:port: connection refused ..`, instead of the pool retrying until its acquire
+///   timeout and saying "pool timed out"; if it answers, the pool is busy and the call keeps
+///   waiting up to the pool's acquire timeout (30 s, or the one of the pool given to
+///   `from_pool`).
 pub struct PostgresStore {
     pool: PgPool,
     table: TableName,
     stmts: Arc<Statements>,
+    liveness: Arc<sql::Liveness>,
     lock_timeout: Duration,
 }
 
@@ -40,6 +47,11 @@ fn advisory_key(parts: &[&str]) -> i64 {
     sql::fnv1a64(0, parts) as i64
 }
 
+/// `host:port` or the socket path, for errors (never the URL, which may hold the password).
+fn server(o: &PgConnectOptions) -> String {
+    sql::server_name(o.get_socket(), o.get_host(), o.get_port())
+}
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:5432/db`) and uses the table `oauthtoken`,
     /// created if missing.
@@ -50,13 +62,7 @@ impl PostgresStore {
     /// Like [`PostgresStore::connect`], with another table name (`[A-Za-z_][A-Za-z0-9_]{0,63}`).
     pub async fn connect_with_table(url: &str, table: &str) -> Result<Self, StoreError> {
         let table_name = TableName::parse(STORE, table)?;
-        let pool = sql::connect_server::<sqlx::Postgres>(
-            STORE,
-            &table_name,
-            url,
-            |o: &PgConnectOptions| sql::server_name(o.get_socket(), o.get_host(), o.get_port()),
-        )
-        .await?;
+        let pool = sql::connect_server::<sqlx::Postgres>(STORE, &table_name, url, server).await?;
         Self::from_pool(pool, table).await
     }
 
@@ -86,6 +92,7 @@ impl PostgresStore {
         add_issued_column(&pool, &stmts).await.map_err(err)?;
         Ok(PostgresStore {
             stmts: Arc::new(stmts),
+            liveness: Arc::default(),
             pool,
             table,
             lock_timeout: Duration::from_secs(30),
@@ -108,9 +115,19 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// A pooled connection; fails within about a second, naming the server, when the server
+    /// has gone away (see [`sql::acquire_server`]).
+    async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, super::BoxError> {
+        sql::acquire_server(&self.pool, &self.liveness, server).await
+    }
+
     async fn save_impl(&self, token: &Token) -> Result<String, StoreError> {
         let err = |e| sql::backend_error(STORE, "save a token", &self.table, e);
-        let mut tx = self.pool.begin().await.map_err(err)?;
+        let mut conn = self
+            .acquire()
+            .await
+            .map_err(|e| sql::backend_error(STORE, "save a token", &self.table, e))?;
+        let mut tx = conn.begin().await.map_err(err)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(advisory_key(&["zohocrm:save", self.table.as_str()]))
             .execute(&mut *tx)
@@ -129,7 +146,7 @@ impl PostgresStore {
         let [c, u, d] = sql::lock_parts(key);
         let lock_key = advisory_key(&["zohocrm:refresh", self.table.as_str(), c, u, d]);
         let options = self.pool.connect_options();
-        let server = sql::server_name(options.get_socket(), options.get_host(), options.get_port());
+        let server = server(&options);
         let mut conn = options.connect().await.map_err(|e| {
             sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
         })?;

@@ -6,6 +6,7 @@
 //! tables whose collation compares case- or trailing-space-insensitively (MySQL's default
 //! `utf8mb4_general_ci`, which the official SDK's table inherits).
 
+#[cfg(any(feature = "mysql", feature = "postgres"))]
 use super::{BoxError, Context};
 use crate::error::StoreError;
 use crate::secret::Secret;
@@ -34,8 +35,8 @@ pub(crate) fn pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> 
 /// Opens the pool for a server store (MySQL, PostgreSQL), failing fast when nothing listens.
 ///
 /// sqlx's pool retries a refused connection until its acquire timeout (30 s), then says only
-/// "pool timed out"; one direct connection first turns that into "connection refused by
-/// host:port" at once. `server` is `host:port` (or the socket path): never the URL, which may
+/// "pool timed out"; one direct connection first ([`probe`]) turns that into "connection refused
+/// by host:port" at once. `server` is `host:port` (or the socket path): never the URL, which may
 /// hold the password.
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 pub(crate) async fn connect_server<DB: sqlx::Database>(
@@ -44,19 +45,15 @@ pub(crate) async fn connect_server<DB: sqlx::Database>(
     url: &str,
     server: impl Fn(&<DB::Connection as sqlx::Connection>::Options) -> String,
 ) -> Result<sqlx::Pool<DB>, StoreError> {
-    use sqlx::{ConnectOptions, Connection};
     let options: <DB::Connection as sqlx::Connection>::Options = url
         .parse()
         .map_err(|e| backend_error(store, "parse the database URL", table, e))?;
     let server = server(&options);
     let err = |e: BoxError| backend_error(store, "connect", table, Context::new(server.clone(), e));
-    let probe = tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await;
-    match probe {
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-        }
-        Ok(Err(e)) => return Err(err(connect_cause(e))),
-        Err(_) => {
+    match probe::<DB>(&options).await {
+        Ok(()) => {}
+        Err(Some(e)) => return Err(err(connect_cause(e))),
+        Err(None) => {
             return Err(err(Box::new(Message(format!(
                 "no answer within {CONNECT_TIMEOUT:?}"
             )))));
@@ -66,6 +63,113 @@ pub(crate) async fn connect_server<DB: sqlx::Database>(
         .connect_with(options)
         .await
         .map_err(|e| err(connect_cause(e)))
+}
+
+/// One direct connection to the server, closed at once: `Ok` when it answered, `Err(None)` when
+/// it did not within [`CONNECT_TIMEOUT`]. The check of [`connect_server`] and of
+/// [`acquire_server`]'s [`Liveness`].
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn probe<DB: sqlx::Database>(
+    options: &<DB::Connection as sqlx::Connection>::Options,
+) -> Result<(), Option<sqlx::Error>> {
+    use sqlx::{ConnectOptions, Connection};
+    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(Some(e)),
+        Err(_) => Err(None),
+    }
+}
+
+/// How long a server store's call waits for a pooled connection before checking, with one
+/// direct connection, that the server is still there (at most half the pool's acquire timeout).
+///
+/// Long enough that a healthy pool opening a connection to a distant server rarely gets there;
+/// short against the 30 s a pool retrying a refused port would otherwise wait.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+const FIRST_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the last liveness check of a server store's pool found, shared by its calls so that many
+/// calls waiting on a busy pool make one direct connection between them, not one each.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+#[derive(Default)]
+pub(crate) struct Liveness {
+    last: tokio::sync::Mutex<Option<Verdict>>,
+}
+
+/// One check's outcome: when it ended, and why the server is down (`None`: it answered).
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+struct Verdict {
+    at: std::time::Instant,
+    down: Option<String>,
+}
+
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+impl Liveness {
+    /// Why the server at `options` is down, or `None` if it answered (or failed in a way the
+    /// pool does not retry, so its own error will tell). A check that ended after this call
+    /// began, made by another caller, is taken as this one's.
+    async fn down<DB: sqlx::Database>(
+        &self,
+        options: &<DB::Connection as sqlx::Connection>::Options,
+    ) -> Option<String> {
+        let asked = std::time::Instant::now();
+        let mut last = self.last.lock().await;
+        if let Some(v) = last.as_ref().filter(|v| v.at >= asked) {
+            return v.down.clone();
+        }
+        let down = match probe::<DB>(options).await {
+            Err(Some(e)) if unreachable(&e) => Some(connect_cause(e).to_string()),
+            // Answered, refused us for another reason, or was silent: the pool's wait, bounded
+            // by its acquire timeout, is the right answer to each.
+            _ => None,
+        };
+        *last = Some(Verdict {
+            at: std::time::Instant::now(),
+            down: down.clone(),
+        });
+        down
+    }
+}
+
+/// A connection from a server store's pool, failing promptly when the server has gone away.
+///
+/// sqlx's pool retries a refused connection (it takes it for a server starting up) until its
+/// acquire timeout, 30 s by default, then says only "pool timed out": the same wait and words
+/// as a pool whose connections are all in use. So after [`FIRST_WAIT`] (or half the acquire
+/// timeout, if less) without a connection, one direct connection is tried while the wait goes
+/// on: refused or unreachable fails the call with `host:port: connection refused: ..`; an
+/// answer means the pool is merely busy, and the wait goes on to the acquire timeout. The
+/// pool's own wait is never restarted, so a waiter keeps its place in the pool's queue.
+///
+/// The error names `server` (`host:port` or the socket path), never the URL.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+pub(crate) async fn acquire_server<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    liveness: &Liveness,
+    server: impl Fn(&<DB::Connection as sqlx::Connection>::Options) -> String,
+) -> Result<sqlx::pool::PoolConnection<DB>, BoxError> {
+    let first_wait = (pool.options().get_acquire_timeout() / 2).min(FIRST_WAIT);
+    let acquire = pool.acquire();
+    tokio::pin!(acquire);
+    tokio::select! {
+        biased;
+        got = &mut acquire => return got.map_err(Into::into),
+        () = tokio::time::sleep(first_wait) => {}
+    }
+    let options = pool.connect_options();
+    tokio::select! {
+        biased;
+        got = &mut acquire => return got.map_err(Into::into),
+        down = liveness.down::<DB>(&options) => {
+            if let Some(why) = down {
+                return Err(Box::new(Context::new(server(&options), Message(why))));
+            }
+        }
+    }
+    acquire.await.map_err(Into::into)
 }
 
 /// `host:port`, or the socket path when there is one.
@@ -85,6 +189,20 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 pub(crate) fn connect_error(server: String, e: sqlx::Error) -> Context {
     Context::new(server, connect_cause(e))
+}
+
+/// Whether a failed connection means nothing is there to connect to: refused (the pool retries
+/// these), no route, or a Unix socket that is gone.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn unreachable(e: &sqlx::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(e, sqlx::Error::Io(io) if matches!(
+        io.kind(),
+        ErrorKind::ConnectionRefused
+            | ErrorKind::HostUnreachable
+            | ErrorKind::NetworkUnreachable
+            | ErrorKind::NotFound
+    ))
 }
 
 /// A refused connection in plain words; other errors as they are.
@@ -471,7 +589,8 @@ pub(crate) fn lock_parts(key: &Token) -> [&str; 3] {
 /// Generates, for one sqlx backend, the free functions every SQL store uses: row decoding,
 /// the `issued_api_domain` migration, `fetch`, `execute`, the in-transaction upsert, and the five read/delete methods of
 /// [`TokenStore`](super::TokenStore) (as `impl` items of `$store`, which must have the fields
-/// `pool`, `table` and `stmts`).
+/// `pool`, `table` and `stmts`, and a method `acquire(&self) -> Result<PoolConnection, BoxError>`
+/// giving a pooled connection).
 macro_rules! sql_backend {
     (db = $Db:ty, conn = $Conn:ty, store = $Store:ident, label = $label:literal) => {
         use $crate::store::sql::{
@@ -641,7 +760,6 @@ macro_rules! sql_backend {
                 binds: &[Option<String>],
             ) -> Result<Vec<$crate::token::Token>, $crate::error::StoreError> {
                 let mut conn = self
-                    .pool
                     .acquire()
                     .await
                     .map_err(|e| backend_error($label, action, &self.table, e))?;
@@ -657,7 +775,6 @@ macro_rules! sql_backend {
                 binds: &[Option<String>],
             ) -> Result<u64, $crate::error::StoreError> {
                 let mut conn = self
-                    .pool
                     .acquire()
                     .await
                     .map_err(|e| backend_error($label, action, &self.table, e))?;

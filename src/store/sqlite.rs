@@ -128,6 +128,11 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// A pooled connection (a file cannot go away as a server can, so no liveness check).
+    async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, super::BoxError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     async fn save_impl(&self, token: &Token) -> Result<String, StoreError> {
         let err = |e| sql::backend_error(STORE, "save a token", &self.table, e);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(err)?;

@@ -151,3 +151,19 @@ pub fn tag_names(r: &Record) -> Vec<String> {
         .filter_map(|t| t.name.clone())
         .collect()
 }
+
+/// The transport error a bulk helper's `Error::Bulk` chains, with the job id and message.
+pub fn bulk_transport(e: &zohocrm::Error) -> (&str, &str, &zohocrm::error::TransportError) {
+    match e {
+        zohocrm::Error::Bulk {
+            job_id,
+            message,
+            source: Some(inner),
+            ..
+        } => match &**inner {
+            zohocrm::Error::Transport(t) => (job_id.as_str(), message.as_str(), t),
+            other => panic!("expected a transport error under the bulk error, got {other:?}"),
+        },
+        other => panic!("expected a bulk error naming the job, got {other:?}"),
+    }
+}
