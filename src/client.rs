@@ -729,6 +729,11 @@ impl ClientBuilder {
 
     /// Longest wait for a TCP (and TLS) connection to open (default 10 s; more than zero and at
     /// most 86400 s, else `build` fails naming `connect_timeout_secs`, its Settings key).
+    ///
+    /// The wait for an answer's headers ([`Self::read_timeout`]) starts when the request is sent,
+    /// connection included (reqwest's rule), so the connect wait is at most nine tenths of the
+    /// read timeout: a connection that does not open in time then still ends with
+    /// `timeout_kind() == Some(TimeoutKind::Connect)`.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
@@ -854,9 +859,17 @@ impl ClientBuilder {
             })?;
             http = http.proxy(proxy);
         }
+        let read = self.read_timeout.unwrap_or(Duration::from_secs(60));
+        // reqwest's read timer runs from the send, connection included: a connect timeout as
+        // long or longer would be cut off as a read timeout, which names the wrong fix. Nine
+        // tenths, so the connect timer (started a little after the read timer) ends first.
+        let connect = self
+            .connect_timeout
+            .unwrap_or(Duration::from_secs(10))
+            .min(read - read / 10);
         let http = http
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-            .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(60)))
+            .connect_timeout(connect)
+            .read_timeout(read)
             .gzip(self.gzip.unwrap_or(true))
             .user_agent(concat!("zohocrm-rust/", env!("CARGO_PKG_VERSION")))
             // Zoho answers a bad path with a redirect to an error page; show it, don't follow it.

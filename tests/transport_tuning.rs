@@ -299,6 +299,17 @@ async fn each_timeout_kind() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(err.hint().unwrap().contains("connect_timeout"));
 
+    // A read timeout shorter than the connect timeout bounds the connect too (reqwest's read
+    // timer starts at the send); the call is still a connect timeout, whose hint is the right fix.
+    let client = tuned(&emu, &hole, |b| {
+        b.connect_timeout(Duration::from_secs(30))
+            .read_timeout(Duration::from_millis(200))
+            .retry_policy(RetryPolicy::never())
+    })
+    .await;
+    let err = client.get_organization_details().send().await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Connect), "{err:?}");
+
     // Read: the server is silent longer than the read timeout.
     let base = emu.api_base_url();
     let client = tuned(&emu, &base, |b| {
