@@ -154,8 +154,10 @@ pub(crate) fn check_absolute_url(op: &'static str, url: &str, api_base: &str) ->
     if zoho || own {
         return Ok(());
     }
+    // The port is named: it may be the only difference from the configured API host.
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
     Err(refuse(format!(
-        "{}://{host} is neither https on a Zoho host nor the configured API host; the access token is sent only there",
+        "{}://{host}{port} is neither https on a Zoho host nor the configured API host; the access token is sent only there",
         parsed.scheme()
     )))
 }
@@ -459,5 +461,8 @@ mod tests {
             let e = check_absolute_url("op", url, api).expect_err(url);
             assert!(e.to_string().contains("download_url"), "{e}");
         }
+        // Only the port differs from the API host: the message shows it.
+        let e = check_absolute_url("op", "http://127.0.0.1:8788/x.zip", api).unwrap_err();
+        assert!(e.to_string().contains("http://127.0.0.1:8788 is neither"), "{e}");
     }
 }
