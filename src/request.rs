@@ -463,6 +463,9 @@ mod tests {
         }
         // Only the port differs from the API host: the message shows it.
         let e = check_absolute_url("op", "http://127.0.0.1:8788/x.zip", api).unwrap_err();
-        assert!(e.to_string().contains("http://127.0.0.1:8788 is neither"), "{e}");
+        assert!(
+            e.to_string().contains("http://127.0.0.1:8788 is neither"),
+            "{e}"
+        );
     }
 }

@@ -293,6 +293,21 @@ fn check_access_type(raw: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// A number from a variable, within the range its TOML key allows (`config::RANGES`): checked
+/// here as well as by `validate`, so an out-of-range value is named by the variable it came from.
+fn in_range<T: std::str::FromStr + Copy + TryInto<u64>>(
+    key: &'static str,
+    raw: &str,
+    what: &str,
+) -> std::result::Result<T, String> {
+    let v: T = parse_number(raw, what)?;
+    match crate::config::check_range(key, v.try_into().unwrap_or(u64::MAX)) {
+        Ok(()) => Ok(v),
+        Err(Error::Config(e)) => Err(e.message),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn parse_number<T: std::str::FromStr>(raw: &str, what: &str) -> std::result::Result<T, String> {
     raw.trim()
         .parse()
@@ -610,26 +625,48 @@ impl Settings {
             "ZOHO_API_VERSION" => self.api_version = Some(text()),
             "ZOHO_ACCESS_TYPE" => self.access_type = Some(check_access_type(&raw)?),
             "ZOHO_REFRESH_MARGIN_SECS" => {
-                self.refresh_margin_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+                self.refresh_margin_secs = Some(in_range(
+                    "refresh_margin_secs",
+                    &raw,
+                    "a whole number of seconds",
+                )?)
             }
             "ZOHO_TIMEOUT_SECS" => {
-                self.timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+                self.timeout_secs =
+                    Some(in_range("timeout_secs", &raw, "a whole number of seconds")?)
             }
             "ZOHO_CONNECT_TIMEOUT_SECS" => {
-                self.connect_timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+                self.connect_timeout_secs = Some(in_range(
+                    "connect_timeout_secs",
+                    &raw,
+                    "a whole number of seconds",
+                )?)
             }
             "ZOHO_READ_TIMEOUT_SECS" => {
-                self.read_timeout_secs = Some(parse_number(&raw, "a whole number of seconds")?)
+                self.read_timeout_secs = Some(in_range(
+                    "read_timeout_secs",
+                    &raw,
+                    "a whole number of seconds",
+                )?)
             }
             "ZOHO_MAX_RETRIES" => {
-                self.max_retries = Some(parse_number(&raw, "a whole number from 0 to 4294967295")?)
+                self.max_retries = Some(in_range(
+                    "max_retries",
+                    &raw,
+                    "a whole number from 0 to 4294967295",
+                )?)
             }
             "ZOHO_MAX_CONCURRENT_REQUESTS" => {
-                self.max_concurrent_requests = Some(parse_number(&raw, "a whole number above 0")?)
+                self.max_concurrent_requests = Some(in_range(
+                    "max_concurrent_requests",
+                    &raw,
+                    "a whole number above 0",
+                )?)
             }
             "ZOHO_PERSIST_CLIENT_SECRET" => self.persist_client_secret = Some(parse_bool(&raw)?),
             "ZOHO_MAX_BODY_BYTES" => {
-                self.max_body_bytes = Some(parse_number(&raw, "a whole number of bytes")?)
+                self.max_body_bytes =
+                    Some(in_range("max_body_bytes", &raw, "a whole number of bytes")?)
             }
             "ZOHO_APPLICATION_LOG_FILE_PATH" => {
                 self.application_log_file_path = Some(text().into())

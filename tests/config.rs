@@ -626,9 +626,19 @@ fn connect_and_read_timeouts_from_toml_and_env() {
         assert_eq!(e.key, key, "{e}");
         assert!(e.message.contains("from 1 to 86400"), "{e}");
     }
-    // A zero from the environment parses, then fails validation under the key's name.
-    let zero = minimal().merge(env(&[("ZOHO_READ_TIMEOUT_SECS", "0")]).unwrap());
-    assert_eq!(config_err(zero.validate()).key, "read_timeout_secs");
+    // A value out of range from the environment is named by its variable, where it came from.
+    for (var, value) in [
+        ("ZOHO_READ_TIMEOUT_SECS", "0"),
+        ("ZOHO_CONNECT_TIMEOUT_SECS", "86401"),
+        ("ZOHO_TIMEOUT_SECS", "0"),
+        ("ZOHO_REFRESH_MARGIN_SECS", "3600"),
+        ("ZOHO_MAX_RETRIES", "11"),
+        ("ZOHO_MAX_CONCURRENT_REQUESTS", "0"),
+    ] {
+        let e = config_err(env(&[(var, value)]));
+        assert_eq!(e.key, var, "{e}");
+        assert!(e.message.contains("out of range"), "{e}");
+    }
 }
 
 fn with_store(toml_store: &str) -> zohocrm::Result<()> {
