@@ -461,6 +461,17 @@ fn key_at(text: &str, offset: usize) -> &'static str {
     }
 }
 
+/// The key of an "unknown field" error at `line` when it is a top-level key written below a
+/// `[table]` header (appended to a file that ends with `[token_store]`, say).
+fn misplaced_top_key<'a>(text: &str, line: usize, message: &'a str) -> Option<&'a str> {
+    let name = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let in_table = text
+        .lines()
+        .take(line.saturating_sub(1))
+        .any(|l| l.trim_start().starts_with('['));
+    (in_table && TOP_KEYS.iter().any(|(k, _)| *k == name)).then_some(name)
+}
+
 fn toml_error(text: &str, origin: &str, err: &toml::de::Error) -> Error {
     let raw = err
         .message()
@@ -490,7 +501,14 @@ fn toml_error(text: &str, origin: &str, err: &toml::de::Error) -> Error {
     } else {
         raw
     };
-    Error::config(key, format!("{origin}:{line}:{col}: {what}"))
+    let hint = misplaced_top_key(text, line, &what)
+        .map(|k| {
+            format!(
+                "; `{k}` is a top-level key: move it above the first `[table]` line (TOML puts every key after `[token_store]` in that table)"
+            )
+        })
+        .unwrap_or_default();
+    Error::config(key, format!("{origin}:{line}:{col}: {what}{hint}"))
 }
 
 // ---------------------------------------------------------------------------------------------

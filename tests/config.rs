@@ -312,6 +312,21 @@ fn unknown_key_error_names_file_line_column_and_key() {
     ));
     assert!(e.message.contains("store.toml:4:1"), "{e}");
     assert!(e.message.contains("unknown field `file`"), "{e}");
+    assert!(!e.message.contains("top-level"), "{e}");
+
+    // A top-level key appended after `[token_store]` (the end of the file `zohocrm emulator
+    // --write-config` writes) belongs to that table in TOML: the error says where it goes.
+    let e = config_err(Settings::from_toml_str(
+        "client_id = \"x\"\n[token_store]\nkind = \"file\"\nread_timeout_secs = 3\n",
+        "appended.toml",
+    ));
+    assert!(e.message.contains("appended.toml:4:1"), "{e}");
+    assert!(
+        e.message.contains(
+            "`read_timeout_secs` is a top-level key: move it above the first `[table]` line"
+        ),
+        "{e}"
+    );
 
     // Syntax errors have a position too.
     let e = config_err(Settings::from_toml_str("client_id = \n", "syntax.toml"));
