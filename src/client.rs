@@ -283,8 +283,9 @@ impl Client {
             })
             .await
             .unwrap_or_else(|_| {
+                // Named as the other transport errors are: method and full URL.
                 Err(Error::Transport(TransportError::operation_timeout(
-                    format!("{:?} {}", req.method, req.path),
+                    format!("{:?} {}", req.method, self.url_of(&req, &auth)),
                     total,
                 )))
             });
@@ -344,10 +345,10 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, req: &Request, auth: &Auth, streaming: bool) -> Result<Answer> {
-        let token = &auth.access;
+    /// The URL a request goes to (an absolute `Base::Url` path as it is; check it before use).
+    fn url_of(&self, req: &Request, auth: &Auth) -> String {
         let v = &self.inner.api_version;
-        let url = match req.base {
+        match req.base {
             Base::Crm => format!("{}/crm/{v}{}", auth.base, req.path),
             Base::Bulk => format!("{}/crm/bulk/{v}{}", auth.base, req.path),
             Base::Upload => format!(
@@ -355,12 +356,17 @@ impl Client {
                 auth.base.replacen("://www.", "://content.", 1),
                 req.path
             ),
+            Base::Url => req.path.clone(),
+        }
+    }
+
+    async fn send_once(&self, req: &Request, auth: &Auth, streaming: bool) -> Result<Answer> {
+        let token = &auth.access;
+        let url = self.url_of(req, auth);
+        if req.base == Base::Url {
             // Checked on every try: the token goes nowhere else (redirects are not followed).
-            Base::Url => {
-                crate::request::check_absolute_url(req.op, &req.path, &auth.base)?;
-                req.path.clone()
-            }
-        };
+            crate::request::check_absolute_url(req.op, &req.path, &auth.base)?;
+        }
         let context = || format!("{:?} {url}", req.method);
         let mut rb = self
             .inner

@@ -330,6 +330,11 @@ async fn each_timeout_kind() {
         .unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total), "{err}");
     assert!(err.to_string().contains("Total timeout"), "{err}");
+    // Named by its full URL, as the other timeouts are.
+    assert!(
+        err.to_string().contains(&format!("GET {base}/crm/v2/org")),
+        "{err}"
+    );
     // The same call with the client's own (default) total succeeds.
     client.get_organization_details().send().await.unwrap();
 }
