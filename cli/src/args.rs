@@ -218,4 +218,8 @@ pub struct EmulatorArgs {
     /// so calls follow the token's `api_domain` as they do against Zoho.
     #[arg(long)]
     pub separate_api_listener: bool,
+    /// Delay every CRM answer by this many milliseconds (OAuth is not delayed), to try
+    /// timeouts and concurrency against it.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
 }

@@ -10,6 +10,7 @@ pub async fn run(args: EmulatorArgs) -> CliResult<()> {
         port: args.port,
         records_per_module: args.records,
         separate_api_listener: args.separate_api_listener,
+        crm_latency: std::time::Duration::from_millis(args.latency_ms),
         ..EmulatorConfig::default()
     };
     let emu = Emulator::start_with(config).await.map_err(|e| {

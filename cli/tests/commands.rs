@@ -108,54 +108,94 @@ struct EmulatorSession {
     leads: std::process::Output,
 }
 
-/// Starts `zohocrm emulator` with `extra` flags, exchanges its grant code through the config it
-/// writes, exports Leads, then stops it.
-fn emulator_session(tag: &str, extra: &[&str]) -> EmulatorSession {
-    use std::io::BufRead;
-    let dir = std::env::temp_dir().join(format!("zohocrm-cli-emu-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("zoho.toml");
-    let mut child = std::process::Command::new(support::BIN)
-        .args(["emulator", "--port", "0", "--records", "2100"])
-        .args(extra)
-        .arg("--write-config")
-        .arg(&config)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stdout = Vec::new();
-    let grant = loop {
-        let line = lines
-            .next()
-            .expect("the emulator printed its grant code")
+/// A running `zohocrm emulator` child, with the config it wrote and its grant code.
+struct RunningEmulator {
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+    config: std::path::PathBuf,
+    stdout: Vec<String>,
+    grant: String,
+}
+
+impl RunningEmulator {
+    /// Starts `zohocrm emulator --port 0 <extra> --write-config ...` and reads its output up to
+    /// the grant code.
+    fn start(tag: &str, extra: &[&str]) -> RunningEmulator {
+        use std::io::BufRead;
+        let dir =
+            std::env::temp_dir().join(format!("zohocrm-cli-emu-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("zoho.toml");
+        let mut child = std::process::Command::new(support::BIN)
+            .args(["emulator", "--port", "0"])
+            .args(extra)
+            .arg("--write-config")
+            .arg(&config)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .unwrap();
-        stdout.push(line.clone());
-        if let Some(code) = line.strip_prefix("grant_code: ") {
-            break code.to_owned();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut stdout = Vec::new();
+        let grant = loop {
+            let line = lines
+                .next()
+                .expect("the emulator printed its grant code")
+                .unwrap();
+            stdout.push(line.clone());
+            if let Some(code) = line.strip_prefix("grant_code: ") {
+                break code.to_owned();
+            }
+        };
+        RunningEmulator {
+            child,
+            dir,
+            config,
+            stdout,
+            grant,
         }
-    };
-    let run = |args: &[&str]| {
+    }
+
+    /// Runs a `zohocrm` command with the written config and the given variables.
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         std::process::Command::new(support::BIN)
-            .env("ZOHO_CONFIG", &config)
+            .env("ZOHO_CONFIG", &self.config)
+            .envs(env.iter().copied())
             .args(args)
             .output()
             .unwrap()
-    };
-    let exchanged = run(&["auth", "exchange", &grant]);
-    let leads = run(&[
-        "export",
-        "Leads",
-        "--format",
-        "jsonl",
-        "--fields",
-        "Last_Name",
-    ]);
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let config = std::fs::read_to_string(&config).unwrap_or_default();
-    let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Stops the emulator; returns the config it wrote.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let config = std::fs::read_to_string(&self.config).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        config
+    }
+}
+
+/// Starts `zohocrm emulator` with `extra` flags, exchanges its grant code through the config it
+/// writes, exports Leads, then stops it.
+fn emulator_session(tag: &str, extra: &[&str]) -> EmulatorSession {
+    let mut flags = vec!["--records", "2100"];
+    flags.extend_from_slice(extra);
+    let emu = RunningEmulator::start(tag, &flags);
+    let exchanged = emu.run(&["auth", "exchange", &emu.grant], &[]);
+    let leads = emu.run(
+        &[
+            "export",
+            "Leads",
+            "--format",
+            "jsonl",
+            "--fields",
+            "Last_Name",
+        ],
+        &[],
+    );
+    let stdout = emu.stdout.clone();
+    let config = emu.stop();
     for out in [&exchanged, &leads] {
         assert!(
             out.status.success(),
@@ -169,6 +209,50 @@ fn emulator_session(tag: &str, extra: &[&str]) -> EmulatorSession {
         exchanged,
         leads,
     }
+}
+
+/// `--latency-ms` delays every CRM answer (not OAuth), so a read timeout set in the environment
+/// can be tried from the command line.
+#[test]
+fn emulator_command_latency_meets_a_read_timeout_from_the_environment() {
+    let emu = RunningEmulator::start("latency", &["--latency-ms", "2500"]);
+    let exchanged = emu.run(&["auth", "exchange", &emu.grant], &[]);
+    let slow = emu.run(
+        &[
+            "export",
+            "Leads",
+            "--format",
+            "jsonl",
+            "--fields",
+            "Last_Name",
+        ],
+        &[("ZOHO_READ_TIMEOUT_SECS", "1"), ("ZOHO_MAX_RETRIES", "0")],
+    );
+    let patient = emu.run(
+        &[
+            "export",
+            "Leads",
+            "--format",
+            "jsonl",
+            "--fields",
+            "Last_Name",
+        ],
+        &[],
+    );
+    emu.stop();
+    assert!(
+        exchanged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exchanged.stderr)
+    );
+    let err = String::from_utf8_lossy(&slow.stderr);
+    assert!(!slow.status.success());
+    assert!(err.contains("Read timeout"), "{err}");
+    assert!(
+        patient.status.success(),
+        "{}",
+        String::from_utf8_lossy(&patient.stderr)
+    );
 }
 
 /// `zohocrm emulator` serves until killed; the config it writes works for the other commands.

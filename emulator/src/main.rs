@@ -29,6 +29,10 @@ struct Args {
     /// accounts and API hosts differ; the first port then serves only OAuth.
     #[arg(long)]
     separate_api_listener: bool,
+    /// Delay every CRM answer by this many milliseconds (OAuth is not delayed), to try
+    /// timeouts and concurrency against it.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    latency_ms: u64,
 }
 
 #[tokio::main]
@@ -40,6 +44,7 @@ async fn main() {
         access_token_ttl: Duration::from_secs(args.token_ttl_secs),
         records_per_module: args.records,
         separate_api_listener: args.separate_api_listener,
+        crm_latency: Duration::from_millis(args.latency_ms),
         ..EmulatorConfig::default()
     };
     for path in &args.spec {
