@@ -223,32 +223,7 @@ async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_e
     }
     emu.clone().shutdown().await;
     let e = job.await.expect("the stream task").unwrap_err();
-    let (job_id, message, transport) = bulk_transport(&e);
-    assert!(
-        !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_digit()),
-        "{job_id:?}"
-    );
-    // The failed call was this job's status check.
-    assert!(
-        transport.to_string().contains(&format!("/read/{job_id}")),
-        "{transport}"
-    );
-    assert!(message.contains("get_bulk_read_job_details"), "{message}");
-    assert!(matches!(
-        e,
-        Error::Bulk {
-            operation: "read",
-            ..
-        }
-    ));
-    let chained = std::error::Error::source(&e).expect("a source");
-    assert!(
-        matches!(chained.downcast_ref::<Error>(), Some(Error::Transport(_))),
-        "{chained:?}"
-    );
-    assert!(e.to_string().contains(job_id), "{e}");
-    assert!(e.is_retryable(), "a transport failure: {e}");
-    assert!(!e.is_outcome_unknown(), "a read changes nothing: {e}");
+    assert_names_job_after_lost_poll(&e, "read", "read", false);
 }
 
 // download-result.html: the zip is downloaded once the job COMPLETED; a stall there (the

@@ -762,32 +762,7 @@ async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_e
     }
     emu.clone().shutdown().await;
     let e = job.await.expect("the helper task").unwrap_err();
-    let (job_id, message, transport) = bulk_transport(&e);
-    assert!(
-        !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_digit()),
-        "{job_id:?}"
-    );
-    // The failed call was this job's status check.
-    assert!(
-        transport.to_string().contains(&format!("/write/{job_id}")),
-        "{transport}"
-    );
-    assert!(message.contains("get_bulk_write_job_details"), "{message}");
-    assert!(matches!(
-        e,
-        Error::Bulk {
-            operation: "insert",
-            ..
-        }
-    ));
-    let chained = std::error::Error::source(&e).expect("a source");
-    assert!(
-        matches!(chained.downcast_ref::<Error>(), Some(Error::Transport(_))),
-        "{chained:?}"
-    );
-    assert!(e.to_string().contains(job_id), "{e}");
-    assert!(e.is_retryable(), "a transport failure: {e}");
-    assert!(e.is_outcome_unknown(), "the job exists and writes: {e}");
+    assert_names_job_after_lost_poll(&e, "write", "insert", true);
 }
 
 // download-result.html: the result zip comes from the download host after COMPLETED; a stall

@@ -167,3 +167,45 @@ pub fn bulk_transport(e: &zohocrm::Error) -> (&str, &str, &zohocrm::error::Trans
         other => panic!("expected a bulk error naming the job, got {other:?}"),
     }
 }
+
+/// A bulk helper's error after the server went away during its first status check: it names
+/// the job (`kind` is `read` or `write`, `operation` the job's), chains the transport error, and
+/// says how to check the job. Returns the job id.
+pub fn assert_names_job_after_lost_poll(
+    e: &zohocrm::Error,
+    kind: &str,
+    operation: &str,
+    outcome_unknown: bool,
+) -> String {
+    let (job_id, message, transport) = bulk_transport(e);
+    assert!(
+        !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_digit()),
+        "{job_id:?}"
+    );
+    // The failed call was this job's status check.
+    assert!(
+        transport.to_string().contains(&format!("/{kind}/{job_id}")),
+        "{transport}"
+    );
+    assert!(
+        message.contains(&format!("get_bulk_{kind}_job_details")),
+        "{message}"
+    );
+    assert!(
+        matches!(e, zohocrm::Error::Bulk { operation: op, .. } if *op == operation),
+        "{e:?}"
+    );
+    let chained = std::error::Error::source(e).expect("a source");
+    assert!(
+        matches!(
+            chained.downcast_ref::<zohocrm::Error>(),
+            Some(zohocrm::Error::Transport(_))
+        ),
+        "{chained:?}"
+    );
+    assert!(e.to_string().contains(job_id), "{e}");
+    assert!(e.is_retryable(), "a transport failure: {e}");
+    // A Bulk Write job goes on writing whatever happens here; a read changes nothing.
+    assert_eq!(e.is_outcome_unknown(), outcome_unknown, "{e}");
+    job_id.to_owned()
+}
