@@ -108,6 +108,16 @@ struct EmulatorSession {
     leads: std::process::Output,
 }
 
+/// `zohocrm export` of every Lead's last name, as JSON lines.
+const EXPORT_LEAD_NAMES: &[&str] = &[
+    "export",
+    "Leads",
+    "--format",
+    "jsonl",
+    "--fields",
+    "Last_Name",
+];
+
 /// A running `zohocrm emulator` child, with the config it wrote and its grant code.
 struct RunningEmulator {
     child: std::process::Child,
@@ -183,17 +193,7 @@ fn emulator_session(tag: &str, extra: &[&str]) -> EmulatorSession {
     flags.extend_from_slice(extra);
     let emu = RunningEmulator::start(tag, &flags);
     let exchanged = emu.run(&["auth", "exchange", &emu.grant], &[]);
-    let leads = emu.run(
-        &[
-            "export",
-            "Leads",
-            "--format",
-            "jsonl",
-            "--fields",
-            "Last_Name",
-        ],
-        &[],
-    );
+    let leads = emu.run(EXPORT_LEAD_NAMES, &[]);
     let stdout = emu.stdout.clone();
     let config = emu.stop();
     for out in [&exchanged, &leads] {
@@ -218,27 +218,10 @@ fn emulator_command_latency_meets_a_read_timeout_from_the_environment() {
     let emu = RunningEmulator::start("latency", &["--latency-ms", "2500"]);
     let exchanged = emu.run(&["auth", "exchange", &emu.grant], &[]);
     let slow = emu.run(
-        &[
-            "export",
-            "Leads",
-            "--format",
-            "jsonl",
-            "--fields",
-            "Last_Name",
-        ],
+        EXPORT_LEAD_NAMES,
         &[("ZOHO_READ_TIMEOUT_SECS", "1"), ("ZOHO_MAX_RETRIES", "0")],
     );
-    let patient = emu.run(
-        &[
-            "export",
-            "Leads",
-            "--format",
-            "jsonl",
-            "--fields",
-            "Last_Name",
-        ],
-        &[],
-    );
+    let patient = emu.run(EXPORT_LEAD_NAMES, &[]);
     emu.stop();
     assert!(
         exchanged.status.success(),
