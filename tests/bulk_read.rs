@@ -10,7 +10,7 @@ use std::time::Duration;
 use support::*;
 use zohocrm::stream::TryStreamExt;
 use zohocrm::types::{BulkCallback, BulkReadQuery};
-use zohocrm::{Client, Error, Id, RetryPolicy, TimeoutKind};
+use zohocrm::{Error, Id, RetryPolicy, TimeoutKind};
 use zohocrm_emulator::{Emulator, EmulatorConfig};
 
 fn leads_query() -> BulkReadQuery {
@@ -237,21 +237,11 @@ async fn a_stalled_result_download_names_the_job_and_its_read_timeout() {
     })
     .await
     .unwrap();
-    let client = Client::builder()
-        .client_id(emu.client_id())
-        .client_secret(emu.client_secret())
-        .redirect_uri(emu.redirect_uri())
-        .accounts_url(emu.accounts_url())
-        .api_base_url(emu.api_base_url())
-        .current_user_email(ADMIN)
-        .read_timeout(Duration::from_millis(150))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap();
-    client
-        .generate_access_token(&emu.grant_code(ADMIN))
-        .await
-        .unwrap();
+    let client = admin_tuned(&emu, |b| {
+        b.read_timeout(Duration::from_millis(150))
+            .retry_policy(RetryPolicy::never())
+    })
+    .await;
     emu.set_file_chunk_delay(Duration::from_millis(600));
     let e = client
         .bulk_read(leads_query())

@@ -14,8 +14,7 @@ use support::*;
 use zohocrm::stream::TryStreamExt;
 use zohocrm::types::{BulkWriteFieldMapping, BulkWriteResource, Record};
 use zohocrm::{
-    BulkWriteOperation, Client, Error, ErrorCode, Method, Request, RetryPolicy, TimeoutKind,
-    UploadFile,
+    BulkWriteOperation, Error, ErrorCode, Method, Request, RetryPolicy, TimeoutKind, UploadFile,
 };
 use zohocrm_emulator::EmulatorConfig;
 
@@ -773,21 +772,11 @@ async fn a_stalled_result_download_names_the_job_and_its_read_timeout() {
     let emu = zohocrm_emulator::Emulator::start_with(fast())
         .await
         .unwrap();
-    let client = Client::builder()
-        .client_id(emu.client_id())
-        .client_secret(emu.client_secret())
-        .redirect_uri(emu.redirect_uri())
-        .accounts_url(emu.accounts_url())
-        .api_base_url(emu.api_base_url())
-        .current_user_email(ADMIN)
-        .read_timeout(Duration::from_millis(150))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap();
-    client
-        .generate_access_token(&emu.grant_code(ADMIN))
-        .await
-        .unwrap();
+    let client = admin_tuned(&emu, |b| {
+        b.read_timeout(Duration::from_millis(150))
+            .retry_policy(RetryPolicy::never())
+    })
+    .await;
     emu.set_file_chunk_delay(Duration::from_millis(600));
     let e = client
         .bulk_write("Leads", BulkWriteOperation::Insert)

@@ -46,6 +46,23 @@ pub fn admin_on_store(
         .expect("a valid emulator client")
 }
 
+/// A client for the emulator's admin user, built with `tune` applied, that has exchanged a
+/// grant code.
+pub async fn admin_tuned(
+    emu: &Emulator,
+    tune: impl FnOnce(zohocrm::ClientBuilder) -> zohocrm::ClientBuilder,
+) -> Client {
+    let store = std::sync::Arc::new(zohocrm::store::MemoryStore::new());
+    let client = tune(admin_builder(emu, store).api_base_url(emu.api_base_url()))
+        .build()
+        .expect("a valid emulator client");
+    client
+        .generate_access_token(&emu.grant_code(ADMIN))
+        .await
+        .expect("the grant code exchanged");
+    client
+}
+
 /// A started emulator and a client whose admin user has exchanged a grant code.
 pub async fn setup() -> (Emulator, Client) {
     setup_with(EmulatorConfig::default()).await
