@@ -217,11 +217,7 @@ async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_e
             .try_collect::<Vec<_>>(),
     );
     // Create, then the first poll: once that arrived, the job exists.
-    while emu.crm_request_count() < before + 2 {
-        assert!(!job.is_finished(), "the stream ended before polling");
-        tokio::time::sleep(FAST).await;
-    }
-    emu.clone().shutdown().await;
+    shut_down_after(&emu, before, 2, &job).await;
     let e = job.await.expect("the stream task").unwrap_err();
     assert_names_job_after_lost_poll(&e, "read", "read", false);
 }

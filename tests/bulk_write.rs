@@ -755,11 +755,7 @@ async fn the_server_going_away_mid_poll_names_the_job_and_chains_the_transport_e
             .send(),
     );
     // Upload, create, then the first poll: once that arrived, the job exists.
-    while emu.crm_request_count() < before + 3 {
-        assert!(!job.is_finished(), "the helper ended before polling");
-        tokio::time::sleep(FAST).await;
-    }
-    emu.clone().shutdown().await;
+    shut_down_after(&emu, before, 3, &job).await;
     let e = job.await.expect("the helper task").unwrap_err();
     assert_names_job_after_lost_poll(&e, "write", "insert", true);
 }

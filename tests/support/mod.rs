@@ -226,3 +226,18 @@ pub fn assert_names_job_after_lost_poll(
     assert_eq!(e.is_outcome_unknown(), outcome_unknown, "{e}");
     job_id.to_owned()
 }
+
+/// Shuts the emulator down once it has answered `calls` more CRM calls than `before`, while the
+/// bulk helper `job` still runs (a helper that ended first fails the test).
+pub async fn shut_down_after<T>(
+    emu: &Emulator,
+    before: u64,
+    calls: u64,
+    job: &tokio::task::JoinHandle<T>,
+) {
+    while emu.crm_request_count() < before + calls {
+        assert!(!job.is_finished(), "the helper ended before polling");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    emu.clone().shutdown().await;
+}
