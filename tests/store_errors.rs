@@ -358,6 +358,8 @@ async fn an_unreadable_file_entry_names_itself() {
 struct Relay {
     addr: std::net::SocketAddr,
     stop: tokio::sync::watch::Sender<bool>,
+    /// When set, new connections are accepted and then never answered (a frozen server).
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
     task: tokio::task::JoinHandle<()>,
     /// Connections (accepted, ended by either side).
     counts: tokio::sync::watch::Receiver<(usize, usize)>,
@@ -374,13 +376,20 @@ impl Relay {
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let (counted, counts) = tokio::sync::watch::channel((0, 0));
         let counted = std::sync::Arc::new(counted);
+        let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let frozen = std::sync::Arc::clone(&silent);
         let task = tokio::spawn(async move {
             let mut relayed = tokio::task::JoinSet::new();
+            let mut held = Vec::new();
             loop {
                 tokio::select! {
                     _ = stopped.wait_for(|s| *s) => break,
                     accepted = listener.accept() => {
                         let Ok((mut client, _)) = accepted else { continue };
+                        if frozen.load(std::sync::atomic::Ordering::SeqCst) {
+                            held.push(client);
+                            continue;
+                        }
                         counted.send_modify(|c| c.0 += 1);
                         let upstream = upstream.clone();
                         let counted = std::sync::Arc::clone(&counted);
@@ -400,9 +409,15 @@ impl Relay {
         Relay {
             addr,
             stop,
+            silent,
             task,
             counts,
         }
+    }
+
+    /// From now on, accepts connections and never answers them.
+    fn go_silent(&self) {
+        self.silent.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Stops accepting and drops every relayed connection; returns once both are done.
@@ -556,6 +571,48 @@ async fn connect_server_store(
         ),
         other => unreachable!("{other:?} is not a server store"),
     }
+}
+
+/// A server that accepts connections but never answers (frozen, or behind a black-holing
+/// firewall): the refresh lock's own connection gives up after the store's connect timeout and
+/// names the server, instead of waiting without end.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn silent_server_fails_the_refresh_lock(kind: Kind, store_label: &'static str) {
+    with_table(kind, move |table| async move {
+        let (url, upstream) = server_urls(kind);
+        let relay = Relay::start(upstream).await;
+        let port = relay.addr.port();
+        let store = connect_server_store(kind, &through(&url, relay.addr), &table).await;
+        store.save_token(&ada()).await.expect("save through the relay");
+        relay.go_silent();
+        let e = printed(
+            store
+                .lock_refresh(&ada())
+                .await
+                .map(|_| ())
+                .expect_err("the server never answers"),
+        );
+        assert_eq!(
+            e,
+            format!(
+                "{store_label} token store: take the refresh lock failed: table `{table}`: 127.0.0.1:{port}: no answer within 10s"
+            )
+        );
+        relay.shut_down().await;
+    })
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn a_silent_mysql_server_fails_the_refresh_lock_naming_it() {
+    silent_server_fails_the_refresh_lock(Kind::MySql, "mysql").await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_silent_postgres_server_fails_the_refresh_lock_naming_it() {
+    silent_server_fails_the_refresh_lock(Kind::Postgres, "postgres").await;
 }
 
 #[cfg(feature = "mysql")]

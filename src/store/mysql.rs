@@ -5,7 +5,7 @@ use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{ConnectOptions, Connection, MySqlPool};
+use sqlx::{Connection, MySqlPool};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -214,9 +214,9 @@ impl MySqlStore {
         let name = format!("zohocrm:refresh:{}", sql::lock_digest(&scope, key));
         let options = self.pool.connect_options();
         let server = server(&options);
-        let mut conn = options.connect().await.map_err(|e| {
-            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
-        })?;
+        let mut conn = sql::connect_direct::<sqlx::MySql>(&options, server)
+            .await
+            .map_err(|e| sql::backend_error(STORE, action, &self.table, e))?;
         let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
             .bind(&name)
             .bind(self.lock_seconds())

@@ -5,7 +5,7 @@ use super::sql::{self, Dialect, Message, Statements, TableName};
 use crate::error::StoreError;
 use crate::token::Token;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{ConnectOptions, Connection, PgPool};
+use sqlx::{Connection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -147,9 +147,9 @@ impl PostgresStore {
         let lock_key = advisory_key(&["zohocrm:refresh", self.table.as_str(), c, u, d]);
         let options = self.pool.connect_options();
         let server = server(&options);
-        let mut conn = options.connect().await.map_err(|e| {
-            sql::backend_error(STORE, action, &self.table, sql::connect_error(server, e))
-        })?;
+        let mut conn = sql::connect_direct::<sqlx::Postgres>(&options, server)
+            .await
+            .map_err(|e| sql::backend_error(STORE, action, &self.table, e))?;
         let wait = sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(lock_key)
             .execute(&mut conn);

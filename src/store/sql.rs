@@ -185,10 +185,23 @@ pub(crate) fn server_name(socket: Option<&std::path::PathBuf>, host: &str, port:
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// A failed direct connection (a refresh lock's own session), naming the server.
+/// One direct connection (a refresh lock's own session), within [`CONNECT_TIMEOUT`]: a server
+/// that accepts but never answers is an error naming it, not a wait without end. Failures name
+/// the server.
 #[cfg(any(feature = "mysql", feature = "postgres"))]
-pub(crate) fn connect_error(server: String, e: sqlx::Error) -> Context {
-    Context::new(server, connect_cause(e))
+pub(crate) async fn connect_direct<DB: sqlx::Database>(
+    options: &<DB::Connection as sqlx::Connection>::Options,
+    server: String,
+) -> Result<DB::Connection, Context> {
+    use sqlx::ConnectOptions;
+    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(Context::new(server, connect_cause(e))),
+        Err(_) => Err(Context::new(
+            server,
+            Message(format!("no answer within {CONNECT_TIMEOUT:?}")),
+        )),
+    }
 }
 
 /// Whether a failed connection means nothing is there to connect to: refused (the pool retries
