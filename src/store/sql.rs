@@ -50,14 +50,8 @@ pub(crate) async fn connect_server<DB: sqlx::Database>(
         .map_err(|e| backend_error(store, "parse the database URL", table, e))?;
     let server = server(&options);
     let err = |e: BoxError| backend_error(store, "connect", table, Context::new(server.clone(), e));
-    match probe::<DB>(&options).await {
-        Ok(()) => {}
-        Err(Some(e)) => return Err(err(connect_cause(e))),
-        Err(None) => {
-            return Err(err(Box::new(Message(format!(
-                "no answer within {CONNECT_TIMEOUT:?}"
-            )))));
-        }
+    if let Err(e) = probe::<DB>(&options).await {
+        return Err(err(direct_cause(e)));
     }
     pool_options()
         .connect_with(options)
@@ -72,14 +66,31 @@ pub(crate) async fn connect_server<DB: sqlx::Database>(
 async fn probe<DB: sqlx::Database>(
     options: &<DB::Connection as sqlx::Connection>::Options,
 ) -> Result<(), Option<sqlx::Error>> {
-    use sqlx::{ConnectOptions, Connection};
+    use sqlx::Connection;
+    let conn = connect_within::<DB>(options).await?;
+    let _ = conn.close().await;
+    Ok(())
+}
+
+/// One direct connection within [`CONNECT_TIMEOUT`]; `Err(None)` when the server did not answer
+/// in time.
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+async fn connect_within<DB: sqlx::Database>(
+    options: &<DB::Connection as sqlx::Connection>::Options,
+) -> Result<DB::Connection, Option<sqlx::Error>> {
+    use sqlx::ConnectOptions;
     match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
-        Ok(Ok(conn)) => {
-            let _ = conn.close().await;
-            Ok(())
-        }
-        Ok(Err(e)) => Err(Some(e)),
+        Ok(res) => res.map_err(Some),
         Err(_) => Err(None),
+    }
+}
+
+/// Why a direct connection failed, in plain words (`None`: it got no answer in time).
+#[cfg(any(feature = "mysql", feature = "postgres"))]
+fn direct_cause(e: Option<sqlx::Error>) -> BoxError {
+    match e {
+        Some(e) => connect_cause(e),
+        None => Box::new(Message(format!("no answer within {CONNECT_TIMEOUT:?}"))),
     }
 }
 
@@ -193,15 +204,9 @@ pub(crate) async fn connect_direct<DB: sqlx::Database>(
     options: &<DB::Connection as sqlx::Connection>::Options,
     server: String,
 ) -> Result<DB::Connection, Context> {
-    use sqlx::ConnectOptions;
-    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(e)) => Err(Context::new(server, connect_cause(e))),
-        Err(_) => Err(Context::new(
-            server,
-            Message(format!("no answer within {CONNECT_TIMEOUT:?}")),
-        )),
-    }
+    connect_within::<DB>(options)
+        .await
+        .map_err(|e| Context::new(server, direct_cause(e)))
 }
 
 /// Whether a failed connection means nothing is there to connect to: refused (the pool retries
