@@ -15,9 +15,7 @@ pub(crate) fn module_of(crm: &Crm, ctx: &Ctx) -> Option<ModuleDef> {
     ctx.module.as_deref().and_then(|m| crm.module(m)).cloned()
 }
 
-pub(crate) fn id_of(v: &Value) -> &str {
-    v.get("id").and_then(Value::as_str).unwrap_or("")
-}
+pub(crate) use crate::settings::id_of;
 
 pub(crate) fn modified(v: &Value) -> i64 {
     v.get("Modified_Time")
