@@ -1,12 +1,28 @@
 //! Token persistence: the six-method [`TokenStore`] of the official SDK's token store, plus the refresh lock that makes
 //! one refresh happen when many processes share a store.
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
+mod context;
 mod file;
 mod memory;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(any(feature = "sqlite", feature = "mysql", feature = "postgres"))]
+pub(crate) use context::BoxError;
+#[cfg(any(
+    feature = "sqlite",
+    feature = "mysql",
+    feature = "postgres",
+    feature = "redis"
+))]
+pub(crate) use context::Context;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(any(feature = "sqlite", feature = "mysql", feature = "postgres"))]
@@ -157,82 +173,6 @@ where
         }
     });
     Renewal(task.abort_handle())
-}
-
-/// The cause inside a [`StoreError::Backend`].
-#[cfg(any(
-    feature = "sqlite",
-    feature = "mysql",
-    feature = "postgres",
-    feature = "redis"
-))]
-pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-/// Context (`table `oauthtoken``, `key prefix "zohocrm:"`) in front of a backend's error.
-///
-/// Drivers put their cause's message into their own (sqlx's "error returned from database: X"
-/// wraps a source whose message is X), so a printed chain would say X twice. This layer shows
-/// the source's message once, inline, and its `source()` skips every deeper error whose message
-/// was already shown: each layer of a printed chain adds something new.
-#[cfg(any(
-    feature = "sqlite",
-    feature = "mysql",
-    feature = "postgres",
-    feature = "redis"
-))]
-#[derive(Debug)]
-pub(crate) struct Context {
-    context: String,
-    source: BoxError,
-}
-
-#[cfg(any(
-    feature = "sqlite",
-    feature = "mysql",
-    feature = "postgres",
-    feature = "redis"
-))]
-impl Context {
-    pub(crate) fn new(context: String, source: impl Into<BoxError>) -> Self {
-        Context {
-            context,
-            source: source.into(),
-        }
-    }
-}
-
-#[cfg(any(
-    feature = "sqlite",
-    feature = "mysql",
-    feature = "postgres",
-    feature = "redis"
-))]
-impl std::fmt::Display for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.context, self.source)
-    }
-}
-
-#[cfg(any(
-    feature = "sqlite",
-    feature = "mysql",
-    feature = "postgres",
-    feature = "redis"
-))]
-impl std::error::Error for Context {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        let mut shown = self.source.to_string();
-        let mut next = self.source.source();
-        while let Some(e) = next {
-            let text = e.to_string();
-            if !shown.contains(&text) {
-                return Some(e);
-            }
-            shown = text;
-            next = e.source();
-        }
-        None
-    }
 }
 
 /// A stored token that cannot be read: names the row (id, key or file entry) and its user,
