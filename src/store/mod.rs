@@ -208,7 +208,8 @@ impl std::fmt::Display for Unreadable {
 
 impl std::error::Error for Unreadable {}
 
-/// Reads one stored token from JSON (the file and Redis stores). On failure, says which field
+/// Reads one stored token from JSON text (the Redis store; the file store reads each entry of
+/// its JSON array with [`token_from_value`]). On failure, says which field
 /// is wrong and the user, if the JSON gets that far, but never quotes a value: a type error's
 /// message would.
 #[cfg(feature = "redis")]
